@@ -1,1 +1,29 @@
-//! snapback
+//! snapback: a policy-as-code compliance scanner and reactor for AWS.
+//!
+//! CloudTrail change events (from EventBridge, log files or LookupEvents) become Cedar
+//! authorization requests and are evaluated against `forbid` policies that security teams
+//! write and test. Data flows one way:
+//!
+//! ```text
+//! input -> event -> model -> engine -> decision_log
+//! ```
+//!
+//! * [`event`] splits bytes into CloudTrail records, with their origin;
+//! * [`model`] turns a record into a Cedar principal, action, resource and context (pure);
+//! * [`policy`] loads and strictly validates a policy directory;
+//! * [`engine`] decides (pure);
+//! * [`decision_log`] is the record every event gets.
+
+pub mod cases;
+pub mod cli;
+pub mod decision_log;
+pub mod engine;
+pub mod event;
+pub mod input;
+pub mod model;
+pub mod policy;
+
+pub use decision_log::DecisionRecord;
+pub use engine::{Decision, Engine, Outcome};
+pub use event::{Event, EventError, StreamParser};
+pub use policy::{load as load_policies, PolicyPack};

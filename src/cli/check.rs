@@ -1,0 +1,105 @@
+//! `snapback check`: decide events and print a decision record for each, as it is decided.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::{table, Exit, PolicyArgs};
+use crate::decision_log::DecisionRecord;
+use crate::engine::Outcome;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One JSON decision record per line
+    Json,
+    /// A table for people at a terminal
+    Table,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub policies: PolicyArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: Format,
+    /// Event files or directories (.json, .jsonl, .gz); `-` or nothing reads stdin
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+/// Counts of outcomes, for the summary and the exit code.
+#[derive(Debug, Default)]
+pub struct Tally {
+    pub compliant: usize,
+    pub non_compliant: usize,
+    pub skipped: usize,
+    pub errors: usize,
+}
+
+impl Tally {
+    pub fn add(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Compliant => self.compliant += 1,
+            Outcome::NonCompliant => self.non_compliant += 1,
+            Outcome::Skipped => self.skipped += 1,
+            Outcome::Error => self.errors += 1,
+        }
+    }
+
+    pub fn exit(&self) -> Exit {
+        if self.errors > 0 {
+            Exit::Error
+        } else if self.non_compliant > 0 {
+            Exit::NonCompliant
+        } else {
+            Exit::Ok
+        }
+    }
+}
+
+impl std::fmt::Display for Tally {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let total = self.compliant + self.non_compliant + self.skipped + self.errors;
+        write!(
+            f,
+            "{total} events: {} non-compliant, {} compliant, {} skipped, {} errors",
+            self.non_compliant, self.compliant, self.skipped, self.errors
+        )
+    }
+}
+
+pub fn run(args: &Args) -> Exit {
+    let engine = match super::engine(&args.policies.policies) {
+        Ok(engine) => engine,
+        Err(exit) => return exit,
+    };
+    let hash = engine.pack().hash.clone();
+    let mut tally = Tally::default();
+    let mut stdout = std::io::stdout().lock();
+    let mut broken_pipe = false;
+    if args.format == Format::Table {
+        let _ = writeln!(stdout, "{}", table::header());
+    }
+    for path in super::inputs(&args.paths) {
+        crate::input::read_path(&path, &mut |item| {
+            let record = match item {
+                Ok(event) => DecisionRecord::new(&event, &engine.decide(&event), &hash),
+                Err(err) => {
+                    tracing::warn!(source = %err.origin, "{}", err.message);
+                    DecisionRecord::unreadable(&err, &hash)
+                }
+            };
+            tally.add(record.decision);
+            if broken_pipe {
+                return;
+            }
+            let line = match args.format {
+                Format::Json => serde_json::to_string(&record).unwrap_or_default(),
+                Format::Table => table::row(&record),
+            };
+            broken_pipe = writeln!(stdout, "{line}").and_then(|()| stdout.flush()).is_err();
+        });
+    }
+    eprintln!("{tally}");
+    tally.exit()
+}

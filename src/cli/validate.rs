@@ -1,0 +1,26 @@
+//! `snapback validate`: is this policy directory fit to ship?
+
+use super::{Exit, PolicyArgs};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub policies: PolicyArgs,
+}
+
+pub fn run(args: &Args) -> Exit {
+    match super::engine(&args.policies.policies) {
+        Ok(engine) => {
+            let pack = engine.pack();
+            let active = pack.policies.iter().filter(|m| m.mode != crate::policy::Mode::Off).count();
+            println!(
+                "{} policies valid ({active} active) in {}\npolicy set {}",
+                pack.policies.len(),
+                pack.dir.display(),
+                pack.hash
+            );
+            Exit::Ok
+        }
+        Err(exit) => exit,
+    }
+}

@@ -1,0 +1,329 @@
+//! Detecting what a stream of bytes holds and splitting it into events.
+//!
+//! A stream is JSON Lines or concatenated JSON; each top-level value may be an EventBridge event,
+//! a bare CloudTrail record, a log file (`{"Records": [...]}`), LookupEvents output, or an array
+//! of these. A value that cannot be understood becomes an [`EventError`] naming its position,
+//! and parsing resumes at the next line that opens a JSON value, so one bad event never hides
+//! the rest of the stream.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::record::{Envelope, Event, Origin};
+use super::CLOUDTRAIL_DETAIL_TYPES;
+
+/// A position in a stream: 1-based line and column of the top-level JSON value, and the index
+/// of the record inside it when the value holds several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+    pub index: Option<usize>,
+}
+
+impl std::fmt::Display for Position {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)?;
+        if let Some(index) = self.index {
+            write!(f, " (record {index})")?;
+        }
+        Ok(())
+    }
+}
+
+/// An event that could not be understood, with where it was and what was there.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{origin}: {message}")]
+pub struct EventError {
+    pub origin: Origin,
+    pub message: String,
+    /// The text or JSON that failed, so that it can be kept (at most 64 KiB of it).
+    pub raw: Option<String>,
+}
+
+const MAX_RAW: usize = 64 * 1024;
+
+/// Splits a byte stream, pushed in chunks of any size, into events.
+pub struct StreamParser {
+    source: Arc<str>,
+    buf: Vec<u8>,
+    line: usize,
+    column: usize,
+}
+
+impl StreamParser {
+    pub fn new(source: impl Into<Arc<str>>) -> Self {
+        Self { source: source.into(), buf: Vec::new(), line: 1, column: 1 }
+    }
+
+    pub fn source(&self) -> &Arc<str> {
+        &self.source
+    }
+
+    /// Add bytes and emit every value they complete.
+    pub fn push(&mut self, chunk: &[u8], out: &mut dyn FnMut(Result<Event, EventError>)) {
+        self.buf.extend_from_slice(chunk);
+        self.drain(false, out);
+    }
+
+    /// End of stream: emit what is left, and an error for a truncated value.
+    pub fn finish(mut self, out: &mut dyn FnMut(Result<Event, EventError>)) {
+        self.drain(true, out);
+    }
+
+    fn drain(&mut self, at_end: bool, out: &mut dyn FnMut(Result<Event, EventError>)) {
+        let mut start = 0;
+        loop {
+            start += self.skip_whitespace(start);
+            let Some(rest) = self.buf.get(start..).filter(|r| !r.is_empty()) else {
+                break;
+            };
+            let position = Position { line: self.line, column: self.column, index: None };
+            let mut values = serde_json::Deserializer::from_slice(rest).into_iter::<Value>();
+            match values.next() {
+                None => break,
+                Some(Ok(value)) => {
+                    let used = values.byte_offset();
+                    self.advance(start, used);
+                    start += used;
+                    classify(value, &self.origin(position), out);
+                }
+                Some(Err(err)) if err.is_eof() && !at_end => break,
+                Some(Err(err)) => {
+                    let at = if err.line() <= 1 {
+                        Position { column: self.column + err.column().saturating_sub(1), ..position }
+                    } else {
+                        Position { line: self.line + err.line() - 1, column: err.column(), index: None }
+                    };
+                    let skip = resync(rest, at_end);
+                    let Some(skip) = skip else { break };
+                    let raw = String::from_utf8_lossy(rest.get(..skip.min(MAX_RAW)).unwrap_or_default());
+                    out(Err(EventError {
+                        origin: self.origin(at),
+                        message: if err.is_eof() {
+                            "truncated JSON: the stream ends inside a value".to_owned()
+                        } else {
+                            format!("invalid JSON: {err}")
+                        },
+                        raw: Some(raw.trim_end().to_owned()),
+                    }));
+                    self.advance(start, skip);
+                    start += skip;
+                }
+            }
+        }
+        self.buf.drain(..start.min(self.buf.len()));
+    }
+
+    fn origin(&self, position: Position) -> Origin {
+        Origin { source: self.source.clone(), position }
+    }
+
+    fn skip_whitespace(&mut self, start: usize) -> usize {
+        let rest = self.buf.get(start..).unwrap_or_default();
+        let n = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        self.advance(start, n);
+        n
+    }
+
+    /// Move the line/column cursor over `len` bytes at `start`.
+    fn advance(&mut self, start: usize, len: usize) {
+        for &b in self.buf.get(start..start + len).unwrap_or_default() {
+            if b == b'\n' {
+                self.line += 1;
+                self.column = 1;
+            } else if b & 0xC0 != 0x80 {
+                self.column += 1;
+            }
+        }
+    }
+}
+
+/// How many bytes to skip after a syntax error: up to the next line that opens an object or
+/// array, or everything at the end of the stream. `None` means: wait for more data.
+fn resync(rest: &[u8], at_end: bool) -> Option<usize> {
+    let next = rest
+        .windows(2)
+        .position(|w| matches!(w, [b'\n', b'{' | b'[']))
+        .map(|i| i + 1);
+    match next {
+        Some(n) => Some(n),
+        None if at_end => Some(rest.len()),
+        None => None,
+    }
+}
+
+/// Turn one top-level JSON value into events.
+fn classify(value: Value, origin: &Origin, out: &mut dyn FnMut(Result<Event, EventError>)) {
+    match value {
+        Value::Array(items) => {
+            for (i, item) in items.into_iter().enumerate() {
+                let origin = at_index(origin, i);
+                classify_one(item, &origin, out);
+            }
+        }
+        other => classify_one(other, origin, out),
+    }
+}
+
+fn at_index(origin: &Origin, index: usize) -> Origin {
+    Origin {
+        source: origin.source.clone(),
+        position: Position { index: Some(index), ..origin.position },
+    }
+}
+
+fn classify_one(value: Value, origin: &Origin, out: &mut dyn FnMut(Result<Event, EventError>)) {
+    let Value::Object(mut map) = value else {
+        out(Err(error(origin, "expected a JSON object, found a scalar or nested array", &value)));
+        return;
+    };
+    if let Some(Value::Array(records)) = map.get_mut("Records") {
+        for (i, record) in std::mem::take(records).into_iter().enumerate() {
+            let origin = at_index(origin, i);
+            out(bare(record, &origin));
+        }
+    } else if let Some(Value::Array(events)) = map.get_mut("Events") {
+        // LookupEvents output: each element carries the record as a JSON string.
+        for (i, item) in std::mem::take(events).into_iter().enumerate() {
+            let origin = at_index(origin, i);
+            out(lookup_event(item, &origin));
+        }
+    } else if map.contains_key("detail-type") {
+        out(envelope(map, origin));
+    } else if map.get("CloudTrailEvent").is_some_and(Value::is_string) {
+        out(lookup_event(Value::Object(map), origin));
+    } else {
+        out(bare(Value::Object(map), origin));
+    }
+}
+
+fn error(origin: &Origin, message: impl Into<String>, value: &Value) -> EventError {
+    let mut raw = value.to_string();
+    if raw.len() > MAX_RAW {
+        let mut cut = MAX_RAW;
+        while !raw.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        raw.truncate(cut);
+    }
+    EventError { origin: origin.clone(), message: message.into(), raw: Some(raw) }
+}
+
+fn envelope(mut map: Map<String, Value>, origin: &Origin) -> Result<Event, EventError> {
+    let text = |m: &Map<String, Value>, k: &str| m.get(k).and_then(Value::as_str).map(str::to_owned);
+    let detail_type = text(&map, "detail-type").unwrap_or_default();
+    if !CLOUDTRAIL_DETAIL_TYPES.contains(&detail_type.as_str()) {
+        return Err(error(
+            origin,
+            format!(
+                "unsupported EventBridge detail-type `{detail_type}`: snapback reads only `{}`",
+                CLOUDTRAIL_DETAIL_TYPES.join("`, `")
+            ),
+            &Value::Object(map),
+        ));
+    }
+    let env = Envelope {
+        id: text(&map, "id"),
+        source: text(&map, "source"),
+        account: text(&map, "account"),
+        region: text(&map, "region"),
+        time: text(&map, "time"),
+        detail_type,
+    };
+    match map.remove("detail") {
+        Some(Value::Object(record)) => {
+            Ok(Event { record, envelope: Some(env), origin: origin.clone() })
+        }
+        _ => Err(error(origin, "EventBridge event has no `detail` object", &Value::Object(map))),
+    }
+}
+
+fn lookup_event(item: Value, origin: &Origin) -> Result<Event, EventError> {
+    let inner = item.get("CloudTrailEvent").and_then(Value::as_str);
+    match inner.map(serde_json::from_str::<Value>) {
+        Some(Ok(record)) => bare(record, origin),
+        Some(Err(err)) => {
+            Err(error(origin, format!("LookupEvents `CloudTrailEvent` is not valid JSON: {err}"), &item))
+        }
+        None => Err(error(origin, "LookupEvents item has no `CloudTrailEvent` string", &item)),
+    }
+}
+
+fn bare(value: Value, origin: &Origin) -> Result<Event, EventError> {
+    match value {
+        Value::Object(record) if is_record(&record) => {
+            Ok(Event { record, envelope: None, origin: origin.clone() })
+        }
+        Value::Object(_) => Err(error(
+            origin,
+            "not a CloudTrail event: expected an EventBridge event, a CloudTrail record with \
+             `eventName`, a `{\"Records\": [...]}` log file or LookupEvents output",
+            &value,
+        )),
+        other => Err(error(origin, "a CloudTrail record must be a JSON object", &other)),
+    }
+}
+
+fn is_record(record: &Map<String, Value>) -> bool {
+    record.get("eventName").and_then(Value::as_str).is_some_and(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(chunks: &[&str]) -> Vec<Result<Event, EventError>> {
+        let mut out = Vec::new();
+        let mut parser = StreamParser::new("test.json");
+        for chunk in chunks {
+            parser.push(chunk.as_bytes(), &mut |r| out.push(r));
+        }
+        parser.finish(&mut |r| out.push(r));
+        out
+    }
+
+    const RECORD: &str = r#"{"eventName":"StopLogging","eventSource":"cloudtrail.amazonaws.com"}"#;
+
+    #[test]
+    fn json_lines_split_across_chunks() {
+        let text = format!("{RECORD}\n{RECORD}\n");
+        let (a, b) = text.split_at(20);
+        let events = parse(&[a, b]);
+        assert_eq!(events.len(), 2);
+        assert!(events.iter().all(Result::is_ok));
+    }
+
+    #[test]
+    fn bad_line_is_reported_and_the_rest_is_kept() {
+        let text = format!("{RECORD}\n{{\"eventName\": oops}}\n{RECORD}\n");
+        let events = parse(&[&text]);
+        assert_eq!(events.len(), 3);
+        let Some(Err(err)) = events.get(1) else { panic!("expected an error: {events:?}") };
+        assert_eq!(err.origin.position.line, 2);
+        assert!(err.to_string().starts_with("test.json:2:"), "{err}");
+        assert!(events.get(2).is_some_and(Result::is_ok));
+    }
+
+    #[test]
+    fn truncated_tail_is_an_error() {
+        let events = parse(&[&format!("{RECORD}\n{{\"eventName\": \"x\"")]);
+        assert_eq!(events.len(), 2);
+        assert!(matches!(events.get(1), Some(Err(e)) if e.message.contains("truncated")));
+    }
+
+    #[test]
+    fn log_file_records_get_indexes() {
+        let events = parse(&[&format!("{{\"Records\": [{RECORD}, {RECORD}]}}")]);
+        let indexes: Vec<_> =
+            events.iter().map(|e| e.as_ref().ok().and_then(|e| e.origin.position.index)).collect();
+        assert_eq!(indexes, vec![Some(0), Some(1)]);
+    }
+
+    #[test]
+    fn foreign_detail_type_is_an_error() {
+        let events = parse(&[r#"{"detail-type": "EC2 Instance State-change Notification", "detail": {}}"#]);
+        assert!(matches!(events.first(), Some(Err(e)) if e.message.contains("detail-type")));
+    }
+}

@@ -1,0 +1,151 @@
+//! One CloudTrail record, kept as the JSON it came as, with typed accessors for the fields
+//! snapback reads. Real records are irregular, so every accessor tolerates absence and null.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::parse::Position;
+
+/// Where an event came from: a file (or `-` for stdin) and a position in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub source: Arc<str>,
+    pub position: Position,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.source, self.position)
+    }
+}
+
+/// The EventBridge envelope around a record, when the event arrived in one.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Envelope {
+    pub id: Option<String>,
+    pub detail_type: String,
+    pub source: Option<String>,
+    pub account: Option<String>,
+    pub region: Option<String>,
+    pub time: Option<String>,
+}
+
+/// A CloudTrail record with its envelope (if any) and origin.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub record: Map<String, Value>,
+    pub envelope: Option<Envelope>,
+    pub origin: Origin,
+}
+
+impl Event {
+    /// A string field of the record; empty strings count as absent.
+    pub fn str(&self, key: &str) -> Option<&str> {
+        self.record.get(key).and_then(Value::as_str).filter(|s| !s.is_empty())
+    }
+
+    pub fn event_id(&self) -> Option<&str> {
+        self.str("eventID")
+    }
+
+    pub fn event_name(&self) -> &str {
+        self.str("eventName").unwrap_or("")
+    }
+
+    pub fn event_source(&self) -> &str {
+        self.str("eventSource").unwrap_or("")
+    }
+
+    /// The service label: the first DNS label of `eventSource` (`ec2`, `s3`, `access-analyzer`).
+    pub fn service(&self) -> &str {
+        let source = self.event_source();
+        if let Some((first, _)) = source.split_once('.').filter(|(first, _)| !first.is_empty()) {
+            return first;
+        }
+        if !source.is_empty() {
+            return source;
+        }
+        self.envelope
+            .as_ref()
+            .and_then(|e| e.source.as_deref())
+            .and_then(|s| s.strip_prefix("aws."))
+            .unwrap_or("unknown")
+    }
+
+    pub fn event_time(&self) -> Option<&str> {
+        self.str("eventTime")
+            .or_else(|| self.envelope.as_ref().and_then(|e| e.time.as_deref()))
+    }
+
+    pub fn region(&self) -> Option<&str> {
+        self.str("awsRegion")
+            .or_else(|| self.envelope.as_ref().and_then(|e| e.region.as_deref()))
+    }
+
+    pub fn user_identity(&self) -> Option<&Map<String, Value>> {
+        self.record.get("userIdentity").and_then(Value::as_object)
+    }
+
+    /// The account where the change happened: `recipientAccountId`, else the caller's account,
+    /// else the envelope's account.
+    pub fn account(&self) -> Option<&str> {
+        self.str("recipientAccountId")
+            .or_else(|| {
+                self.user_identity()
+                    .and_then(|u| u.get("accountId"))
+                    .and_then(Value::as_str)
+                    .filter(|s| !s.is_empty())
+            })
+            .or_else(|| self.envelope.as_ref().and_then(|e| e.account.as_deref()))
+    }
+
+    pub fn request_parameters(&self) -> Option<&Map<String, Value>> {
+        self.record.get("requestParameters").and_then(Value::as_object)
+    }
+
+    pub fn error_code(&self) -> Option<&str> {
+        self.str("errorCode")
+    }
+
+    /// `readOnly` as recorded, or inferred from the event name when the record lacks it.
+    pub fn read_only(&self) -> bool {
+        match self.record.get("readOnly") {
+            Some(Value::Bool(b)) => *b,
+            Some(Value::String(s)) => s.eq_ignore_ascii_case("true"),
+            _ => {
+                const READ_PREFIXES: &[&str] =
+                    &["Get", "List", "Describe", "Head", "Lookup", "BatchGet"];
+                let name = self.event_name();
+                READ_PREFIXES.iter().any(|p| {
+                    name.strip_prefix(p)
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_uppercase))
+                })
+            }
+        }
+    }
+}
+
+/// Look up a dotted path (`a.b.0.c`) in a JSON map. Numeric segments index arrays.
+pub fn lookup<'a>(map: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
+    let mut parts = path.split('.');
+    let mut current = map.get(parts.next()?)?;
+    for part in parts {
+        current = match current {
+            Value::Object(m) => m.get(part)?,
+            Value::Array(items) => items.get(part.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(current)
+}
+
+/// A JSON scalar as a string: strings as they are, numbers and booleans as their JSON text.
+pub fn scalar_string(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}

@@ -1,0 +1,192 @@
+//! From a CloudTrail event to a Cedar request: principal, action, resource, context and the
+//! entities they refer to. Pure and table-driven: each service file lists the events it knows,
+//! the resource each names and the facts derived for it; unknown events still get a request
+//! (the account as resource, no derived facts) so that broad policies see them.
+
+mod identity;
+mod json;
+mod net;
+mod params;
+mod value;
+
+mod accessanalyzer;
+mod cloudtrail;
+mod config;
+mod ec2;
+mod events;
+mod guardduty;
+mod iam;
+mod kms;
+mod s3;
+mod securityhub;
+mod signin;
+
+use serde_json::Map;
+
+use crate::event::{Event, EventTime};
+
+pub use value::{EntityData, Request, Uid, Value};
+
+/// Derives context facts from `requestParameters`.
+pub type FactsFn = fn(&Map<String, serde_json::Value>) -> Vec<(String, Value)>;
+
+/// How an event names its target resource.
+#[derive(Debug, Clone, Copy)]
+pub enum Id {
+    /// The first of these `requestParameters` paths that holds a value.
+    Paths(&'static [&'static str]),
+    /// The account itself is the target (account-wide settings).
+    Account,
+    /// A per-region, account-wide setting: the id is the region.
+    Region,
+}
+
+/// A kind of resource: its Cedar type, where its id is, and how to build its name and ARN.
+#[derive(Debug, Clone, Copy)]
+pub struct ResourceKind {
+    pub ty: &'static str,
+    pub id: Id,
+    /// Paths of a display name; when empty, the name is the id (its last `/` segment for ARNs).
+    pub name: &'static [&'static str],
+    /// Builds the ARN from (partition-free) account, region and id; "" when not buildable.
+    pub arn: fn(account: &str, region: &str, id: &str) -> String,
+}
+
+/// One event a service file knows.
+#[derive(Debug, Clone, Copy)]
+pub struct EventSpec {
+    pub name: &'static str,
+    pub resource: ResourceKind,
+    pub facts: Option<FactsFn>,
+}
+
+/// Every service snapback models, by the first label of `eventSource`.
+pub const SERVICES: &[(&str, &[EventSpec])] = &[
+    ("access-analyzer", accessanalyzer::EVENTS),
+    ("cloudtrail", cloudtrail::EVENTS),
+    ("config", config::EVENTS),
+    ("ec2", ec2::EVENTS),
+    ("events", events::EVENTS),
+    ("guardduty", guardduty::EVENTS),
+    ("iam", iam::EVENTS),
+    ("kms", kms::EVENTS),
+    ("s3", s3::EVENTS),
+    ("securityhub", securityhub::EVENTS),
+    ("signin", signin::EVENTS),
+];
+
+/// The modelled spec for a service and event name, if any.
+pub fn spec(service: &str, event_name: &str) -> Option<&'static EventSpec> {
+    SERVICES
+        .iter()
+        .find(|(s, _)| *s == service)
+        .and_then(|(_, events)| events.iter().find(|e| e.name == event_name))
+}
+
+/// No ARN can be built for this kind.
+pub fn no_arn(_: &str, _: &str, _: &str) -> String {
+    String::new()
+}
+
+/// The account the event changed, as an entity with no tags (the engine adds configured ones).
+pub fn account_entity(account: &str) -> EntityData {
+    EntityData {
+        uid: Uid::new("Account", account),
+        attrs: resource_attrs(account, "", "", account, ""),
+        parents: Vec::new(),
+        tags: Vec::new(),
+    }
+}
+
+fn resource_attrs(id: &str, name: &str, arn: &str, account: &str, region: &str) -> Vec<(String, Value)> {
+    [("id", id), ("name", name), ("arn", arn), ("account", account), ("region", region)]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), Value::str(v)))
+        .collect()
+}
+
+/// Build the Cedar request for an event. Never fails: missing fields become "" or absent.
+pub fn build(event: &Event) -> Request {
+    let account = event.account().unwrap_or("unknown");
+    let region = event.region().unwrap_or("");
+    let service = event.service();
+    let name = event.event_name();
+    let spec = spec(service, name);
+    let empty = Map::new();
+    let params = event.request_parameters().unwrap_or(&empty);
+
+    let resource = spec
+        .and_then(|s| resource(&s.resource, params, account, region))
+        .unwrap_or_else(|| account_entity(account));
+    let principal = identity::principal(event, account);
+    let params_entity = EntityData {
+        uid: Uid::new("Params", event.event_id().unwrap_or("request")),
+        attrs: Vec::new(),
+        parents: Vec::new(),
+        tags: params::flatten(params),
+    };
+
+    let text = |s: Option<&str>| Value::str(s.unwrap_or(""));
+    let source_ip = event.str("sourceIPAddress");
+    let mut context = vec![
+        ("eventId".to_owned(), text(event.event_id())),
+        ("eventName".to_owned(), Value::str(name)),
+        ("eventSource".to_owned(), Value::str(event.event_source())),
+        ("eventType".to_owned(), text(event.str("eventType"))),
+    ];
+    if let Some(time) = event.event_time().and_then(EventTime::parse) {
+        context.push(("eventTime".to_owned(), Value::Datetime(time.to_rfc3339())));
+    }
+    context.extend([
+        ("region".to_owned(), Value::str(region)),
+        ("account".to_owned(), Value::str(account)),
+        ("targetAccount".to_owned(), Value::Entity(Uid::new("Account", account))),
+        ("readOnly".to_owned(), Value::Bool(event.read_only())),
+        ("errorCode".to_owned(), text(event.error_code())),
+        ("sourceIp".to_owned(), text(source_ip)),
+    ]);
+    if let Some(ip) = source_ip.and_then(net::ip) {
+        context.push(("sourceIpAddr".to_owned(), Value::Ip(ip)));
+    }
+    context.push(("userAgent".to_owned(), text(event.str("userAgent"))));
+    context.push(("params".to_owned(), Value::Entity(params_entity.uid.clone())));
+    if let Some(facts) = spec.and_then(|s| s.facts) {
+        context.extend(facts(params));
+    }
+
+    let group = if service.is_empty() { "unknown" } else { service };
+    Request {
+        principal,
+        action: Uid::new("Action", format!("{group}:{name}")),
+        action_group: Uid::new("Action", group),
+        resource,
+        context,
+        entities: vec![account_entity(account), params_entity],
+    }
+}
+
+fn resource(kind: &ResourceKind, params: &Map<String, serde_json::Value>, account: &str, region: &str) -> Option<EntityData> {
+    if kind.ty == "Account" {
+        return Some(account_entity(account));
+    }
+    let id = match kind.id {
+        Id::Paths(paths) => json::first_string(params, paths)?,
+        Id::Account => account.to_owned(),
+        Id::Region => region.to_owned(),
+    };
+    let name = if kind.name.is_empty() {
+        match id.strip_prefix("arn:") {
+            Some(arn) => arn.rsplit(['/', ':']).next().unwrap_or(arn).to_owned(),
+            None => id.clone(),
+        }
+    } else {
+        json::first_string(params, kind.name).unwrap_or_default()
+    };
+    let arn = if id.starts_with("arn:") { id.clone() } else { (kind.arn)(account, region, &id) };
+    Some(EntityData {
+        uid: Uid::new(kind.ty, id.clone()),
+        attrs: resource_attrs(&id, &name, &arn, account, region),
+        parents: vec![Uid::new("Account", account)],
+        tags: Vec::new(),
+    })
+}

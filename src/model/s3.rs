@@ -1,0 +1,144 @@
+//! S3: bucket and account public access, ACLs, bucket policies and default encryption.
+
+use serde_json::{Map, Value as Json};
+
+use super::json::{bool_at, document, items, strings};
+use super::{no_arn, EventSpec, Id, ResourceKind, Value};
+
+const BUCKET: ResourceKind = ResourceKind {
+    ty: "Bucket",
+    id: Id::Paths(&["bucketName", "BucketName"]),
+    name: &[],
+    arn: |_, _, id| format!("arn:aws:s3:::{id}"),
+};
+
+const ACCOUNT: ResourceKind = ResourceKind { ty: "Account", id: Id::Account, name: &[], arn: no_arn };
+
+const fn bucket(name: &'static str, facts: Option<super::FactsFn>) -> EventSpec {
+    EventSpec { name, resource: BUCKET, facts }
+}
+
+pub const EVENTS: &[EventSpec] = &[
+    bucket("CreateBucket", None),
+    bucket("DeleteBucket", None),
+    bucket("PutBucketPublicAccessBlock", Some(public_access_block)),
+    bucket("DeleteBucketPublicAccessBlock", None),
+    bucket("PutBucketAcl", Some(bucket_acl)),
+    bucket("PutBucketPolicy", Some(bucket_policy)),
+    bucket("DeleteBucketPolicy", None),
+    bucket("PutBucketEncryption", None),
+    bucket("DeleteBucketEncryption", None),
+    EventSpec { name: "PutAccountPublicAccessBlock", resource: ACCOUNT, facts: Some(public_access_block) },
+    EventSpec { name: "DeleteAccountPublicAccessBlock", resource: ACCOUNT, facts: None },
+];
+
+const ALL_USERS: &str = "http://acs.amazonaws.com/groups/global/AllUsers";
+const AUTHENTICATED_USERS: &str = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
+
+/// Condition keys that limit who can use a `Principal: "*"` statement.
+const LIMITING_KEYS: &[&str] = &[
+    "aws:sourcearn",
+    "aws:sourceaccount",
+    "aws:sourceowner",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:sourceip",
+    "aws:sourceorgid",
+    "aws:sourceorgpaths",
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:userid",
+    "aws:username",
+    "s3:dataaccesspointaccount",
+    "s3:dataaccesspointarn",
+];
+
+fn public_access_block(params: &Map<String, Json>) -> Vec<(String, Value)> {
+    let flag = |name: &str| bool_at(params, &format!("PublicAccessBlockConfiguration.{name}")).unwrap_or(false);
+    let flags = [
+        ("blockPublicAcls", flag("BlockPublicAcls")),
+        ("ignorePublicAcls", flag("IgnorePublicAcls")),
+        ("blockPublicPolicy", flag("BlockPublicPolicy")),
+        ("restrictPublicBuckets", flag("RestrictPublicBuckets")),
+    ];
+    let all = flags.iter().all(|(_, on)| *on);
+    let mut fields: Vec<(&str, Value)> = flags.into_iter().map(|(k, on)| (k, Value::Bool(on))).collect();
+    fields.push(("allEnabled", Value::Bool(all)));
+    vec![("publicAccessBlock".to_owned(), Value::record(fields))]
+}
+
+fn bucket_acl(params: &Map<String, Json>) -> Vec<(String, Value)> {
+    let canned = strings(params.get("x-amz-acl")).into_iter().find(|s| !s.is_empty()).unwrap_or("");
+    let mut public = matches!(canned, "public-read" | "public-read-write");
+    let mut authenticated = canned == "authenticated-read";
+    let grants = params
+        .get("AccessControlPolicy")
+        .and_then(|p| p.get("AccessControlList"))
+        .and_then(|l| l.get("Grant"));
+    for grant in items(grants) {
+        let uri = grant.get("Grantee").and_then(|g| g.get("URI")).and_then(Json::as_str);
+        public |= uri == Some(ALL_USERS);
+        authenticated |= uri == Some(AUTHENTICATED_USERS);
+    }
+    for (_, value) in params.iter().filter(|(k, _)| k.starts_with("x-amz-grant-")) {
+        let text = strings(Some(value)).join(",");
+        public |= text.contains(ALL_USERS);
+        authenticated |= text.contains(AUTHENTICATED_USERS);
+    }
+    vec![(
+        "bucketAcl".to_owned(),
+        Value::record([
+            ("public", Value::Bool(public)),
+            ("authenticatedUsers", Value::Bool(authenticated)),
+            ("cannedAcl", Value::str(canned)),
+        ]),
+    )]
+}
+
+fn bucket_policy(params: &Map<String, Json>) -> Vec<(String, Value)> {
+    let public = document(params.get("bucketPolicy")).is_some_and(|doc| grants_public(&doc));
+    vec![("bucketPolicy".to_owned(), Value::record([("public", Value::Bool(public))]))]
+}
+
+/// Whether a resource policy has an Allow statement anyone can use.
+pub fn grants_public(doc: &Json) -> bool {
+    items(doc.get("Statement")).into_iter().any(|statement| {
+        let allow = statement.get("Effect").and_then(Json::as_str) == Some("Allow");
+        let anyone = match statement.get("Principal") {
+            Some(Json::String(s)) => s == "*",
+            Some(Json::Object(p)) => p.get("AWS").is_some_and(|aws| strings(Some(aws)).contains(&"*")),
+            _ => false,
+        };
+        allow && anyone && !limited_by_condition(statement.get("Condition"))
+    })
+}
+
+fn limited_by_condition(condition: Option<&Json>) -> bool {
+    let Some(Json::Object(operators)) = condition else { return false };
+    operators.values().filter_map(Json::as_object).any(|keys| {
+        keys.keys().any(|k| LIMITING_KEYS.contains(&k.to_ascii_lowercase().as_str()))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn public_policies() {
+        let open = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]});
+        assert!(grants_public(&open));
+        let aws_star = json!({"Statement": {"Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": "s3:*"}});
+        assert!(grants_public(&aws_star));
+        let vpce = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+            "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1"}}}]});
+        assert!(!grants_public(&vpce));
+        let deny = json!({"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*"}]});
+        assert!(!grants_public(&deny));
+        let account = json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}}]});
+        assert!(!grants_public(&account));
+    }
+}

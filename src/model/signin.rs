@@ -1,0 +1,7 @@
+//! AWS sign-in: console logins, whose target is the account.
+
+use super::{no_arn, EventSpec, Id, ResourceKind};
+
+const ACCOUNT: ResourceKind = ResourceKind { ty: "Account", id: Id::Account, name: &[], arn: no_arn };
+
+pub const EVENTS: &[EventSpec] = &[EventSpec { name: "ConsoleLogin", resource: ACCOUNT, facts: None }];

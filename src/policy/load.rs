@@ -1,0 +1,271 @@
+//! Reading a policy directory from disk and validating it as a whole. Every problem found is
+//! reported, not only the first, each with its file and span.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use cedar_policy::{Entities, PolicyId, PolicySet, Schema, ValidationMode, Validator};
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use sha2::{Digest, Sha256};
+
+use super::annotations::{self, Meta, Mode};
+use super::{PolicyPack, ENTITIES_FILE, SCHEMA_FILE};
+
+/// A problem with a policy directory.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum LoadError {
+    #[error("cannot read `{path}`: {source}")]
+    #[diagnostic(code(snapback::policy::io), help("check that `--policies` names a readable directory"))]
+    Io { path: PathBuf, source: std::io::Error },
+
+    #[error("no `{SCHEMA_FILE}` in `{dir}`")]
+    #[diagnostic(code(snapback::policy::no_schema), help("copy policies/{SCHEMA_FILE} from snapback into this directory"))]
+    NoSchema { dir: PathBuf },
+
+    #[error("no `*.cedar` policies in `{dir}`")]
+    #[diagnostic(code(snapback::policy::empty), help("point `--policies` at a directory of `*.cedar` files"))]
+    Empty { dir: PathBuf },
+
+    #[error("`{file}` holds {count} policies")]
+    #[diagnostic(code(snapback::policy::one_per_file), help("put exactly one policy in each `.cedar` file"))]
+    NotOne { file: PathBuf, count: usize },
+
+    #[error("`{file}` is a template")]
+    #[diagnostic(code(snapback::policy::template), help("snapback evaluates static policies; replace `?principal`/`?resource` with concrete values"))]
+    Template { file: PathBuf, #[source_code] src: NamedSource<String> },
+
+    #[error("`permit` policies are not evaluated by snapback")]
+    #[diagnostic(code(snapback::policy::permit), help("describe what is non-compliant with `forbid`; write exceptions with `unless`"))]
+    Permit { #[source_code] src: NamedSource<String>, #[label("here")] span: SourceSpan },
+
+    #[error("missing annotation `@{name}`")]
+    #[diagnostic(code(snapback::policy::missing_annotation), help("add `@{name}(\"...\")` above `forbid`; see docs/policy-authoring.md"))]
+    MissingAnnotation { name: String, #[source_code] src: NamedSource<String>, #[label("in this policy")] span: SourceSpan },
+
+    #[error("invalid `@{name}(\"{value}\")`")]
+    #[diagnostic(code(snapback::policy::invalid_annotation), help("{help}"))]
+    InvalidAnnotation {
+        name: String,
+        value: String,
+        help: String,
+        #[source_code]
+        src: NamedSource<String>,
+        #[label("here")]
+        span: SourceSpan,
+    },
+
+    #[error("unknown annotation `@{name}`")]
+    #[diagnostic(code(snapback::policy::unknown_annotation), help("{help}"))]
+    UnknownAnnotation { name: String, help: String, #[source_code] src: NamedSource<String>, #[label("here")] span: SourceSpan },
+
+    #[error("policy id `{id}` is used twice, also in `{other}`")]
+    #[diagnostic(code(snapback::policy::duplicate_id), help("give every policy its own `@id`"))]
+    DuplicateId { id: String, other: PathBuf, #[source_code] src: NamedSource<String>, #[label("here")] span: SourceSpan },
+
+    #[error("{0}")]
+    #[diagnostic(transparent)]
+    Cedar(Box<dyn Diagnostic + Send + Sync>),
+}
+
+impl LoadError {
+    /// A Cedar parse, schema or validation error, shown against its file.
+    fn cedar(err: impl Diagnostic + Send + Sync + 'static, file: &Path, src: &str) -> Self {
+        Self::Cedar(Box::new(WithSource {
+            inner: Box::new(err),
+            src: NamedSource::new(file.display().to_string(), src.to_owned()),
+        }))
+    }
+}
+
+/// Attaches a file's text to a diagnostic that carries only spans.
+#[derive(Debug, thiserror::Error)]
+#[error("{inner}")]
+struct WithSource {
+    inner: Box<dyn Diagnostic + Send + Sync>,
+    src: NamedSource<String>,
+}
+
+impl Diagnostic for WithSource {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.inner.code()
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.inner.help()
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        self.inner.labels()
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.src)
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        self.inner.related()
+    }
+}
+
+fn read(path: &Path) -> Result<String, LoadError> {
+    std::fs::read_to_string(path).map_err(|source| LoadError::Io { path: path.to_owned(), source })
+}
+
+/// Load, parse, annotate and strictly validate every policy in `dir`.
+///
+/// Returns every error found, so that `snapback validate` can show them all at once.
+pub fn load(dir: &Path) -> Result<PolicyPack, Vec<LoadError>> {
+    let mut errors = Vec::new();
+    let entries = std::fs::read_dir(dir).map_err(|source| vec![LoadError::Io { path: dir.to_owned(), source }])?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "cedar"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(vec![LoadError::Empty { dir: dir.to_owned() }]);
+    }
+
+    let schema_path = dir.join(SCHEMA_FILE);
+    if !schema_path.exists() {
+        return Err(vec![LoadError::NoSchema { dir: dir.to_owned() }]);
+    }
+    let schema_src = read(&schema_path).map_err(|e| vec![e])?;
+    let schema = match Schema::from_cedarschema_str(&schema_src) {
+        Ok((schema, _warnings)) => schema,
+        Err(err) => return Err(vec![LoadError::cedar(err, &schema_path, &schema_src)]),
+    };
+
+    let mut hasher = Sha256::new();
+    hasher.update(SCHEMA_FILE.as_bytes());
+    hasher.update([0]);
+    hasher.update(schema_src.as_bytes());
+    hasher.update([0]);
+
+    let mut all = PolicySet::new();
+    let mut metas: Vec<Meta> = Vec::new();
+    let mut sources: HashMap<String, (PathBuf, String)> = HashMap::new();
+    for file in &files {
+        let src = match read(file) {
+            Ok(src) => src,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        hasher.update(file.file_name().map(|n| n.as_encoded_bytes()).unwrap_or_default());
+        hasher.update([0]);
+        hasher.update(src.as_bytes());
+        hasher.update([0]);
+        let parsed = match PolicySet::from_str(&src) {
+            Ok(set) => set,
+            Err(err) => {
+                errors.push(LoadError::cedar(err, file, &src));
+                continue;
+            }
+        };
+        if parsed.templates().next().is_some() {
+            errors.push(LoadError::Template { file: file.clone(), src: NamedSource::new(file.display().to_string(), src) });
+            continue;
+        }
+        let policies: Vec<_> = parsed.policies().collect();
+        let [policy] = policies.as_slice() else {
+            errors.push(LoadError::NotOne { file: file.clone(), count: policies.len() });
+            continue;
+        };
+        if policy.effect() == cedar_policy::Effect::Permit {
+            let at = src.find("permit").unwrap_or(0);
+            errors.push(LoadError::Permit {
+                src: NamedSource::new(file.display().to_string(), src.clone()),
+                span: (at, "permit".len()).into(),
+            });
+            continue;
+        }
+        let meta = match annotations::read(policy, file, &src) {
+            Ok(meta) => meta,
+            Err(errs) => {
+                errors.extend(errs);
+                continue;
+            }
+        };
+        if let Some((other, _)) = sources.get(&meta.id) {
+            errors.push(LoadError::DuplicateId {
+                id: meta.id.clone(),
+                other: other.clone(),
+                span: annotations::span(&src, "id"),
+                src: NamedSource::new(file.display().to_string(), src),
+            });
+            continue;
+        }
+        let renamed = policy.new_id(PolicyId::new(&meta.id));
+        if let Err(err) = all.add(renamed) {
+            errors.push(LoadError::cedar(err, file, &src));
+            continue;
+        }
+        sources.insert(meta.id.clone(), (file.clone(), src));
+        metas.push(meta);
+    }
+
+    let validation = Validator::new(schema.clone()).validate(&all, ValidationMode::Strict);
+    for err in validation.validation_errors() {
+        match sources.get(err.policy_id().to_string().as_str()) {
+            Some((file, src)) => errors.push(LoadError::cedar(err.clone(), file, src)),
+            None => errors.push(LoadError::Cedar(Box::new(err.clone()))),
+        }
+    }
+
+    let accounts = load_entities(dir, &schema, &mut hasher, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    let mut active = PolicySet::new();
+    for meta in metas.iter().filter(|m| m.mode != Mode::Off) {
+        if let Some(policy) = all.policy(&PolicyId::new(&meta.id)) {
+            if let Err(err) = active.add(policy.clone()) {
+                return Err(vec![LoadError::Cedar(Box::new(err))]);
+            }
+        }
+    }
+    metas.sort_by(|a, b| a.id.cmp(&b.id));
+    let by_id = metas.iter().enumerate().map(|(i, m)| (m.id.clone(), i)).collect();
+    let mut hash = String::with_capacity(71);
+    hash.push_str("sha256:");
+    for byte in hasher.finalize() {
+        let _ = write!(hash, "{byte:02x}");
+    }
+    Ok(PolicyPack { active, policies: metas, by_id, schema, accounts, hash, dir: dir.to_owned() })
+}
+
+/// Read `entities.json` (account entities with tags), if the directory has one.
+fn load_entities(
+    dir: &Path,
+    schema: &Schema,
+    hasher: &mut Sha256,
+    errors: &mut Vec<LoadError>,
+) -> HashMap<String, cedar_policy::Entity> {
+    let path = dir.join(ENTITIES_FILE);
+    if !path.exists() {
+        return HashMap::new();
+    }
+    let src = match read(&path) {
+        Ok(src) => src,
+        Err(e) => {
+            errors.push(e);
+            return HashMap::new();
+        }
+    };
+    hasher.update(ENTITIES_FILE.as_bytes());
+    hasher.update([0]);
+    hasher.update(src.as_bytes());
+    match Entities::from_json_str(&src, Some(schema)) {
+        Ok(entities) => entities
+            .iter()
+            .filter(|e| e.uid().type_name().to_string() == "Aws::Account")
+            .map(|e| (e.uid().id().unescaped().to_owned(), e.clone()))
+            .collect(),
+        Err(err) => {
+            errors.push(LoadError::cedar(err, &path, &src));
+            HashMap::new()
+        }
+    }
+}

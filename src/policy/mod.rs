@@ -1,0 +1,42 @@
+//! Policies: a directory of `*.cedar` files, one policy each, strictly validated against
+//! `snapback.cedarschema`, with snapback's annotations read and checked. The result is a
+//! [`PolicyPack`]: the Cedar policy set the engine evaluates plus each policy's metadata.
+
+mod annotations;
+mod load;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+pub use annotations::{Meta, Mode, Severity, ANNOTATIONS};
+pub use load::{load, LoadError};
+
+/// The file names snapback reads in a policy directory besides `*.cedar`.
+pub const SCHEMA_FILE: &str = "snapback.cedarschema";
+pub const ENTITIES_FILE: &str = "entities.json";
+
+/// A validated policy set with its metadata.
+#[derive(Debug)]
+pub struct PolicyPack {
+    /// The policies that are evaluated: every policy whose `@mode` is not `off`.
+    pub(crate) active: cedar_policy::PolicySet,
+    /// Every policy, sorted by id.
+    pub policies: Vec<Meta>,
+    by_id: HashMap<String, usize>,
+    pub(crate) schema: cedar_policy::Schema,
+    /// Configured account entities (tags for exceptions), by account id.
+    pub(crate) accounts: HashMap<String, cedar_policy::Entity>,
+    /// SHA-256 over the schema, every policy file and the entities file, in name order.
+    pub hash: String,
+    pub dir: PathBuf,
+}
+
+impl PolicyPack {
+    pub fn meta(&self, id: &str) -> Option<&Meta> {
+        self.by_id.get(id).and_then(|&i| self.policies.get(i))
+    }
+
+    pub fn schema(&self) -> &cedar_policy::Schema {
+        &self.schema
+    }
+}
