@@ -52,11 +52,19 @@ pub struct Outcomes {
 pub fn load(dir: &Path) -> Result<Vec<Case>, Vec<String>> {
     let mut cases = Vec::new();
     let mut errors = Vec::new();
-    let folders = std::fs::read_dir(dir).map_err(|e| vec![format!("{}: cannot read: {e}", dir.display())])?;
-    let mut folders: Vec<PathBuf> = folders.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect();
+    let folders =
+        std::fs::read_dir(dir).map_err(|e| vec![format!("{}: cannot read: {e}", dir.display())])?;
+    let mut folders: Vec<PathBuf> = folders
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
     folders.sort();
     for folder in folders {
-        let policy = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let policy = folder
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let Ok(entries) = std::fs::read_dir(&folder) else {
             errors.push(format!("{}: cannot read", folder.display()));
             continue;
@@ -70,7 +78,9 @@ pub fn load(dir: &Path) -> Result<Vec<Case>, Vec<String>> {
         for path in files {
             let parsed = std::fs::read_to_string(&path)
                 .map_err(|e| e.to_string())
-                .and_then(|text| serde_json::from_str::<CaseFile>(&text).map_err(|e| e.to_string()));
+                .and_then(|text| {
+                    serde_json::from_str::<CaseFile>(&text).map_err(|e| e.to_string())
+                });
             match parsed {
                 Ok(f) => cases.push(Case {
                     path,
@@ -83,7 +93,11 @@ pub fn load(dir: &Path) -> Result<Vec<Case>, Vec<String>> {
             }
         }
     }
-    if errors.is_empty() { Ok(cases) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(cases)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Run one case against the engine.
@@ -95,10 +109,17 @@ pub fn run(engine: &Engine, case: &Case) -> Outcomes {
     parser.finish(&mut |e| events.push(e));
     let mut failures = Vec::new();
     let record = match events.as_slice() {
-        [Ok(event)] => Some(DecisionRecord::new(event, &engine.decide(event), &engine.pack().hash)),
+        [Ok(event)] => Some(DecisionRecord::new(
+            event,
+            &engine.decide(event),
+            &engine.pack().hash,
+        )),
         [Err(err)] => Some(DecisionRecord::unreadable(err, &engine.pack().hash)),
         other => {
-            failures.push(format!("the case's `event` must hold exactly one event, found {}", other.len()));
+            failures.push(format!(
+                "the case's `event` must hold exactly one event, found {}",
+                other.len()
+            ));
             None
         }
     };
@@ -115,10 +136,18 @@ pub fn run(engine: &Engine, case: &Case) -> Outcomes {
         expected.sort();
         let actual: Vec<String> = record.policies.iter().map(|p| p.id.clone()).collect();
         if expected != actual {
-            failures.push(format!("expected policies [{}], got [{}]", expected.join(", "), actual.join(", ")));
+            failures.push(format!(
+                "expected policies [{}], got [{}]",
+                expected.join(", "),
+                actual.join(", ")
+            ));
         }
     }
-    Outcomes { case: case.clone(), record, failures }
+    Outcomes {
+        case: case.clone(),
+        record,
+        failures,
+    }
 }
 
 /// Coverage problems: policies without enough cases, folders naming no policy.
@@ -145,7 +174,9 @@ pub fn coverage(engine: &Engine, cases: &[Case]) -> Vec<String> {
     folders.dedup();
     for folder in folders {
         if engine.pack().meta(folder).is_none() {
-            problems.push(format!("cases folder `{folder}` names no policy; rename it after a policy's @id"));
+            problems.push(format!(
+                "cases folder `{folder}` names no policy; rename it after a policy's @id"
+            ));
         }
     }
     problems

@@ -7,7 +7,8 @@ use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use cedar_policy::{
-    Authorizer, Context, Entities, Entity, EntityId, EntityTypeName, EntityUid, RestrictedExpression,
+    Authorizer, Context, Entities, Entity, EntityId, EntityTypeName, EntityUid,
+    RestrictedExpression,
 };
 use serde::{Deserialize, Serialize};
 
@@ -65,7 +66,10 @@ pub struct Engine {
 
 impl Engine {
     pub fn new(pack: PolicyPack) -> Self {
-        Self { pack, authorizer: Authorizer::new() }
+        Self {
+            pack,
+            authorizer: Authorizer::new(),
+        }
     }
 
     pub fn pack(&self) -> &PolicyPack {
@@ -80,7 +84,14 @@ impl Engine {
             Some(reason) => (Outcome::Skipped, reason, Vec::new(), Vec::new()),
             None => self.evaluate(&request),
         };
-        Decision { outcome, reason, matched, errors, request, elapsed: start.elapsed() }
+        Decision {
+            outcome,
+            reason,
+            matched,
+            errors,
+            request,
+            elapsed: start.elapsed(),
+        }
     }
 
     fn evaluate(&self, request: &Request) -> (Outcome, String, Vec<Meta>, Vec<PolicyError>) {
@@ -88,37 +99,70 @@ impl Engine {
             Ok(built) => built,
             Err(message) => {
                 let reason = format!("cannot build the Cedar request: {message}");
-                return (Outcome::Error, reason, Vec::new(), vec![PolicyError { policy: None, message }]);
+                return (
+                    Outcome::Error,
+                    reason,
+                    Vec::new(),
+                    vec![PolicyError {
+                        policy: None,
+                        message,
+                    }],
+                );
             }
         };
-        let response = self.authorizer.is_authorized(&cedar_request, &self.pack.active, &entities);
+        let response = self
+            .authorizer
+            .is_authorized(&cedar_request, &self.pack.active, &entities);
         let diagnostics = response.diagnostics();
-        let mut matched: Vec<Meta> =
-            diagnostics.reason().filter_map(|id| self.pack.meta(id.as_ref()).cloned()).collect();
+        let mut matched: Vec<Meta> = diagnostics
+            .reason()
+            .filter_map(|id| self.pack.meta(id.as_ref()).cloned())
+            .collect();
         matched.sort_by(|a, b| a.id.cmp(&b.id));
         let mut errors: Vec<PolicyError> = diagnostics
             .errors()
             .map(|e| {
                 let cedar_policy::AuthorizationError::PolicyEvaluationError(inner) = e;
-                PolicyError { policy: Some(inner.policy_id().to_string()), message: e.to_string() }
+                PolicyError {
+                    policy: Some(inner.policy_id().to_string()),
+                    message: e.to_string(),
+                }
             })
             .collect();
         errors.sort_by(|a, b| a.policy.cmp(&b.policy));
         let ids = |ms: &[String]| ms.join(", ");
         if !matched.is_empty() {
             let names: Vec<String> = matched.iter().map(|m| m.id.clone()).collect();
-            (Outcome::NonCompliant, format!("forbidden by {}", ids(&names)), matched, errors)
+            (
+                Outcome::NonCompliant,
+                format!("forbidden by {}", ids(&names)),
+                matched,
+                errors,
+            )
         } else if !errors.is_empty() {
             let names: Vec<String> = errors.iter().filter_map(|e| e.policy.clone()).collect();
-            (Outcome::Error, format!("evaluation failed in {}", ids(&names)), matched, errors)
+            (
+                Outcome::Error,
+                format!("evaluation failed in {}", ids(&names)),
+                matched,
+                errors,
+            )
         } else {
-            (Outcome::Compliant, "no forbid policy matched".to_owned(), matched, errors)
+            (
+                Outcome::Compliant,
+                "no forbid policy matched".to_owned(),
+                matched,
+                errors,
+            )
         }
     }
 }
 
 /// Why an event is not evaluated: a failed call changed nothing, a read changed nothing.
 pub fn skip_reason(event: &Event) -> Option<String> {
+    if event.is_insight() {
+        return Some("CloudTrail Insights event: a rate anomaly, not a change".to_owned());
+    }
     if let Some(code) = event.error_code() {
         return Some(format!("failed call (errorCode `{code}`)"));
     }
@@ -138,9 +182,14 @@ fn expr(v: &Value) -> Result<RestrictedExpression, String> {
         Value::Bool(b) => RestrictedExpression::new_bool(*b),
         Value::Long(n) => RestrictedExpression::new_long(*n),
         Value::String(s) => RestrictedExpression::new_string(s.clone()),
-        Value::Set(items) => RestrictedExpression::new_set(items.iter().map(expr).collect::<Result<Vec<_>, _>>()?),
+        Value::Set(items) => {
+            RestrictedExpression::new_set(items.iter().map(expr).collect::<Result<Vec<_>, _>>()?)
+        }
         Value::Record(fields) => RestrictedExpression::new_record(
-            fields.iter().map(|(k, v)| Ok((k.clone(), expr(v)?))).collect::<Result<Vec<_>, String>>()?,
+            fields
+                .iter()
+                .map(|(k, v)| Ok((k.clone(), expr(v)?)))
+                .collect::<Result<Vec<_>, String>>()?,
         )
         .map_err(|e| e.to_string())?,
         Value::Ip(s) => RestrictedExpression::new_ip(s),
@@ -150,35 +199,67 @@ fn expr(v: &Value) -> Result<RestrictedExpression, String> {
 }
 
 fn entity(data: &EntityData) -> Result<Entity, String> {
-    let attrs = data.attrs.iter().map(|(k, v)| Ok((k.clone(), expr(v)?))).collect::<Result<Vec<_>, String>>()?;
-    let parents = data.parents.iter().map(uid).collect::<Result<Vec<_>, _>>()?;
-    let tags = data.tags.iter().map(|(k, v)| (k.clone(), RestrictedExpression::new_string(v.clone())));
+    let attrs = data
+        .attrs
+        .iter()
+        .map(|(k, v)| Ok((k.clone(), expr(v)?)))
+        .collect::<Result<Vec<_>, String>>()?;
+    let parents = data
+        .parents
+        .iter()
+        .map(uid)
+        .collect::<Result<Vec<_>, _>>()?;
+    let tags = data
+        .tags
+        .iter()
+        .map(|(k, v)| (k.clone(), RestrictedExpression::new_string(v.clone())));
     Entity::new_with_tags(uid(&data.uid)?, attrs, parents, tags).map_err(|e| e.to_string())
 }
 
 /// The Cedar request and entities for a model request; configured accounts replace the
 /// model's untagged ones.
-fn to_cedar(request: &Request, pack: &PolicyPack) -> Result<(cedar_policy::Request, Entities), String> {
+fn to_cedar(
+    request: &Request,
+    pack: &PolicyPack,
+) -> Result<(cedar_policy::Request, Entities), String> {
     let mut seen = HashSet::new();
     let mut entities = Vec::new();
-    for data in [&request.principal, &request.resource].into_iter().chain(&request.entities) {
+    for data in [&request.principal, &request.resource]
+        .into_iter()
+        .chain(&request.entities)
+    {
         if !seen.insert(data.uid.clone()) {
             continue;
         }
-        let configured = (data.uid.ty == "Account").then(|| pack.accounts.get(&data.uid.id)).flatten();
+        let configured = (data.uid.ty == "Account")
+            .then(|| pack.accounts.get(&data.uid.id))
+            .flatten();
         entities.push(match configured {
             Some(e) => e.clone(),
             None => entity(data)?,
         });
     }
     let action = uid(&request.action)?;
-    entities.push(Entity::new_no_attrs(action.clone(), [uid(&request.action_group)?].into_iter().collect()));
+    entities.push(Entity::new_no_attrs(
+        action.clone(),
+        [uid(&request.action_group)?].into_iter().collect(),
+    ));
     let context = Context::from_pairs(
-        request.context.iter().map(|(k, v)| Ok((k.clone(), expr(v)?))).collect::<Result<Vec<_>, String>>()?,
+        request
+            .context
+            .iter()
+            .map(|(k, v)| Ok((k.clone(), expr(v)?)))
+            .collect::<Result<Vec<_>, String>>()?,
     )
     .map_err(|e| e.to_string())?;
-    let cedar_request = cedar_policy::Request::new(uid(&request.principal.uid)?, action, uid(&request.resource.uid)?, context, None)
-        .map_err(|e| e.to_string())?;
+    let cedar_request = cedar_policy::Request::new(
+        uid(&request.principal.uid)?,
+        action,
+        uid(&request.resource.uid)?,
+        context,
+        None,
+    )
+    .map_err(|e| e.to_string())?;
     let entities = Entities::from_entities(entities, None).map_err(|e| e.to_string())?;
     Ok((cedar_request, entities))
 }

@@ -37,13 +37,18 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
     paths.sort();
     for path in paths {
-        let hidden = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        let hidden = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
         if hidden {
             continue;
         }
         if path.is_dir() {
             walk(&path, out);
-        } else if path.extension().is_some_and(|e| EXTENSIONS.iter().any(|x| e == *x)) {
+        } else if path
+            .extension()
+            .is_some_and(|e| EXTENSIONS.iter().any(|x| e == *x))
+        {
             out.push(path);
         }
     }
@@ -64,14 +69,21 @@ pub fn read_path(path: &Path, sink: &mut dyn FnMut(Result<Event, EventError>)) {
 
 fn io_error(source: &Arc<str>, position: Position, err: &std::io::Error) -> EventError {
     EventError {
-        origin: Origin { source: source.clone(), position },
+        origin: Origin {
+            source: source.clone(),
+            position,
+        },
         message: format!("cannot read: {err}"),
         raw: None,
     }
 }
 
 /// Parse a reader, unwrapping gzip when the stream starts with its magic bytes.
-pub fn read_stream(mut reader: impl Read, name: Arc<str>, sink: &mut dyn FnMut(Result<Event, EventError>)) {
+pub fn read_stream(
+    mut reader: impl Read,
+    name: Arc<str>,
+    sink: &mut dyn FnMut(Result<Event, EventError>),
+) {
     let mut head = [0u8; 2];
     let mut got = 0;
     while got < 2 {

@@ -26,4 +26,4 @@ pub mod policy;
 pub use decision_log::DecisionRecord;
 pub use engine::{Decision, Engine, Outcome};
 pub use event::{Event, EventError, StreamParser};
-pub use policy::{load as load_policies, PolicyPack};
+pub use policy::{PolicyPack, load as load_policies};

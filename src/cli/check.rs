@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::{table, Exit, PolicyArgs};
+use super::{Exit, PolicyArgs, table};
 use crate::decision_log::DecisionRecord;
 use crate::engine::Outcome;
 
@@ -85,7 +85,7 @@ pub fn run(args: &Args) -> Exit {
             let record = match item {
                 Ok(event) => DecisionRecord::new(&event, &engine.decide(&event), &hash),
                 Err(err) => {
-                    tracing::warn!(source = %err.origin, "{}", err.message);
+                    tracing::debug!(source = %err.origin, "{}", err.message);
                     DecisionRecord::unreadable(&err, &hash)
                 }
             };
@@ -97,7 +97,9 @@ pub fn run(args: &Args) -> Exit {
                 Format::Json => serde_json::to_string(&record).unwrap_or_default(),
                 Format::Table => table::row(&record),
             };
-            broken_pipe = writeln!(stdout, "{line}").and_then(|()| stdout.flush()).is_err();
+            broken_pipe = writeln!(stdout, "{line}")
+                .and_then(|()| stdout.flush())
+                .is_err();
         });
     }
     eprintln!("{tally}");

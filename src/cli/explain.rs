@@ -28,7 +28,10 @@ pub fn run(args: &Args) -> Exit {
                     json!({"source": err.origin.to_string(), "error": err.message})
                 }
             };
-            println!("{}", serde_json::to_string_pretty(&shown).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&shown).unwrap_or_default()
+            );
         });
     }
     exit

@@ -61,7 +61,12 @@ pub enum Command {
 #[derive(Debug, Clone, clap::Args)]
 pub struct PolicyArgs {
     /// Directory of `*.cedar` policies with `snapback.cedarschema`
-    #[arg(long, env = "SNAPBACK_POLICIES", default_value = "policies", value_name = "DIR")]
+    #[arg(
+        long,
+        env = "SNAPBACK_POLICIES",
+        default_value = "policies",
+        value_name = "DIR"
+    )]
     pub policies: PathBuf,
 }
 
@@ -101,5 +106,9 @@ pub fn report(errors: &[crate::policy::LoadError]) {
 
 /// Paths to read: as given, or stdin when none are.
 fn inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
-    if paths.is_empty() { vec![PathBuf::from("-")] } else { crate::input::expand(paths) }
+    if paths.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        crate::input::expand(paths)
+    }
 }

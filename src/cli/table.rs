@@ -21,10 +21,20 @@ pub fn header() -> String {
 }
 
 pub fn row(r: &DecisionRecord) -> String {
-    let resource = format!("{}/{}", r.resource.ty.trim_start_matches("Aws::"), r.resource.id);
+    let resource = format!(
+        "{}/{}",
+        r.resource.ty.trim_start_matches("Aws::"),
+        r.resource.id
+    );
     let principal = r.principal.arn.rsplit(['/', ':']).next().unwrap_or("");
     let severity = r.severity.map_or("-", |s| s.as_str());
-    let cols = [r.decision.as_str(), severity, &r.action, &resource, principal];
+    let cols = [
+        r.decision.as_str(),
+        severity,
+        &r.action,
+        &resource,
+        principal,
+    ];
     let cols: Vec<String> = cols.iter().zip(WIDTHS).map(|(c, w)| cell(c, w)).collect();
     let detail = if r.policies.is_empty() {
         match r.decision {
@@ -43,5 +53,9 @@ pub fn row(r: &DecisionRecord) -> String {
             .join("; ")
     };
     let line = format!("{} {detail}", cols.join(" "));
-    if r.decision == crate::engine::Outcome::Error { format!("{line} [{}]", r.source) } else { line }
+    if r.decision == crate::engine::Outcome::Error {
+        format!("{line} [{}]", r.source)
+    } else {
+        line
+    }
 }

@@ -30,7 +30,11 @@ pub fn run(args: &Args) -> Exit {
     let (mut passed, mut failed) = (0, 0);
     for case in &cases {
         let result = crate::cases::run(&engine, case);
-        let name = case.path.strip_prefix(&args.cases).unwrap_or(&case.path).display();
+        let name = case
+            .path
+            .strip_prefix(&args.cases)
+            .unwrap_or(&case.path)
+            .display();
         if result.failures.is_empty() {
             passed += 1;
             println!("ok   {name}  {}", case.description);
@@ -47,5 +51,9 @@ pub fn run(args: &Args) -> Exit {
         println!("FAIL coverage: {p}");
     }
     println!("\n{passed} passed, {} failed", failed + problems.len());
-    if failed + problems.len() > 0 { Exit::Error } else { Exit::Ok }
+    if failed + problems.len() > 0 {
+        Exit::Error
+    } else {
+        Exit::Ok
+    }
 }

@@ -12,7 +12,11 @@ pub fn run(args: &Args) -> Exit {
     match super::engine(&args.policies.policies) {
         Ok(engine) => {
             let pack = engine.pack();
-            let active = pack.policies.iter().filter(|m| m.mode != crate::policy::Mode::Off).count();
+            let active = pack
+                .policies
+                .iter()
+                .filter(|m| m.mode != crate::policy::Mode::Off)
+                .count();
             println!(
                 "{} policies valid ({active} active) in {}\npolicy set {}",
                 pack.policies.len(),

@@ -7,7 +7,7 @@ mod record;
 mod time;
 
 pub use parse::{EventError, Position, StreamParser};
-pub use record::{lookup, scalar_string, Envelope, Event, Origin};
+pub use record::{Envelope, Event, Origin, lookup, scalar_string};
 pub use time::EventTime;
 
 /// The EventBridge `detail-type`s that carry a CloudTrail record in `detail`.

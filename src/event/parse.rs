@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::record::{Envelope, Event, Origin};
 use super::CLOUDTRAIL_DETAIL_TYPES;
+use super::record::{Envelope, Event, Origin};
 
 /// A position in a stream: 1-based line and column of the top-level JSON value, and the index
 /// of the record inside it when the value holds several.
@@ -54,7 +54,12 @@ pub struct StreamParser {
 
 impl StreamParser {
     pub fn new(source: impl Into<Arc<str>>) -> Self {
-        Self { source: source.into(), buf: Vec::new(), line: 1, column: 1 }
+        Self {
+            source: source.into(),
+            buf: Vec::new(),
+            line: 1,
+            column: 1,
+        }
     }
 
     pub fn source(&self) -> &Arc<str> {
@@ -79,7 +84,11 @@ impl StreamParser {
             let Some(rest) = self.buf.get(start..).filter(|r| !r.is_empty()) else {
                 break;
             };
-            let position = Position { line: self.line, column: self.column, index: None };
+            let position = Position {
+                line: self.line,
+                column: self.column,
+                index: None,
+            };
             let mut values = serde_json::Deserializer::from_slice(rest).into_iter::<Value>();
             match values.next() {
                 None => break,
@@ -91,20 +100,27 @@ impl StreamParser {
                 }
                 Some(Err(err)) if err.is_eof() && !at_end => break,
                 Some(Err(err)) => {
-                    let at = if err.line() <= 1 {
-                        Position { column: self.column + err.column().saturating_sub(1), ..position }
+                    let (line, column) = if err.line() <= 1 {
+                        (self.line, self.column + err.column().saturating_sub(1))
                     } else {
-                        Position { line: self.line + err.line() - 1, column: err.column(), index: None }
+                        (self.line + err.line() - 1, err.column())
                     };
-                    let skip = resync(rest, at_end);
-                    let Some(skip) = skip else { break };
-                    let raw = String::from_utf8_lossy(rest.get(..skip.min(MAX_RAW)).unwrap_or_default());
+                    let Some(skip) = resync(rest, at_end) else {
+                        break;
+                    };
+                    let raw =
+                        String::from_utf8_lossy(rest.get(..skip.min(MAX_RAW)).unwrap_or_default());
+                    let text = err.to_string();
+                    let what = text
+                        .rfind(" at line ")
+                        .and_then(|i| text.get(..i))
+                        .unwrap_or(&text);
                     out(Err(EventError {
-                        origin: self.origin(at),
+                        origin: self.origin(position),
                         message: if err.is_eof() {
-                            "truncated JSON: the stream ends inside a value".to_owned()
+                            "truncated JSON: the value starting here never ends".to_owned()
                         } else {
-                            format!("invalid JSON: {err}")
+                            format!("invalid JSON at {line}:{column}: {what}")
                         },
                         raw: Some(raw.trim_end().to_owned()),
                     }));
@@ -117,7 +133,10 @@ impl StreamParser {
     }
 
     fn origin(&self, position: Position) -> Origin {
-        Origin { source: self.source.clone(), position }
+        Origin {
+            source: self.source.clone(),
+            position,
+        }
     }
 
     fn skip_whitespace(&mut self, start: usize) -> usize {
@@ -170,13 +189,20 @@ fn classify(value: Value, origin: &Origin, out: &mut dyn FnMut(Result<Event, Eve
 fn at_index(origin: &Origin, index: usize) -> Origin {
     Origin {
         source: origin.source.clone(),
-        position: Position { index: Some(index), ..origin.position },
+        position: Position {
+            index: Some(index),
+            ..origin.position
+        },
     }
 }
 
 fn classify_one(value: Value, origin: &Origin, out: &mut dyn FnMut(Result<Event, EventError>)) {
     let Value::Object(mut map) = value else {
-        out(Err(error(origin, "expected a JSON object, found a scalar or nested array", &value)));
+        out(Err(error(
+            origin,
+            "expected a JSON object, found a scalar or nested array",
+            &value,
+        )));
         return;
     };
     if let Some(Value::Array(records)) = map.get_mut("Records") {
@@ -208,11 +234,16 @@ fn error(origin: &Origin, message: impl Into<String>, value: &Value) -> EventErr
         }
         raw.truncate(cut);
     }
-    EventError { origin: origin.clone(), message: message.into(), raw: Some(raw) }
+    EventError {
+        origin: origin.clone(),
+        message: message.into(),
+        raw: Some(raw),
+    }
 }
 
 fn envelope(mut map: Map<String, Value>, origin: &Origin) -> Result<Event, EventError> {
-    let text = |m: &Map<String, Value>, k: &str| m.get(k).and_then(Value::as_str).map(str::to_owned);
+    let text =
+        |m: &Map<String, Value>, k: &str| m.get(k).and_then(Value::as_str).map(str::to_owned);
     let detail_type = text(&map, "detail-type").unwrap_or_default();
     if !CLOUDTRAIL_DETAIL_TYPES.contains(&detail_type.as_str()) {
         return Err(error(
@@ -233,10 +264,16 @@ fn envelope(mut map: Map<String, Value>, origin: &Origin) -> Result<Event, Event
         detail_type,
     };
     match map.remove("detail") {
-        Some(Value::Object(record)) => {
-            Ok(Event { record, envelope: Some(env), origin: origin.clone() })
-        }
-        _ => Err(error(origin, "EventBridge event has no `detail` object", &Value::Object(map))),
+        Some(Value::Object(record)) => Ok(Event {
+            record,
+            envelope: Some(env),
+            origin: origin.clone(),
+        }),
+        _ => Err(error(
+            origin,
+            "EventBridge event has no `detail` object",
+            &Value::Object(map),
+        )),
     }
 }
 
@@ -244,30 +281,51 @@ fn lookup_event(item: Value, origin: &Origin) -> Result<Event, EventError> {
     let inner = item.get("CloudTrailEvent").and_then(Value::as_str);
     match inner.map(serde_json::from_str::<Value>) {
         Some(Ok(record)) => bare(record, origin),
-        Some(Err(err)) => {
-            Err(error(origin, format!("LookupEvents `CloudTrailEvent` is not valid JSON: {err}"), &item))
-        }
-        None => Err(error(origin, "LookupEvents item has no `CloudTrailEvent` string", &item)),
+        Some(Err(err)) => Err(error(
+            origin,
+            format!("LookupEvents `CloudTrailEvent` is not valid JSON: {err}"),
+            &item,
+        )),
+        None => Err(error(
+            origin,
+            "LookupEvents item has no `CloudTrailEvent` string",
+            &item,
+        )),
     }
 }
 
 fn bare(value: Value, origin: &Origin) -> Result<Event, EventError> {
     match value {
-        Value::Object(record) if is_record(&record) => {
-            Ok(Event { record, envelope: None, origin: origin.clone() })
-        }
+        Value::Object(record) if is_record(&record) => Ok(Event {
+            record,
+            envelope: None,
+            origin: origin.clone(),
+        }),
         Value::Object(_) => Err(error(
             origin,
             "not a CloudTrail event: expected an EventBridge event, a CloudTrail record with \
              `eventName`, a `{\"Records\": [...]}` log file or LookupEvents output",
             &value,
         )),
-        other => Err(error(origin, "a CloudTrail record must be a JSON object", &other)),
+        other => Err(error(
+            origin,
+            "a CloudTrail record must be a JSON object",
+            &other,
+        )),
     }
 }
 
 fn is_record(record: &Map<String, Value>) -> bool {
-    record.get("eventName").and_then(Value::as_str).is_some_and(|s| !s.is_empty())
+    let named = |m: &Map<String, Value>| {
+        m.get("eventName")
+            .and_then(Value::as_str)
+            .is_some_and(|s| !s.is_empty())
+    };
+    named(record)
+        || record
+            .get("insightDetails")
+            .and_then(Value::as_object)
+            .is_some_and(named)
 }
 
 #[cfg(test)]
@@ -300,7 +358,9 @@ mod tests {
         let text = format!("{RECORD}\n{{\"eventName\": oops}}\n{RECORD}\n");
         let events = parse(&[&text]);
         assert_eq!(events.len(), 3);
-        let Some(Err(err)) = events.get(1) else { panic!("expected an error: {events:?}") };
+        let Some(Err(err)) = events.get(1) else {
+            panic!("expected an error: {events:?}")
+        };
         assert_eq!(err.origin.position.line, 2);
         assert!(err.to_string().starts_with("test.json:2:"), "{err}");
         assert!(events.get(2).is_some_and(Result::is_ok));
@@ -316,14 +376,17 @@ mod tests {
     #[test]
     fn log_file_records_get_indexes() {
         let events = parse(&[&format!("{{\"Records\": [{RECORD}, {RECORD}]}}")]);
-        let indexes: Vec<_> =
-            events.iter().map(|e| e.as_ref().ok().and_then(|e| e.origin.position.index)).collect();
+        let indexes: Vec<_> = events
+            .iter()
+            .map(|e| e.as_ref().ok().and_then(|e| e.origin.position.index))
+            .collect();
         assert_eq!(indexes, vec![Some(0), Some(1)]);
     }
 
     #[test]
     fn foreign_detail_type_is_an_error() {
-        let events = parse(&[r#"{"detail-type": "EC2 Instance State-change Notification", "detail": {}}"#]);
+        let events =
+            parse(&[r#"{"detail-type": "EC2 Instance State-change Notification", "detail": {}}"#]);
         assert!(matches!(events.first(), Some(Err(e)) if e.message.contains("detail-type")));
     }
 }

@@ -42,7 +42,10 @@ pub struct Event {
 impl Event {
     /// A string field of the record; empty strings count as absent.
     pub fn str(&self, key: &str) -> Option<&str> {
-        self.record.get(key).and_then(Value::as_str).filter(|s| !s.is_empty())
+        self.record
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
     }
 
     pub fn event_id(&self) -> Option<&str> {
@@ -50,17 +53,37 @@ impl Event {
     }
 
     pub fn event_name(&self) -> &str {
-        self.str("eventName").unwrap_or("")
+        self.str("eventName")
+            .or_else(|| self.insight("eventName"))
+            .unwrap_or("")
     }
 
     pub fn event_source(&self) -> &str {
-        self.str("eventSource").unwrap_or("")
+        self.str("eventSource")
+            .or_else(|| self.insight("eventSource"))
+            .unwrap_or("")
+    }
+
+    /// A field of `insightDetails`: CloudTrail Insights records keep their event name there.
+    fn insight(&self, key: &str) -> Option<&str> {
+        self.record
+            .get("insightDetails")?
+            .get(key)?
+            .as_str()
+            .filter(|s| !s.is_empty())
+    }
+
+    pub fn is_insight(&self) -> bool {
+        self.str("eventType") == Some("AwsCloudTrailInsight")
     }
 
     /// The service label: the first DNS label of `eventSource` (`ec2`, `s3`, `access-analyzer`).
     pub fn service(&self) -> &str {
         let source = self.event_source();
-        if let Some((first, _)) = source.split_once('.').filter(|(first, _)| !first.is_empty()) {
+        if let Some((first, _)) = source
+            .split_once('.')
+            .filter(|(first, _)| !first.is_empty())
+        {
             return first;
         }
         if !source.is_empty() {
@@ -101,7 +124,9 @@ impl Event {
     }
 
     pub fn request_parameters(&self) -> Option<&Map<String, Value>> {
-        self.record.get("requestParameters").and_then(Value::as_object)
+        self.record
+            .get("requestParameters")
+            .and_then(Value::as_object)
     }
 
     pub fn error_code(&self) -> Option<&str> {

@@ -81,7 +81,9 @@ impl EventTime {
         }
         let days = days_from_civil(year, month, day);
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
-        Some(Self { epoch_millis: seconds * 1000 + millis })
+        Some(Self {
+            epoch_millis: seconds * 1000 + millis,
+        })
     }
 
     /// `YYYY-MM-DDThh:mm:ss.fffZ`, the form Cedar's `datetime()` and the decision log use.
@@ -129,7 +131,15 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
+    (
+        if m <= 2 {
+            yoe + era * 400 + 1
+        } else {
+            yoe + era * 400
+        },
+        m,
+        d,
+    )
 }
 
 #[cfg(test)]
@@ -139,28 +149,47 @@ mod tests {
     #[test]
     fn parses_the_forms_seen_in_the_wild() {
         let canonical = |s: &str| EventTime::parse(s).map(EventTime::to_rfc3339);
-        assert_eq!(canonical("2019-03-01T20:19:18Z").as_deref(), Some("2019-03-01T20:19:18.000Z"));
+        assert_eq!(
+            canonical("2019-03-01T20:19:18Z").as_deref(),
+            Some("2019-03-01T20:19:18.000Z")
+        );
         assert_eq!(
             canonical("2021-11-18T09:41:02-08:00").as_deref(),
             Some("2021-11-18T17:41:02.000Z")
         );
-        assert_eq!(canonical("2022-12-11 19:45:12").as_deref(), Some("2022-12-11T19:45:12.000Z"));
+        assert_eq!(
+            canonical("2022-12-11 19:45:12").as_deref(),
+            Some("2022-12-11T19:45:12.000Z")
+        );
         assert_eq!(
             canonical("2022-12-11 19:45:12.123456789").as_deref(),
             Some("2022-12-11T19:45:12.123Z")
         );
-        assert_eq!(canonical("2024-02-29").as_deref(), Some("2024-02-29T00:00:00.000Z"));
+        assert_eq!(
+            canonical("2024-02-29").as_deref(),
+            Some("2024-02-29T00:00:00.000Z")
+        );
     }
 
     #[test]
     fn rejects_malformed_times() {
-        for bad in ["", "...", "2023-02-29T00:00:00Z", "2023-13-01T00:00:00Z", "2023-01-01T00:00Z", "2023-01-01T00:00:00Zjunk"] {
+        for bad in [
+            "",
+            "...",
+            "2023-02-29T00:00:00Z",
+            "2023-13-01T00:00:00Z",
+            "2023-01-01T00:00Z",
+            "2023-01-01T00:00:00Zjunk",
+        ] {
             assert_eq!(EventTime::parse(bad), None, "{bad}");
         }
     }
 
     #[test]
     fn epoch_is_zero() {
-        assert_eq!(EventTime::parse("1970-01-01T00:00:00Z").map(|t| t.epoch_millis), Some(0));
+        assert_eq!(
+            EventTime::parse("1970-01-01T00:00:00Z").map(|t| t.epoch_millis),
+            Some(0)
+        );
     }
 }

@@ -10,6 +10,14 @@ const ANALYZER: ResourceKind = ResourceKind {
 };
 
 pub const EVENTS: &[EventSpec] = &[
-    EventSpec { name: "CreateAnalyzer", resource: ANALYZER, facts: None },
-    EventSpec { name: "DeleteAnalyzer", resource: ANALYZER, facts: None },
+    EventSpec {
+        name: "CreateAnalyzer",
+        resource: ANALYZER,
+        facts: None,
+    },
+    EventSpec {
+        name: "DeleteAnalyzer",
+        resource: ANALYZER,
+        facts: None,
+    },
 ];

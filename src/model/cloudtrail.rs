@@ -13,7 +13,11 @@ const TRAIL: ResourceKind = ResourceKind {
 };
 
 const fn trail(name: &'static str, facts: Option<super::FactsFn>) -> EventSpec {
-    EventSpec { name, resource: TRAIL, facts }
+    EventSpec {
+        name,
+        resource: TRAIL,
+        facts,
+    }
 }
 
 pub const EVENTS: &[EventSpec] = &[
@@ -29,7 +33,12 @@ pub const EVENTS: &[EventSpec] = &[
 /// `trail`: the settings the call sets, each present only when the call sets it.
 fn trail_settings(params: &Map<String, Json>) -> Vec<(String, Value)> {
     let mut fields = Vec::new();
-    for key in ["enableLogFileValidation", "isMultiRegionTrail", "includeGlobalServiceEvents", "isOrganizationTrail"] {
+    for key in [
+        "enableLogFileValidation",
+        "isMultiRegionTrail",
+        "includeGlobalServiceEvents",
+        "isOrganizationTrail",
+    ] {
         if let Some(b) = bool_at(params, key) {
             fields.push((key, Value::Bool(b)));
         }
@@ -48,11 +57,15 @@ fn event_selectors(params: &Map<String, Json>) -> Vec<(String, Value)> {
     for selector in items(params.get("eventSelectors")) {
         let include = selector
             .get("includeManagementEvents")
-            .map_or(true, |v| v.as_bool().unwrap_or(v.as_str() != Some("false")));
+            .is_none_or(|v| v.as_bool().unwrap_or(v.as_str() != Some("false")));
         if !include {
             continue;
         }
-        match selector.get("readWriteType").and_then(Json::as_str).unwrap_or("All") {
+        match selector
+            .get("readWriteType")
+            .and_then(Json::as_str)
+            .unwrap_or("All")
+        {
             "ReadOnly" => reads = true,
             "WriteOnly" => writes = true,
             _ => (reads, writes) = (true, true),
@@ -60,13 +73,20 @@ fn event_selectors(params: &Map<String, Json>) -> Vec<(String, Value)> {
     }
     for selector in items(params.get("advancedEventSelectors")) {
         let fields = items(selector.get("fieldSelectors"));
-        let field = |name: &str| fields.iter().find(|f| f.get("field").and_then(Json::as_str) == Some(name));
+        let field = |name: &str| {
+            fields
+                .iter()
+                .find(|f| f.get("field").and_then(Json::as_str) == Some(name))
+        };
         let management = field("eventCategory")
             .is_some_and(|f| strings(f.get("equals")).contains(&"Management"));
         if !management {
             continue;
         }
-        match field("readOnly").map(|f| strings(f.get("equals"))).as_deref() {
+        match field("readOnly")
+            .map(|f| strings(f.get("equals")))
+            .as_deref()
+        {
             Some(["true"]) => reads = true,
             Some(["false"]) => writes = true,
             _ => (reads, writes) = (true, true),
@@ -80,7 +100,10 @@ fn event_selectors(params: &Map<String, Json>) -> Vec<(String, Value)> {
     };
     vec![(
         "eventSelectors".to_owned(),
-        Value::record([("managementEvents", Value::str(kept)), ("includesManagementWrites", Value::Bool(writes))]),
+        Value::record([
+            ("managementEvents", Value::str(kept)),
+            ("includesManagementWrites", Value::Bool(writes)),
+        ]),
     )]
 }
 
@@ -90,23 +113,36 @@ mod tests {
     use serde_json::json;
 
     fn kept(params: Json) -> Vec<(String, Value)> {
-        let Json::Object(map) = params else { unreachable!() };
+        let Json::Object(map) = params else {
+            unreachable!()
+        };
         event_selectors(&map)
     }
 
     fn record(kept: &str, writes: bool) -> Vec<(String, Value)> {
         vec![(
             "eventSelectors".to_owned(),
-            Value::record([("managementEvents", Value::str(kept)), ("includesManagementWrites", Value::Bool(writes))]),
+            Value::record([
+                ("managementEvents", Value::str(kept)),
+                ("includesManagementWrites", Value::Bool(writes)),
+            ]),
         )]
     }
 
     #[test]
     fn basic_selectors() {
-        assert_eq!(kept(json!({"eventSelectors": [{"readWriteType": "All"}]})), record("All", true));
-        assert_eq!(kept(json!({"eventSelectors": [{"readWriteType": "ReadOnly"}]})), record("ReadOnly", false));
         assert_eq!(
-            kept(json!({"eventSelectors": [{"readWriteType": "All", "includeManagementEvents": false}]})),
+            kept(json!({"eventSelectors": [{"readWriteType": "All"}]})),
+            record("All", true)
+        );
+        assert_eq!(
+            kept(json!({"eventSelectors": [{"readWriteType": "ReadOnly"}]})),
+            record("ReadOnly", false)
+        );
+        assert_eq!(
+            kept(
+                json!({"eventSelectors": [{"readWriteType": "All", "includeManagementEvents": false}]})
+            ),
             record("None", false)
         );
     }

@@ -9,7 +9,11 @@ use super::{EventSpec, Id, ResourceKind, Value};
 
 const SECURITY_GROUP: ResourceKind = ResourceKind {
     ty: "SecurityGroup",
-    id: Id::Paths(&["groupId", "ModifySecurityGroupRulesRequest.GroupId", "groupName"]),
+    id: Id::Paths(&[
+        "groupId",
+        "ModifySecurityGroupRulesRequest.GroupId",
+        "groupName",
+    ]),
     name: &["groupName", "ModifySecurityGroupRulesRequest.GroupName"],
     arn: |account, region, id| {
         if id.starts_with("sg-") {
@@ -20,7 +24,12 @@ const SECURITY_GROUP: ResourceKind = ResourceKind {
     },
 };
 
-const EBS_DEFAULTS: ResourceKind = ResourceKind { ty: "EbsDefaults", id: Id::Region, name: &[], arn: super::no_arn };
+const EBS_DEFAULTS: ResourceKind = ResourceKind {
+    ty: "EbsDefaults",
+    id: Id::Region,
+    name: &[],
+    arn: super::no_arn,
+};
 
 const SNAPSHOT: ResourceKind = ResourceKind {
     ty: "Snapshot",
@@ -51,13 +60,20 @@ const FLOW_LOG: ResourceKind = ResourceKind {
 
 const INSTANCE: ResourceKind = ResourceKind {
     ty: "Instance",
-    id: Id::Paths(&["instanceId", "ModifyInstanceMetadataOptionsRequest.InstanceId"]),
+    id: Id::Paths(&[
+        "instanceId",
+        "ModifyInstanceMetadataOptionsRequest.InstanceId",
+    ]),
     name: &[],
     arn: |account, region, id| format!("arn:aws:ec2:{region}:{account}:instance/{id}"),
 };
 
 const fn sg(name: &'static str, facts: Option<super::FactsFn>) -> EventSpec {
-    EventSpec { name, resource: SECURITY_GROUP, facts }
+    EventSpec {
+        name,
+        resource: SECURITY_GROUP,
+        facts,
+    }
 }
 
 pub const EVENTS: &[EventSpec] = &[
@@ -68,15 +84,51 @@ pub const EVENTS: &[EventSpec] = &[
     sg("RevokeSecurityGroupIngress", None),
     sg("RevokeSecurityGroupEgress", None),
     sg("ModifySecurityGroupRules", Some(ingress)),
-    EventSpec { name: "EnableEbsEncryptionByDefault", resource: EBS_DEFAULTS, facts: None },
-    EventSpec { name: "DisableEbsEncryptionByDefault", resource: EBS_DEFAULTS, facts: None },
-    EventSpec { name: "ModifySnapshotAttribute", resource: SNAPSHOT, facts: Some(snapshot_sharing) },
-    EventSpec { name: "ResetSnapshotAttribute", resource: SNAPSHOT, facts: None },
-    EventSpec { name: "ModifyImageAttribute", resource: IMAGE, facts: Some(image_sharing) },
-    EventSpec { name: "ResetImageAttribute", resource: IMAGE, facts: None },
-    EventSpec { name: "CreateFlowLogs", resource: FLOW_LOG, facts: None },
-    EventSpec { name: "DeleteFlowLogs", resource: FLOW_LOG, facts: None },
-    EventSpec { name: "ModifyInstanceMetadataOptions", resource: INSTANCE, facts: Some(instance_metadata) },
+    EventSpec {
+        name: "EnableEbsEncryptionByDefault",
+        resource: EBS_DEFAULTS,
+        facts: None,
+    },
+    EventSpec {
+        name: "DisableEbsEncryptionByDefault",
+        resource: EBS_DEFAULTS,
+        facts: None,
+    },
+    EventSpec {
+        name: "ModifySnapshotAttribute",
+        resource: SNAPSHOT,
+        facts: Some(snapshot_sharing),
+    },
+    EventSpec {
+        name: "ResetSnapshotAttribute",
+        resource: SNAPSHOT,
+        facts: None,
+    },
+    EventSpec {
+        name: "ModifyImageAttribute",
+        resource: IMAGE,
+        facts: Some(image_sharing),
+    },
+    EventSpec {
+        name: "ResetImageAttribute",
+        resource: IMAGE,
+        facts: None,
+    },
+    EventSpec {
+        name: "CreateFlowLogs",
+        resource: FLOW_LOG,
+        facts: None,
+    },
+    EventSpec {
+        name: "DeleteFlowLogs",
+        resource: FLOW_LOG,
+        facts: None,
+    },
+    EventSpec {
+        name: "ModifyInstanceMetadataOptions",
+        resource: INSTANCE,
+        facts: Some(instance_metadata),
+    },
 ];
 
 /// Ports whose exposure to the internet policies commonly forbid.
@@ -103,7 +155,11 @@ impl Rule {
 
     /// Whether the rule reaches TCP or UDP ports at all (not ICMP).
     fn has_ports(&self) -> bool {
-        self.all_protocols() || matches!(self.protocol.to_ascii_lowercase().as_str(), "tcp" | "udp" | "6" | "17")
+        self.all_protocols()
+            || matches!(
+                self.protocol.to_ascii_lowercase().as_str(),
+                "tcp" | "udp" | "6" | "17"
+            )
     }
 
     fn covers(&self, port: i64) -> bool {
@@ -116,7 +172,9 @@ impl Rule {
 }
 
 fn rule(protocol: Option<&Json>, from: Option<&Json>, to: Option<&Json>) -> Rule {
-    let protocol = protocol.and_then(|p| crate::event::scalar_string(p)).unwrap_or_else(|| "-1".to_owned());
+    let protocol = protocol
+        .and_then(crate::event::scalar_string)
+        .unwrap_or_else(|| "-1".to_owned());
     Rule {
         protocol,
         from: from.and_then(i64_of).unwrap_or(0),
@@ -131,30 +189,58 @@ fn rules(params: &Map<String, Json>) -> Vec<Rule> {
     for p in items(params.get("ipPermissions")) {
         let mut r = rule(p.get("ipProtocol"), p.get("fromPort"), p.get("toPort"));
         for range in items(p.get("ipRanges")) {
-            r.cidrs.extend(range.get("cidrIp").and_then(Json::as_str).map(str::to_owned));
+            r.cidrs.extend(
+                range
+                    .get("cidrIp")
+                    .and_then(Json::as_str)
+                    .map(str::to_owned),
+            );
         }
         for range in items(p.get("ipv6Ranges")) {
-            r.cidrs.extend(range.get("cidrIpv6").and_then(Json::as_str).map(str::to_owned));
+            r.cidrs.extend(
+                range
+                    .get("cidrIpv6")
+                    .and_then(Json::as_str)
+                    .map(str::to_owned),
+            );
         }
         for group in items(p.get("groups")) {
-            r.groups.extend(group.get("groupId").and_then(Json::as_str).map(str::to_owned));
+            r.groups.extend(
+                group
+                    .get("groupId")
+                    .and_then(Json::as_str)
+                    .map(str::to_owned),
+            );
         }
         out.push(r);
     }
     // The legacy flat form: one permission at the top of requestParameters.
     if let Some(cidr) = str_at(params, "cidrIp") {
-        let mut r = rule(params.get("ipProtocol"), params.get("fromPort"), params.get("toPort"));
+        let mut r = rule(
+            params.get("ipProtocol"),
+            params.get("fromPort"),
+            params.get("toPort"),
+        );
         r.cidrs.push(cidr.to_owned());
         out.push(r);
     }
-    let modify = params.get("ModifySecurityGroupRulesRequest").and_then(|m| m.get("SecurityGroupRule"));
+    let modify = params
+        .get("ModifySecurityGroupRulesRequest")
+        .and_then(|m| m.get("SecurityGroupRule"));
     for update in items(modify) {
-        let Some(s) = update.get("SecurityGroupRule") else { continue };
+        let Some(s) = update.get("SecurityGroupRule") else {
+            continue;
+        };
         let mut r = rule(s.get("IpProtocol"), s.get("FromPort"), s.get("ToPort"));
         for key in ["CidrIpv4", "CidrIpv6"] {
-            r.cidrs.extend(s.get(key).and_then(Json::as_str).map(str::to_owned));
+            r.cidrs
+                .extend(s.get(key).and_then(Json::as_str).map(str::to_owned));
         }
-        r.groups.extend(s.get("ReferencedGroupId").and_then(Json::as_str).map(str::to_owned));
+        r.groups.extend(
+            s.get("ReferencedGroupId")
+                .and_then(Json::as_str)
+                .map(str::to_owned),
+        );
         out.push(r);
     }
     out
@@ -191,12 +277,21 @@ fn ingress(params: &Map<String, Json>) -> Vec<(String, Value)> {
     vec![(
         "ingress".to_owned(),
         Value::record([
-            ("cidrs", Value::Set(cidrs.into_iter().map(Value::Ip).collect())),
+            (
+                "cidrs",
+                Value::Set(cidrs.into_iter().map(Value::Ip).collect()),
+            ),
             ("worldOpen", Value::Bool(world_open)),
             ("worldOpenAllPorts", Value::Bool(world_all)),
-            ("worldOpenPorts", Value::Set(world_ports.into_iter().map(Value::Long).collect())),
+            (
+                "worldOpenPorts",
+                Value::Set(world_ports.into_iter().map(Value::Long).collect()),
+            ),
             ("portRanges", Value::Set(ranges)),
-            ("referencedGroups", Value::Set(groups.into_iter().map(Value::String).collect())),
+            (
+                "referencedGroups",
+                Value::Set(groups.into_iter().map(Value::String).collect()),
+            ),
         ]),
     )]
 }
@@ -206,17 +301,37 @@ fn sharing(permission: Option<&Json>) -> Vec<(String, Value)> {
     let (mut added, mut removed) = (Vec::new(), Vec::new());
     if let Some(permission) = permission {
         for item in items(permission.get("add").or_else(|| permission.get("Add"))) {
-            public |= item.get("group").or_else(|| item.get("Group")).and_then(Json::as_str) == Some("all");
-            added.extend(item.get("userId").or_else(|| item.get("UserId")).and_then(Json::as_str));
+            public |= item
+                .get("group")
+                .or_else(|| item.get("Group"))
+                .and_then(Json::as_str)
+                == Some("all");
+            added.extend(
+                item.get("userId")
+                    .or_else(|| item.get("UserId"))
+                    .and_then(Json::as_str),
+            );
         }
-        for item in items(permission.get("remove").or_else(|| permission.get("Remove"))) {
-            removed.extend(item.get("userId").or_else(|| item.get("UserId")).and_then(Json::as_str));
+        for item in items(
+            permission
+                .get("remove")
+                .or_else(|| permission.get("Remove")),
+        ) {
+            removed.extend(
+                item.get("userId")
+                    .or_else(|| item.get("UserId"))
+                    .and_then(Json::as_str),
+            );
         }
     }
     let set = |ids: Vec<&str>| Value::Set(ids.into_iter().map(Value::str).collect());
     vec![(
         "sharing".to_owned(),
-        Value::record([("public", Value::Bool(public)), ("addedAccounts", set(added)), ("removedAccounts", set(removed))]),
+        Value::record([
+            ("public", Value::Bool(public)),
+            ("addedAccounts", set(added)),
+            ("removedAccounts", set(removed)),
+        ]),
     )]
 }
 
@@ -233,8 +348,20 @@ fn instance_metadata(params: &Map<String, Json>) -> Vec<(String, Value)> {
     vec![(
         "instanceMetadata".to_owned(),
         Value::record([
-            ("httpTokens", field(&["httpTokens", "ModifyInstanceMetadataOptionsRequest.HttpTokens"])),
-            ("httpEndpoint", field(&["httpEndpoint", "ModifyInstanceMetadataOptionsRequest.HttpEndpoint"])),
+            (
+                "httpTokens",
+                field(&[
+                    "httpTokens",
+                    "ModifyInstanceMetadataOptionsRequest.HttpTokens",
+                ]),
+            ),
+            (
+                "httpEndpoint",
+                field(&[
+                    "httpEndpoint",
+                    "ModifyInstanceMetadataOptionsRequest.HttpEndpoint",
+                ]),
+            ),
         ]),
     )]
 }
@@ -245,8 +372,14 @@ mod tests {
     use serde_json::json;
 
     fn facts(params: Json) -> Value {
-        let Json::Object(map) = params else { unreachable!() };
-        ingress(&map).into_iter().next().map(|(_, v)| v).unwrap_or(Value::Bool(false))
+        let Json::Object(map) = params else {
+            unreachable!()
+        };
+        ingress(&map)
+            .into_iter()
+            .next()
+            .map(|(_, v)| v)
+            .unwrap_or(Value::Bool(false))
     }
 
     fn field<'a>(record: &'a Value, name: &str) -> Option<&'a Value> {
@@ -258,19 +391,28 @@ mod tests {
 
     #[test]
     fn world_open_ssh_is_seen() {
-        let f = facts(json!({"groupId": "sg-1", "ipPermissions": {"items": [{"ipProtocol": "tcp", "fromPort": 22,
-            "toPort": 22, "ipRanges": {"items": [{"cidrIp": "0.0.0.0/0"}]}}]}}));
+        let f = facts(
+            json!({"groupId": "sg-1", "ipPermissions": {"items": [{"ipProtocol": "tcp", "fromPort": 22,
+            "toPort": 22, "ipRanges": {"items": [{"cidrIp": "0.0.0.0/0"}]}}]}}),
+        );
         assert_eq!(field(&f, "worldOpen"), Some(&Value::Bool(true)));
-        assert_eq!(field(&f, "worldOpenPorts"), Some(&Value::Set(vec![Value::Long(22)])));
+        assert_eq!(
+            field(&f, "worldOpenPorts"),
+            Some(&Value::Set(vec![Value::Long(22)]))
+        );
         assert_eq!(field(&f, "worldOpenAllPorts"), Some(&Value::Bool(false)));
     }
 
     #[test]
     fn all_traffic_from_ipv6_world_covers_every_watched_port() {
-        let f = facts(json!({"ModifySecurityGroupRulesRequest": {"GroupId": "sg-1", "SecurityGroupRule": {
-            "SecurityGroupRuleId": "sgr-1", "SecurityGroupRule": {"IpProtocol": "-1", "CidrIpv6": "::/0"}}}}));
+        let f = facts(
+            json!({"ModifySecurityGroupRulesRequest": {"GroupId": "sg-1", "SecurityGroupRule": {
+            "SecurityGroupRuleId": "sgr-1", "SecurityGroupRule": {"IpProtocol": "-1", "CidrIpv6": "::/0"}}}}),
+        );
         assert_eq!(field(&f, "worldOpenAllPorts"), Some(&Value::Bool(true)));
-        let Some(Value::Set(ports)) = field(&f, "worldOpenPorts") else { panic!("no ports") };
+        let Some(Value::Set(ports)) = field(&f, "worldOpenPorts") else {
+            panic!("no ports")
+        };
         assert_eq!(ports.len(), WATCHED_PORTS.len());
     }
 

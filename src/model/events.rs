@@ -10,7 +10,11 @@ const RULE: ResourceKind = ResourceKind {
 };
 
 const fn rule(name: &'static str) -> EventSpec {
-    EventSpec { name, resource: RULE, facts: None }
+    EventSpec {
+        name,
+        resource: RULE,
+        facts: None,
+    }
 }
 
 pub const EVENTS: &[EventSpec] = &[

@@ -10,7 +10,19 @@ const DETECTOR: ResourceKind = ResourceKind {
 };
 
 pub const EVENTS: &[EventSpec] = &[
-    EventSpec { name: "CreateDetector", resource: DETECTOR, facts: None },
-    EventSpec { name: "UpdateDetector", resource: DETECTOR, facts: None },
-    EventSpec { name: "DeleteDetector", resource: DETECTOR, facts: None },
+    EventSpec {
+        name: "CreateDetector",
+        resource: DETECTOR,
+        facts: None,
+    },
+    EventSpec {
+        name: "UpdateDetector",
+        resource: DETECTOR,
+        facts: None,
+    },
+    EventSpec {
+        name: "DeleteDetector",
+        resource: DETECTOR,
+        facts: None,
+    },
 ];

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value as Json};
 
-use super::json::{document, i64_at, bool_at, items, str_at, strings};
+use super::json::{bool_at, document, i64_at, items, str_at, strings};
 use super::{EventSpec, Id, ResourceKind, Value};
 
 const USER: ResourceKind = ResourceKind {
@@ -33,11 +33,23 @@ const POLICY: ResourceKind = ResourceKind {
     arn: |account, _, id| format!("arn:aws:iam::{account}:policy/{id}"),
 };
 
-const PASSWORD_POLICY: ResourceKind =
-    ResourceKind { ty: "PasswordPolicy", id: Id::Account, name: &[], arn: super::no_arn };
+const PASSWORD_POLICY: ResourceKind = ResourceKind {
+    ty: "PasswordPolicy",
+    id: Id::Account,
+    name: &[],
+    arn: super::no_arn,
+};
 
-const fn on(resource: ResourceKind, name: &'static str, facts: Option<super::FactsFn>) -> EventSpec {
-    EventSpec { name, resource, facts }
+const fn on(
+    resource: ResourceKind,
+    name: &'static str,
+    facts: Option<super::FactsFn>,
+) -> EventSpec {
+    EventSpec {
+        name,
+        resource,
+        facts,
+    }
 }
 
 pub const EVENTS: &[EventSpec] = &[
@@ -65,7 +77,11 @@ pub const EVENTS: &[EventSpec] = &[
     on(POLICY, "CreatePolicyVersion", Some(inline)),
     on(POLICY, "SetDefaultPolicyVersion", None),
     on(POLICY, "DeletePolicy", None),
-    on(PASSWORD_POLICY, "UpdateAccountPasswordPolicy", Some(password_policy)),
+    on(
+        PASSWORD_POLICY,
+        "UpdateAccountPasswordPolicy",
+        Some(password_policy),
+    ),
     on(PASSWORD_POLICY, "DeleteAccountPasswordPolicy", None),
 ];
 
@@ -75,13 +91,18 @@ const ADMIN_POLICY_ARNS: &[&str] = &["arn:aws:iam::aws:policy/AdministratorAcces
 fn facts(arn: &str, admin: bool) -> Vec<(String, Value)> {
     vec![(
         "iamPolicy".to_owned(),
-        Value::record([("arn", Value::str(arn)), ("adminAccess", Value::Bool(admin))]),
+        Value::record([
+            ("arn", Value::str(arn)),
+            ("adminAccess", Value::Bool(admin)),
+        ]),
     )]
 }
 
 fn attached(params: &Map<String, Json>) -> Vec<(String, Value)> {
     let arn = str_at(params, "policyArn").unwrap_or("");
-    let admin = ADMIN_POLICY_ARNS.iter().any(|a| arn.eq_ignore_ascii_case(a))
+    let admin = ADMIN_POLICY_ARNS
+        .iter()
+        .any(|a| arn.eq_ignore_ascii_case(a))
         || (arn.starts_with("arn:") && arn.ends_with(":policy/AdministratorAccess"));
     facts(arn, admin)
 }
@@ -96,7 +117,9 @@ pub fn allows_everything(doc: &Json) -> bool {
     items(doc.get("Statement")).into_iter().any(|s| {
         s.get("Effect").and_then(Json::as_str) == Some("Allow")
             && s.get("NotAction").is_none()
-            && strings(s.get("Action")).iter().any(|a| matches!(*a, "*" | "*:*"))
+            && strings(s.get("Action"))
+                .iter()
+                .any(|a| matches!(*a, "*" | "*:*"))
             && strings(s.get("Resource")).contains(&"*")
     })
 }
@@ -110,9 +133,18 @@ fn password_policy(params: &Map<String, Json>) -> Vec<(String, Value)> {
             ("minimumPasswordLength", number("minimumPasswordLength", 6)),
             ("requireSymbols", flag("requireSymbols")),
             ("requireNumbers", flag("requireNumbers")),
-            ("requireUppercaseCharacters", flag("requireUppercaseCharacters")),
-            ("requireLowercaseCharacters", flag("requireLowercaseCharacters")),
-            ("passwordReusePrevention", number("passwordReusePrevention", 0)),
+            (
+                "requireUppercaseCharacters",
+                flag("requireUppercaseCharacters"),
+            ),
+            (
+                "requireLowercaseCharacters",
+                flag("requireLowercaseCharacters"),
+            ),
+            (
+                "passwordReusePrevention",
+                number("passwordReusePrevention", 0),
+            ),
             ("maxPasswordAge", number("maxPasswordAge", 0)),
         ]),
     )]
@@ -127,7 +159,8 @@ mod tests {
     fn admin_documents() {
         let admin = json!({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
         assert!(allows_everything(&admin));
-        let listed = json!({"Statement": {"Effect": "Allow", "Action": ["s3:*", "*:*"], "Resource": ["*"]}});
+        let listed =
+            json!({"Statement": {"Effect": "Allow", "Action": ["s3:*", "*:*"], "Resource": ["*"]}});
         assert!(allows_everything(&listed));
         let deny = json!({"Statement": [{"Effect": "Deny", "Action": ["*"], "Resource": ["*"]}]});
         assert!(!allows_everything(&deny));

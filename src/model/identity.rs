@@ -2,9 +2,9 @@
 
 use serde_json::{Map, Value as Json};
 
-use super::value::{EntityData, Uid, Value};
 use super::net;
-use crate::event::{lookup, Event};
+use super::value::{EntityData, Uid, Value};
+use crate::event::{Event, lookup};
 
 /// CloudTrail identity types and the Cedar entity type each becomes.
 const KINDS: &[(&str, &str)] = &[
@@ -24,7 +24,10 @@ pub fn principal(event: &Event, event_account: &str) -> EntityData {
     let empty = Map::new();
     let user = event.user_identity().unwrap_or(&empty);
     let text = |path: &str| -> String {
-        lookup(user, path).and_then(Json::as_str).unwrap_or("").to_owned()
+        lookup(user, path)
+            .and_then(Json::as_str)
+            .unwrap_or("")
+            .to_owned()
     };
     let identity_type = text("type");
     let ty = KINDS
@@ -39,22 +42,26 @@ pub fn principal(event: &Event, event_account: &str) -> EntityData {
         .find(|s| !s.is_empty())
         .cloned()
         .unwrap_or_else(|| "anonymous".to_owned());
-    let account = Some(text("accountId")).filter(|s| !s.is_empty()).unwrap_or_else(|| event_account.to_owned());
+    let account = Some(text("accountId"))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| event_account.to_owned());
     let issuer_name = text("sessionContext.sessionIssuer.userName");
-    let user_name = Some(text("userName")).filter(|s| !s.is_empty()).unwrap_or(issuer_name);
+    let user_name = Some(text("userName"))
+        .filter(|s| !s.is_empty())
+        .unwrap_or(issuer_name);
     let session_name = if arn.contains(":assumed-role/") {
         arn.rsplit('/').next().unwrap_or("").to_owned()
     } else {
         String::new()
     };
-    let mfa = lookup(user, "sessionContext.attributes.mfaAuthenticated")
-        .is_some_and(|v| v.as_str() == Some("true") || v.as_bool() == Some(true))
-        || event
-            .record
-            .get("additionalEventData")
-            .and_then(|d| d.get("MFAUsed"))
-            .and_then(Json::as_str)
-            == Some("Yes");
+    let mfa = lookup(user, "sessionContext.attributes.mfaAuthenticated").is_some_and(|v| {
+        v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("true")) || v.as_bool() == Some(true)
+    }) || event
+        .record
+        .get("additionalEventData")
+        .and_then(|d| d.get("MFAUsed"))
+        .and_then(Json::as_str)
+        == Some("Yes");
     let source_ip = event.str("sourceIPAddress").unwrap_or("");
 
     let mut attrs = vec![
@@ -64,8 +71,14 @@ pub fn principal(event: &Event, event_account: &str) -> EntityData {
         ("principalId", Value::str(principal_id)),
         ("userName", Value::str(user_name)),
         ("accessKeyId", Value::str(text("accessKeyId"))),
-        ("sessionIssuerArn", Value::str(text("sessionContext.sessionIssuer.arn"))),
-        ("sessionIssuerType", Value::str(text("sessionContext.sessionIssuer.type"))),
+        (
+            "sessionIssuerArn",
+            Value::str(text("sessionContext.sessionIssuer.arn")),
+        ),
+        (
+            "sessionIssuerType",
+            Value::str(text("sessionContext.sessionIssuer.type")),
+        ),
         ("sessionName", Value::str(session_name)),
         ("mfaAuthenticated", Value::Bool(mfa)),
         ("invokedBy", Value::str(invoked_by)),
@@ -74,7 +87,10 @@ pub fn principal(event: &Event, event_account: &str) -> EntityData {
     if let Some(ip) = net::ip(source_ip) {
         attrs.push(("sourceIpAddr", Value::Ip(ip)));
     }
-    attrs.push(("userAgent", Value::str(event.str("userAgent").unwrap_or(""))));
+    attrs.push((
+        "userAgent",
+        Value::str(event.str("userAgent").unwrap_or("")),
+    ));
 
     EntityData {
         uid: Uid::new(ty, id),

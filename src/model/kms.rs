@@ -16,7 +16,11 @@ const KEY: ResourceKind = ResourceKind {
 };
 
 const fn key(name: &'static str) -> EventSpec {
-    EventSpec { name, resource: KEY, facts: None }
+    EventSpec {
+        name,
+        resource: KEY,
+        facts: None,
+    }
 }
 
 pub const EVENTS: &[EventSpec] = &[

@@ -98,11 +98,23 @@ pub fn account_entity(account: &str) -> EntityData {
     }
 }
 
-fn resource_attrs(id: &str, name: &str, arn: &str, account: &str, region: &str) -> Vec<(String, Value)> {
-    [("id", id), ("name", name), ("arn", arn), ("account", account), ("region", region)]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), Value::str(v)))
-        .collect()
+fn resource_attrs(
+    id: &str,
+    name: &str,
+    arn: &str,
+    account: &str,
+    region: &str,
+) -> Vec<(String, Value)> {
+    [
+        ("id", id),
+        ("name", name),
+        ("arn", arn),
+        ("account", account),
+        ("region", region),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), Value::str(v)))
+    .collect()
 }
 
 /// Build the Cedar request for an event. Never fails: missing fields become "" or absent.
@@ -140,7 +152,10 @@ pub fn build(event: &Event) -> Request {
     context.extend([
         ("region".to_owned(), Value::str(region)),
         ("account".to_owned(), Value::str(account)),
-        ("targetAccount".to_owned(), Value::Entity(Uid::new("Account", account))),
+        (
+            "targetAccount".to_owned(),
+            Value::Entity(Uid::new("Account", account)),
+        ),
         ("readOnly".to_owned(), Value::Bool(event.read_only())),
         ("errorCode".to_owned(), text(event.error_code())),
         ("sourceIp".to_owned(), text(source_ip)),
@@ -149,12 +164,19 @@ pub fn build(event: &Event) -> Request {
         context.push(("sourceIpAddr".to_owned(), Value::Ip(ip)));
     }
     context.push(("userAgent".to_owned(), text(event.str("userAgent"))));
-    context.push(("params".to_owned(), Value::Entity(params_entity.uid.clone())));
+    context.push((
+        "params".to_owned(),
+        Value::Entity(params_entity.uid.clone()),
+    ));
     if let Some(facts) = spec.and_then(|s| s.facts) {
         context.extend(facts(params));
     }
 
-    let group = if service.is_empty() { "unknown" } else { service };
+    let group = if service.is_empty() {
+        "unknown"
+    } else {
+        service
+    };
     Request {
         principal,
         action: Uid::new("Action", format!("{group}:{name}")),
@@ -165,7 +187,12 @@ pub fn build(event: &Event) -> Request {
     }
 }
 
-fn resource(kind: &ResourceKind, params: &Map<String, serde_json::Value>, account: &str, region: &str) -> Option<EntityData> {
+fn resource(
+    kind: &ResourceKind,
+    params: &Map<String, serde_json::Value>,
+    account: &str,
+    region: &str,
+) -> Option<EntityData> {
     if kind.ty == "Account" {
         return Some(account_entity(account));
     }
@@ -182,7 +209,11 @@ fn resource(kind: &ResourceKind, params: &Map<String, serde_json::Value>, accoun
     } else {
         json::first_string(params, kind.name).unwrap_or_default()
     };
-    let arn = if id.starts_with("arn:") { id.clone() } else { (kind.arn)(account, region, &id) };
+    let arn = if id.starts_with("arn:") {
+        id.clone()
+    } else {
+        (kind.arn)(account, region, &id)
+    };
     Some(EntityData {
         uid: Uid::new(kind.ty, id.clone()),
         attrs: resource_attrs(&id, &name, &arn, account, region),

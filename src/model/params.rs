@@ -45,8 +45,11 @@ mod tests {
 
     #[test]
     fn nested_lists_become_dotted_paths() {
-        let params = json!({"groupId": "sg-1", "ipPermissions": {"items": [{"fromPort": 22}]}, "x": null});
-        let Value::Object(map) = params else { unreachable!() };
+        let params =
+            json!({"groupId": "sg-1", "ipPermissions": {"items": [{"fromPort": 22}]}, "x": null});
+        let Value::Object(map) = params else {
+            unreachable!()
+        };
         assert_eq!(
             flatten(&map),
             vec![

@@ -3,7 +3,7 @@
 use serde_json::{Map, Value as Json};
 
 use super::json::{bool_at, document, items, strings};
-use super::{no_arn, EventSpec, Id, ResourceKind, Value};
+use super::{EventSpec, Id, ResourceKind, Value, no_arn};
 
 const BUCKET: ResourceKind = ResourceKind {
     ty: "Bucket",
@@ -12,10 +12,19 @@ const BUCKET: ResourceKind = ResourceKind {
     arn: |_, _, id| format!("arn:aws:s3:::{id}"),
 };
 
-const ACCOUNT: ResourceKind = ResourceKind { ty: "Account", id: Id::Account, name: &[], arn: no_arn };
+const ACCOUNT: ResourceKind = ResourceKind {
+    ty: "Account",
+    id: Id::Account,
+    name: &[],
+    arn: no_arn,
+};
 
 const fn bucket(name: &'static str, facts: Option<super::FactsFn>) -> EventSpec {
-    EventSpec { name, resource: BUCKET, facts }
+    EventSpec {
+        name,
+        resource: BUCKET,
+        facts,
+    }
 }
 
 pub const EVENTS: &[EventSpec] = &[
@@ -28,8 +37,16 @@ pub const EVENTS: &[EventSpec] = &[
     bucket("DeleteBucketPolicy", None),
     bucket("PutBucketEncryption", None),
     bucket("DeleteBucketEncryption", None),
-    EventSpec { name: "PutAccountPublicAccessBlock", resource: ACCOUNT, facts: Some(public_access_block) },
-    EventSpec { name: "DeleteAccountPublicAccessBlock", resource: ACCOUNT, facts: None },
+    EventSpec {
+        name: "PutAccountPublicAccessBlock",
+        resource: ACCOUNT,
+        facts: Some(public_access_block),
+    },
+    EventSpec {
+        name: "DeleteAccountPublicAccessBlock",
+        resource: ACCOUNT,
+        facts: None,
+    },
 ];
 
 const ALL_USERS: &str = "http://acs.amazonaws.com/groups/global/AllUsers";
@@ -56,7 +73,9 @@ const LIMITING_KEYS: &[&str] = &[
 ];
 
 fn public_access_block(params: &Map<String, Json>) -> Vec<(String, Value)> {
-    let flag = |name: &str| bool_at(params, &format!("PublicAccessBlockConfiguration.{name}")).unwrap_or(false);
+    let flag = |name: &str| {
+        bool_at(params, &format!("PublicAccessBlockConfiguration.{name}")).unwrap_or(false)
+    };
     let flags = [
         ("blockPublicAcls", flag("BlockPublicAcls")),
         ("ignorePublicAcls", flag("IgnorePublicAcls")),
@@ -64,13 +83,19 @@ fn public_access_block(params: &Map<String, Json>) -> Vec<(String, Value)> {
         ("restrictPublicBuckets", flag("RestrictPublicBuckets")),
     ];
     let all = flags.iter().all(|(_, on)| *on);
-    let mut fields: Vec<(&str, Value)> = flags.into_iter().map(|(k, on)| (k, Value::Bool(on))).collect();
+    let mut fields: Vec<(&str, Value)> = flags
+        .into_iter()
+        .map(|(k, on)| (k, Value::Bool(on)))
+        .collect();
     fields.push(("allEnabled", Value::Bool(all)));
     vec![("publicAccessBlock".to_owned(), Value::record(fields))]
 }
 
 fn bucket_acl(params: &Map<String, Json>) -> Vec<(String, Value)> {
-    let canned = strings(params.get("x-amz-acl")).into_iter().find(|s| !s.is_empty()).unwrap_or("");
+    let canned = strings(params.get("x-amz-acl"))
+        .into_iter()
+        .find(|s| !s.is_empty())
+        .unwrap_or("");
     let mut public = matches!(canned, "public-read" | "public-read-write");
     let mut authenticated = canned == "authenticated-read";
     let grants = params
@@ -78,7 +103,10 @@ fn bucket_acl(params: &Map<String, Json>) -> Vec<(String, Value)> {
         .and_then(|p| p.get("AccessControlList"))
         .and_then(|l| l.get("Grant"));
     for grant in items(grants) {
-        let uri = grant.get("Grantee").and_then(|g| g.get("URI")).and_then(Json::as_str);
+        let uri = grant
+            .get("Grantee")
+            .and_then(|g| g.get("URI"))
+            .and_then(Json::as_str);
         public |= uri == Some(ALL_USERS);
         authenticated |= uri == Some(AUTHENTICATED_USERS);
     }
@@ -99,7 +127,10 @@ fn bucket_acl(params: &Map<String, Json>) -> Vec<(String, Value)> {
 
 fn bucket_policy(params: &Map<String, Json>) -> Vec<(String, Value)> {
     let public = document(params.get("bucketPolicy")).is_some_and(|doc| grants_public(&doc));
-    vec![("bucketPolicy".to_owned(), Value::record([("public", Value::Bool(public))]))]
+    vec![(
+        "bucketPolicy".to_owned(),
+        Value::record([("public", Value::Bool(public))]),
+    )]
 }
 
 /// Whether a resource policy has an Allow statement anyone can use.
@@ -108,7 +139,9 @@ pub fn grants_public(doc: &Json) -> bool {
         let allow = statement.get("Effect").and_then(Json::as_str) == Some("Allow");
         let anyone = match statement.get("Principal") {
             Some(Json::String(s)) => s == "*",
-            Some(Json::Object(p)) => p.get("AWS").is_some_and(|aws| strings(Some(aws)).contains(&"*")),
+            Some(Json::Object(p)) => p
+                .get("AWS")
+                .is_some_and(|aws| strings(Some(aws)).contains(&"*")),
             _ => false,
         };
         allow && anyone && !limited_by_condition(statement.get("Condition"))
@@ -116,9 +149,12 @@ pub fn grants_public(doc: &Json) -> bool {
 }
 
 fn limited_by_condition(condition: Option<&Json>) -> bool {
-    let Some(Json::Object(operators)) = condition else { return false };
+    let Some(Json::Object(operators)) = condition else {
+        return false;
+    };
     operators.values().filter_map(Json::as_object).any(|keys| {
-        keys.keys().any(|k| LIMITING_KEYS.contains(&k.to_ascii_lowercase().as_str()))
+        keys.keys()
+            .any(|k| LIMITING_KEYS.contains(&k.to_ascii_lowercase().as_str()))
     })
 }
 

@@ -10,6 +10,14 @@ const HUB: ResourceKind = ResourceKind {
 };
 
 pub const EVENTS: &[EventSpec] = &[
-    EventSpec { name: "EnableSecurityHub", resource: HUB, facts: None },
-    EventSpec { name: "DisableSecurityHub", resource: HUB, facts: None },
+    EventSpec {
+        name: "EnableSecurityHub",
+        resource: HUB,
+        facts: None,
+    },
+    EventSpec {
+        name: "DisableSecurityHub",
+        resource: HUB,
+        facts: None,
+    },
 ];

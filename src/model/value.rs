@@ -2,7 +2,7 @@
 //! The model builds these purely; the engine turns them into `cedar_policy` types, and
 //! `snapback explain` prints them in Cedar's JSON entity format.
 
-use serde_json::{json, Value as Json};
+use serde_json::{Value as Json, json};
 
 /// A Cedar value. `Ip` and `Datetime` hold text already checked to parse.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,9 +33,12 @@ impl Value {
             Self::Long(n) => json!(n),
             Self::String(s) => json!(s),
             Self::Set(items) => Json::Array(items.iter().map(Self::to_json).collect()),
-            Self::Record(fields) => {
-                Json::Object(fields.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
-            }
+            Self::Record(fields) => Json::Object(
+                fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.to_json()))
+                    .collect(),
+            ),
             Self::Ip(s) => json!({"__extn": {"fn": "ip", "arg": s}}),
             Self::Datetime(s) => json!({"__extn": {"fn": "datetime", "arg": s}}),
             Self::Entity(uid) => json!({"__entity": uid.to_json()}),

@@ -9,7 +9,14 @@ use serde::{Deserialize, Serialize};
 use super::load::LoadError;
 
 /// The annotations snapback reads; any other is a validation error.
-pub const ANNOTATIONS: &[&str] = &["id", "severity", "mode", "remediation", "description", "controls"];
+pub const ANNOTATIONS: &[&str] = &[
+    "id",
+    "severity",
+    "mode",
+    "remediation",
+    "description",
+    "controls",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -81,7 +88,9 @@ pub(super) fn span(src: &str, name: &str) -> SourceSpan {
     let needle = format!("@{name}");
     match src.find(&needle) {
         Some(start) => {
-            let end = src[start..].find(')').map_or(start + needle.len(), |e| start + e + 1);
+            let end = src[start..]
+                .find(')')
+                .map_or(start + needle.len(), |e| start + e + 1);
             (start, end - start).into()
         }
         None => (0, 0).into(),
@@ -91,11 +100,16 @@ pub(super) fn span(src: &str, name: &str) -> SourceSpan {
 fn is_name(s: &str) -> bool {
     !s.is_empty()
         && s.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 /// Read and check the annotations of one parsed policy.
-pub(super) fn read(policy: &cedar_policy::Policy, file: &std::path::Path, src: &str) -> Result<Meta, Vec<LoadError>> {
+pub(super) fn read(
+    policy: &cedar_policy::Policy,
+    file: &std::path::Path,
+    src: &str,
+) -> Result<Meta, Vec<LoadError>> {
     let mut errors = Vec::new();
     let source = || NamedSource::new(file.display().to_string(), src.to_owned());
     let invalid = |name: &str, value: &str, help: String| LoadError::InvalidAnnotation {
@@ -124,7 +138,11 @@ pub(super) fn read(policy: &cedar_policy::Policy, file: &std::path::Path, src: &
                 None
             }
             None => {
-                errors.push(LoadError::MissingAnnotation { name: name.to_owned(), src: source(), span: (0, 0).into() });
+                errors.push(LoadError::MissingAnnotation {
+                    name: name.to_owned(),
+                    src: source(),
+                    span: (0, 0).into(),
+                });
                 None
             }
         }
@@ -132,12 +150,20 @@ pub(super) fn read(policy: &cedar_policy::Policy, file: &std::path::Path, src: &
 
     let id = required("id", &mut errors);
     if let Some(id) = id.as_deref().filter(|id| !is_name(id)) {
-        errors.push(invalid("id", id, "use lowercase letters, digits and dashes, like `ec2-sg-world-ssh`".into()));
+        errors.push(invalid(
+            "id",
+            id,
+            "use lowercase letters, digits and dashes, like `ec2-sg-world-ssh`".into(),
+        ));
     }
     let severity = required("severity", &mut errors).and_then(|s| {
         let parsed = Severity::parse(&s);
         if parsed.is_none() {
-            errors.push(invalid("severity", &s, "use one of low, medium, high, critical".into()));
+            errors.push(invalid(
+                "severity",
+                &s,
+                "use one of low, medium, high, critical".into(),
+            ));
         }
         parsed
     });
@@ -146,7 +172,11 @@ pub(super) fn read(policy: &cedar_policy::Policy, file: &std::path::Path, src: &
         Some(m) => {
             let parsed = Mode::parse(m);
             if parsed.is_none() {
-                errors.push(invalid("mode", m, "use one of enforce, audit, off (the default is audit)".into()));
+                errors.push(invalid(
+                    "mode",
+                    m,
+                    "use one of enforce, audit, off (the default is audit)".into(),
+                ));
             }
             parsed
         }
@@ -158,22 +188,33 @@ pub(super) fn read(policy: &cedar_policy::Policy, file: &std::path::Path, src: &
     let description = required("description", &mut errors);
     let controls: Vec<String> = policy
         .annotation("controls")
-        .map(|c| c.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
+        .map(|c| {
+            c.split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
         .unwrap_or_default();
     if let Some(bad) = controls.iter().find(|c| !c.contains(':')) {
-        errors.push(invalid("controls", bad, "write controls as `FRAMEWORK:CONTROL`, comma-separated, like `CIS-AWS-3.0:3.1`".into()));
+        errors.push(invalid(
+            "controls",
+            bad,
+            "write controls as `FRAMEWORK:CONTROL`, comma-separated, like `CIS-AWS-3.0:3.1`".into(),
+        ));
     }
 
     match (id, severity, mode, description) {
-        (Some(id), Some(severity), Some(mode), Some(description)) if errors.is_empty() => Ok(Meta {
-            id,
-            severity,
-            mode,
-            remediation,
-            controls,
-            description,
-            file: file.to_owned(),
-        }),
+        (Some(id), Some(severity), Some(mode), Some(description)) if errors.is_empty() => {
+            Ok(Meta {
+                id,
+                severity,
+                mode,
+                remediation,
+                controls,
+                description,
+                file: file.to_owned(),
+            })
+        }
         _ => Err(errors),
     }
 }

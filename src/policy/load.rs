@@ -11,38 +11,79 @@ use miette::{Diagnostic, NamedSource, SourceSpan};
 use sha2::{Digest, Sha256};
 
 use super::annotations::{self, Meta, Mode};
-use super::{PolicyPack, ENTITIES_FILE, SCHEMA_FILE};
+use super::{ENTITIES_FILE, PolicyPack, SCHEMA_FILE};
 
 /// A problem with a policy directory.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum LoadError {
     #[error("cannot read `{path}`: {source}")]
-    #[diagnostic(code(snapback::policy::io), help("check that `--policies` names a readable directory"))]
-    Io { path: PathBuf, source: std::io::Error },
+    #[diagnostic(
+        code(snapback::policy::io),
+        help("check that `--policies` names a readable directory")
+    )]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 
     #[error("no `{SCHEMA_FILE}` in `{dir}`")]
-    #[diagnostic(code(snapback::policy::no_schema), help("copy policies/{SCHEMA_FILE} from snapback into this directory"))]
+    #[diagnostic(
+        code(snapback::policy::no_schema),
+        help("copy policies/{SCHEMA_FILE} from snapback into this directory")
+    )]
     NoSchema { dir: PathBuf },
 
     #[error("no `*.cedar` policies in `{dir}`")]
-    #[diagnostic(code(snapback::policy::empty), help("point `--policies` at a directory of `*.cedar` files"))]
+    #[diagnostic(
+        code(snapback::policy::empty),
+        help("point `--policies` at a directory of `*.cedar` files")
+    )]
     Empty { dir: PathBuf },
 
     #[error("`{file}` holds {count} policies")]
-    #[diagnostic(code(snapback::policy::one_per_file), help("put exactly one policy in each `.cedar` file"))]
+    #[diagnostic(
+        code(snapback::policy::one_per_file),
+        help("put exactly one policy in each `.cedar` file")
+    )]
     NotOne { file: PathBuf, count: usize },
 
     #[error("`{file}` is a template")]
-    #[diagnostic(code(snapback::policy::template), help("snapback evaluates static policies; replace `?principal`/`?resource` with concrete values"))]
-    Template { file: PathBuf, #[source_code] src: NamedSource<String> },
+    #[diagnostic(
+        code(snapback::policy::template),
+        help(
+            "snapback evaluates static policies; replace `?principal`/`?resource` with concrete values"
+        )
+    )]
+    Template {
+        file: PathBuf,
+        #[source_code]
+        src: NamedSource<String>,
+    },
 
     #[error("`permit` policies are not evaluated by snapback")]
-    #[diagnostic(code(snapback::policy::permit), help("describe what is non-compliant with `forbid`; write exceptions with `unless`"))]
-    Permit { #[source_code] src: NamedSource<String>, #[label("here")] span: SourceSpan },
+    #[diagnostic(
+        code(snapback::policy::permit),
+        help("describe what is non-compliant with `forbid`; write exceptions with `unless`")
+    )]
+    Permit {
+        #[source_code]
+        src: NamedSource<String>,
+        #[label("here")]
+        span: SourceSpan,
+    },
 
     #[error("missing annotation `@{name}`")]
-    #[diagnostic(code(snapback::policy::missing_annotation), help("add `@{name}(\"...\")` above `forbid`; see docs/policy-authoring.md"))]
-    MissingAnnotation { name: String, #[source_code] src: NamedSource<String>, #[label("in this policy")] span: SourceSpan },
+    #[diagnostic(
+        code(snapback::policy::missing_annotation),
+        help("add `@{name}(\"...\")` above `forbid`; see docs/policy-authoring.md")
+    )]
+    MissingAnnotation {
+        name: String,
+        #[source_code]
+        src: NamedSource<String>,
+        #[label("in this policy")]
+        span: SourceSpan,
+    },
 
     #[error("invalid `@{name}(\"{value}\")`")]
     #[diagnostic(code(snapback::policy::invalid_annotation), help("{help}"))]
@@ -58,11 +99,28 @@ pub enum LoadError {
 
     #[error("unknown annotation `@{name}`")]
     #[diagnostic(code(snapback::policy::unknown_annotation), help("{help}"))]
-    UnknownAnnotation { name: String, help: String, #[source_code] src: NamedSource<String>, #[label("here")] span: SourceSpan },
+    UnknownAnnotation {
+        name: String,
+        help: String,
+        #[source_code]
+        src: NamedSource<String>,
+        #[label("here")]
+        span: SourceSpan,
+    },
 
     #[error("policy id `{id}` is used twice, also in `{other}`")]
-    #[diagnostic(code(snapback::policy::duplicate_id), help("give every policy its own `@id`"))]
-    DuplicateId { id: String, other: PathBuf, #[source_code] src: NamedSource<String>, #[label("here")] span: SourceSpan },
+    #[diagnostic(
+        code(snapback::policy::duplicate_id),
+        help("give every policy its own `@id`")
+    )]
+    DuplicateId {
+        id: String,
+        other: PathBuf,
+        #[source_code]
+        src: NamedSource<String>,
+        #[label("here")]
+        span: SourceSpan,
+    },
 
     #[error("{0}")]
     #[diagnostic(transparent)]
@@ -105,8 +163,15 @@ impl Diagnostic for WithSource {
     }
 }
 
+#[expect(
+    clippy::result_large_err,
+    reason = "a cold path whose errors are collected for display"
+)]
 fn read(path: &Path) -> Result<String, LoadError> {
-    std::fs::read_to_string(path).map_err(|source| LoadError::Io { path: path.to_owned(), source })
+    std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        path: path.to_owned(),
+        source,
+    })
 }
 
 /// Load, parse, annotate and strictly validate every policy in `dir`.
@@ -114,7 +179,12 @@ fn read(path: &Path) -> Result<String, LoadError> {
 /// Returns every error found, so that `snapback validate` can show them all at once.
 pub fn load(dir: &Path) -> Result<PolicyPack, Vec<LoadError>> {
     let mut errors = Vec::new();
-    let entries = std::fs::read_dir(dir).map_err(|source| vec![LoadError::Io { path: dir.to_owned(), source }])?;
+    let entries = std::fs::read_dir(dir).map_err(|source| {
+        vec![LoadError::Io {
+            path: dir.to_owned(),
+            source,
+        }]
+    })?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -122,12 +192,16 @@ pub fn load(dir: &Path) -> Result<PolicyPack, Vec<LoadError>> {
         .collect();
     files.sort();
     if files.is_empty() {
-        return Err(vec![LoadError::Empty { dir: dir.to_owned() }]);
+        return Err(vec![LoadError::Empty {
+            dir: dir.to_owned(),
+        }]);
     }
 
     let schema_path = dir.join(SCHEMA_FILE);
     if !schema_path.exists() {
-        return Err(vec![LoadError::NoSchema { dir: dir.to_owned() }]);
+        return Err(vec![LoadError::NoSchema {
+            dir: dir.to_owned(),
+        }]);
     }
     let schema_src = read(&schema_path).map_err(|e| vec![e])?;
     let schema = match Schema::from_cedarschema_str(&schema_src) {
@@ -152,7 +226,11 @@ pub fn load(dir: &Path) -> Result<PolicyPack, Vec<LoadError>> {
                 continue;
             }
         };
-        hasher.update(file.file_name().map(|n| n.as_encoded_bytes()).unwrap_or_default());
+        hasher.update(
+            file.file_name()
+                .map(|n| n.as_encoded_bytes())
+                .unwrap_or_default(),
+        );
         hasher.update([0]);
         hasher.update(src.as_bytes());
         hasher.update([0]);
@@ -164,12 +242,18 @@ pub fn load(dir: &Path) -> Result<PolicyPack, Vec<LoadError>> {
             }
         };
         if parsed.templates().next().is_some() {
-            errors.push(LoadError::Template { file: file.clone(), src: NamedSource::new(file.display().to_string(), src) });
+            errors.push(LoadError::Template {
+                file: file.clone(),
+                src: NamedSource::new(file.display().to_string(), src),
+            });
             continue;
         }
         let policies: Vec<_> = parsed.policies().collect();
         let [policy] = policies.as_slice() else {
-            errors.push(LoadError::NotOne { file: file.clone(), count: policies.len() });
+            errors.push(LoadError::NotOne {
+                file: file.clone(),
+                count: policies.len(),
+            });
             continue;
         };
         if policy.effect() == cedar_policy::Effect::Permit {
@@ -220,20 +304,32 @@ pub fn load(dir: &Path) -> Result<PolicyPack, Vec<LoadError>> {
 
     let mut active = PolicySet::new();
     for meta in metas.iter().filter(|m| m.mode != Mode::Off) {
-        if let Some(policy) = all.policy(&PolicyId::new(&meta.id)) {
-            if let Err(err) = active.add(policy.clone()) {
-                return Err(vec![LoadError::Cedar(Box::new(err))]);
-            }
+        if let Some(policy) = all.policy(&PolicyId::new(&meta.id))
+            && let Err(err) = active.add(policy.clone())
+        {
+            return Err(vec![LoadError::Cedar(Box::new(err))]);
         }
     }
     metas.sort_by(|a, b| a.id.cmp(&b.id));
-    let by_id = metas.iter().enumerate().map(|(i, m)| (m.id.clone(), i)).collect();
+    let by_id = metas
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id.clone(), i))
+        .collect();
     let mut hash = String::with_capacity(71);
     hash.push_str("sha256:");
     for byte in hasher.finalize() {
         let _ = write!(hash, "{byte:02x}");
     }
-    Ok(PolicyPack { active, policies: metas, by_id, schema, accounts, hash, dir: dir.to_owned() })
+    Ok(PolicyPack {
+        active,
+        policies: metas,
+        by_id,
+        schema,
+        accounts,
+        hash,
+        dir: dir.to_owned(),
+    })
 }
 
 /// Read `entities.json` (account entities with tags), if the directory has one.

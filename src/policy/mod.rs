@@ -8,8 +8,8 @@ mod load;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-pub use annotations::{Meta, Mode, Severity, ANNOTATIONS};
-pub use load::{load, LoadError};
+pub use annotations::{ANNOTATIONS, Meta, Mode, Severity};
+pub use load::{LoadError, load};
 
 /// The file names snapback reads in a policy directory besides `*.cedar`.
 pub const SCHEMA_FILE: &str = "snapback.cedarschema";
