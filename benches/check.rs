@@ -1,1 +1,121 @@
-fn main() {}
+//! `check` throughput over a mixed stream built from the third-party corpus: every record
+//! under ../shared/corpus as one JSON Lines stream, repeated to about 4,000 events. Three
+//! measurements in one run, so ratios between them are meaningful on a noisy machine:
+//!
+//! * `serde_json`: parsing the stream into `serde_json::Value`s, the floor;
+//! * `parse`: snapback's stream parser (detecting forms, positions);
+//! * `check`: parsing, building the Cedar request and deciding with the shipped pack.
+//!
+//! Run: `cargo bench --bench check` (set SNAPBACK_CORPUS to read another corpus).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "benchmark"
+)]
+
+use std::path::PathBuf;
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use snapback::{DecisionRecord, Engine, StreamParser};
+
+fn stream() -> (Vec<u8>, u64) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let corpus = std::env::var_os("SNAPBACK_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("../shared/corpus"));
+    let dirs: Vec<PathBuf> = [
+        "cloudtrail-records",
+        "cloudtrail-nonconforming",
+        "eventbridge",
+        "lookupevents",
+    ]
+    .iter()
+    .map(|d| corpus.join(d))
+    .collect();
+    let mut lines = Vec::new();
+    for path in snapback::input::expand(&dirs) {
+        snapback::input::read_path(&path, &mut |item| {
+            if let Ok(event) = item {
+                let value = match &event.envelope {
+                    Some(_) => serde_json::json!({
+                        "version": "0", "detail-type": "AWS API Call via CloudTrail",
+                        "source": "aws.test", "detail": event.record,
+                    }),
+                    None => serde_json::Value::Object(event.record),
+                };
+                lines.push(serde_json::to_string(&value).unwrap_or_default());
+            }
+        });
+    }
+    assert!(
+        !lines.is_empty(),
+        "no corpus events found under {}",
+        corpus.display()
+    );
+    let mut out = Vec::new();
+    let mut count = 0u64;
+    while count < 4000 {
+        for line in &lines {
+            out.extend_from_slice(line.as_bytes());
+            out.push(b'\n');
+            count += 1;
+        }
+    }
+    (out, count)
+}
+
+fn bench(c: &mut Criterion) {
+    let (bytes, events) = stream();
+    let pack = snapback::load_policies(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("policies"))
+        .unwrap_or_else(|e| panic!("policies do not validate: {e:?}"));
+    let engine = Engine::new(pack);
+    let hash = engine.pack().hash.clone();
+
+    let mut group = c.benchmark_group("check");
+    group.throughput(Throughput::Elements(events));
+    group.sample_size(20);
+    group.bench_function("serde_json", |b| {
+        b.iter(|| {
+            let n = serde_json::Deserializer::from_slice(&bytes)
+                .into_iter::<serde_json::Value>()
+                .count();
+            assert_eq!(n as u64, events);
+        });
+    });
+    group.bench_function("parse", |b| {
+        b.iter(|| {
+            let mut n = 0u64;
+            let mut parser = StreamParser::new("bench");
+            parser.push(&bytes, &mut |e| n += u64::from(e.is_ok()));
+            parser.finish(&mut |e| n += u64::from(e.is_ok()));
+            assert_eq!(n, events);
+        });
+    });
+    group.bench_function("check", |b| {
+        b.iter_batched(
+            || (),
+            |()| {
+                let mut out = Vec::with_capacity(64 * 1024);
+                let mut parser = StreamParser::new("bench");
+                let mut decide = |item: Result<snapback::Event, snapback::EventError>| {
+                    let record = match item {
+                        Ok(event) => DecisionRecord::new(&event, &engine.decide(&event), &hash),
+                        Err(err) => DecisionRecord::unreadable(&err, &hash),
+                    };
+                    out.clear();
+                    let _ = serde_json::to_writer(&mut out, &record);
+                };
+                parser.push(&bytes, &mut decide);
+                parser.finish(&mut decide);
+            },
+            BatchSize::SmallInput,
+        );
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
