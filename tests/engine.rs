@@ -1,0 +1,110 @@
+//! Decision semantics that the shipped pack cannot show: an evaluation error is an `error`
+//! decision naming the policy (never "compliant"), and `@mode("off")` policies are not run.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
+
+use std::path::{Path, PathBuf};
+
+use snapback::{Engine, Outcome, StreamParser};
+
+fn pack(name: &str, policies: &[(&str, &str)]) -> Engine {
+    let dir = std::env::temp_dir().join(format!("snapback-engine-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(
+        root.join("policies/snapback.cedarschema"),
+        dir.join("snapback.cedarschema"),
+    )
+    .unwrap();
+    for (file, src) in policies {
+        std::fs::write(dir.join(file), src).unwrap();
+    }
+    Engine::new(snapback::load_policies(&PathBuf::from(&dir)).unwrap_or_else(|e| panic!("{e:?}")))
+}
+
+fn event(json: &str) -> snapback::Event {
+    let mut events = Vec::new();
+    let mut parser = StreamParser::new("test");
+    parser.push(json.as_bytes(), &mut |e| events.push(e));
+    parser.finish(&mut |e| events.push(e));
+    events.pop().unwrap().unwrap()
+}
+
+const PASSWORD_POLICY: &str = r#"{"eventSource":"iam.amazonaws.com","eventName":"UpdateAccountPasswordPolicy",
+  "readOnly":false,"recipientAccountId":"123456789012","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::123456789012:user/a"},
+  "requestParameters":{"minimumPasswordLength":8,"maxPasswordAge":90}}"#;
+
+const OVERFLOW: &str = r#"@id("overflows")
+@severity("low")
+@description("multiplies past the range of Long")
+forbid (principal, action == Aws::Action::"iam:UpdateAccountPasswordPolicy", resource)
+when { context has passwordPolicy && context.passwordPolicy.maxPasswordAge * 9223372036854775807 > 0 };
+"#;
+
+const SHORT: &str = r#"@id("short-passwords")
+@severity("medium")
+@description("passwords shorter than 14")
+forbid (principal, action == Aws::Action::"iam:UpdateAccountPasswordPolicy", resource)
+when { context has passwordPolicy && context.passwordPolicy.minimumPasswordLength < 14 };
+"#;
+
+#[test]
+fn evaluation_error_is_an_error_decision_naming_the_policy() {
+    let engine = pack("overflow", &[("overflow.cedar", OVERFLOW)]);
+    let decision = engine.decide(&event(PASSWORD_POLICY));
+    assert_eq!(decision.outcome, Outcome::Error);
+    assert!(decision.reason.contains("overflows"), "{}", decision.reason);
+    assert_eq!(decision.errors.len(), 1);
+    assert_eq!(decision.errors[0].policy.as_deref(), Some("overflows"));
+}
+
+#[test]
+fn a_match_beside_an_error_is_non_compliant_and_keeps_the_error() {
+    let engine = pack(
+        "both",
+        &[("overflow.cedar", OVERFLOW), ("short.cedar", SHORT)],
+    );
+    let decision = engine.decide(&event(PASSWORD_POLICY));
+    assert_eq!(decision.outcome, Outcome::NonCompliant);
+    assert_eq!(
+        decision
+            .matched
+            .iter()
+            .map(|m| m.id.as_str())
+            .collect::<Vec<_>>(),
+        ["short-passwords"]
+    );
+    assert_eq!(decision.errors[0].policy.as_deref(), Some("overflows"));
+}
+
+#[test]
+fn policies_in_mode_off_are_not_evaluated() {
+    let off = SHORT.replace("@severity", "@mode(\"off\")\n@severity");
+    let engine = pack("off", &[("short.cedar", &off)]);
+    assert_eq!(engine.pack().policies.len(), 1);
+    assert_eq!(
+        engine.decide(&event(PASSWORD_POLICY)).outcome,
+        Outcome::Compliant
+    );
+}
+
+#[test]
+fn failed_and_read_only_calls_are_skipped() {
+    let engine = pack("skip", &[("short.cedar", SHORT)]);
+    let failed = PASSWORD_POLICY.replace(
+        r#""readOnly":false"#,
+        r#""readOnly":false,"errorCode":"AccessDenied""#,
+    );
+    let decision = engine.decide(&event(&failed));
+    assert_eq!(decision.outcome, Outcome::Skipped);
+    assert!(decision.reason.contains("AccessDenied"));
+    let read = PASSWORD_POLICY.replace(r#""readOnly":false"#, r#""readOnly":true"#);
+    assert_eq!(engine.decide(&event(&read)).outcome, Outcome::Skipped);
+}
