@@ -19,7 +19,8 @@
 use std::path::PathBuf;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use snapback::{DecisionRecord, Engine, StreamParser};
+use snapback::decision_log::{Recorder, Redactor};
+use snapback::{Engine, StreamParser};
 
 fn stream() -> (Vec<u8>, u64) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -72,7 +73,7 @@ fn bench(c: &mut Criterion) {
     let pack = snapback::load_policies(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("policies"))
         .unwrap_or_else(|e| panic!("policies do not validate: {e:?}"));
     let engine = Engine::new(pack);
-    let hash = engine.pack().hash.clone();
+    let recorder = Recorder::new(engine.pack().hash.clone(), Redactor::default());
 
     let mut group = c.benchmark_group("check");
     group.throughput(Throughput::Elements(events));
@@ -102,8 +103,12 @@ fn bench(c: &mut Criterion) {
                 let mut parser = StreamParser::new("bench");
                 let mut decide = |item: Result<snapback::Event, snapback::EventError>| {
                     let record = match item {
-                        Ok(event) => DecisionRecord::new(&event, &engine.decide(&event), &hash),
-                        Err(err) => DecisionRecord::unreadable(&err, &hash),
+                        Ok(event) => recorder.record(
+                            &event,
+                            &engine.decide(&event),
+                            std::time::SystemTime::now(),
+                        ),
+                        Err(err) => recorder.unreadable(&err, std::time::SystemTime::now()),
                     };
                     out.clear();
                     let _ = serde_json::to_writer(&mut out, &record);

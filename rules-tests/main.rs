@@ -1,6 +1,6 @@
 //! The policy cases under `rules-tests/cases/` as one cargo test: every case must reach its
-//! expected decision, and its full decision record must match its insta snapshot (with the
-//! timing and the policy-set hash redacted). Every policy needs its cases.
+//! expected decision, and its full decision record must match its insta snapshot (with ids,
+//! times, the engine version and the policy-set hash redacted). Every policy needs its cases.
 
 #![allow(
     clippy::unwrap_used,
@@ -49,7 +49,12 @@ fn policy_cases() {
                 description => case.description.clone(),
             }, {
                 insta::assert_json_snapshot!(name.clone(), outcome.record, {
+                    ".decision_id" => "[decision_id]",
+                    ".received_at" => "[received_at]",
+                    ".decided_at" => "[decided_at]",
                     ".decide_us" => "[decide_us]",
+                    ".cold_start" => "[cold_start]",
+                    ".engine_version" => "[engine_version]",
                     ".policy_set" => "[policy_set]",
                 });
             });

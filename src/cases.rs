@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::decision_log::DecisionRecord;
+use crate::decision_log::{DecisionRecord, Recorder, Redactor};
 use crate::engine::{Engine, Outcome};
 use crate::event::StreamParser;
 
@@ -103,18 +103,22 @@ pub fn load(dir: &Path) -> Result<Vec<Case>, Vec<String>> {
 /// Run one case against the engine.
 pub fn run(engine: &Engine, case: &Case) -> Outcomes {
     let mut events = Vec::new();
-    let mut parser = StreamParser::new(case.path.display().to_string());
+    // Named relative to the cases directory, so records are the same on every machine.
+    let file = case
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut parser = StreamParser::new(format!("{}/{file}", case.policy));
     let bytes = serde_json::to_vec(&case.event).unwrap_or_default();
     parser.push(&bytes, &mut |e| events.push(e));
     parser.finish(&mut |e| events.push(e));
     let mut failures = Vec::new();
+    let recorder = Recorder::new(engine.pack().hash.clone(), Redactor::default());
+    let now = std::time::SystemTime::now();
     let record = match events.as_slice() {
-        [Ok(event)] => Some(DecisionRecord::new(
-            event,
-            &engine.decide(event),
-            &engine.pack().hash,
-        )),
-        [Err(err)] => Some(DecisionRecord::unreadable(err, &engine.pack().hash)),
+        [Ok(event)] => Some(recorder.record(event, &engine.decide(event), now)),
+        [Err(err)] => Some(recorder.unreadable(err, now)),
         other => {
             failures.push(format!(
                 "the case's `event` must hold exactly one event, found {}",

@@ -11,7 +11,8 @@
 
 use std::path::PathBuf;
 
-use snapback::{DecisionRecord, Engine, Outcome};
+use snapback::decision_log::{Recorder, Redactor};
+use snapback::{Engine, Outcome};
 
 const EVENT_DIRS: &[&str] = &[
     "cloudtrail-records",
@@ -37,6 +38,8 @@ fn whole_corpus_loads_and_decides() {
     let pack = snapback::load_policies(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("policies"))
         .unwrap_or_else(|e| panic!("policies do not validate: {e:?}"));
     let engine = Engine::new(pack);
+    let recorder = Recorder::new("corpus", Redactor::default());
+    let now = std::time::SystemTime::now();
 
     let mut files = 0;
     let mut events = 0;
@@ -48,8 +51,8 @@ fn whole_corpus_loads_and_decides() {
             snapback::input::read_path(&path, &mut |item| {
                 in_file += 1;
                 let record = match item {
-                    Ok(event) => DecisionRecord::new(&event, &engine.decide(&event), "corpus"),
-                    Err(err) => DecisionRecord::unreadable(&err, "corpus"),
+                    Ok(event) => recorder.record(&event, &engine.decide(&event), now),
+                    Err(err) => recorder.unreadable(&err, now),
                 };
                 if record.decision == Outcome::Error {
                     failures.push(format!("{}: {}", record.source, record.reason));

@@ -1,10 +1,11 @@
-//! `snapback check`: decide events and print a decision record for each, as it is decided.
+//! `snapback check`: decide events and print a decision record for each, as it is decided,
+//! appending it to the decision log when one is given.
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::time::SystemTime;
 
-use super::{Exit, PolicyArgs, table};
-use crate::decision_log::DecisionRecord;
+use super::{Exit, LogArgs, PolicyArgs, table};
 use crate::engine::Outcome;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -19,6 +20,8 @@ pub enum Format {
 pub struct Args {
     #[command(flatten)]
     pub policies: PolicyArgs,
+    #[command(flatten)]
+    pub log: LogArgs,
     /// Output format
     #[arg(long, value_enum, default_value = "json")]
     pub format: Format,
@@ -73,23 +76,35 @@ pub fn run(args: &Args) -> Exit {
         Ok(engine) => engine,
         Err(exit) => return exit,
     };
-    let hash = engine.pack().hash.clone();
+    let (recorder, mut log) = match args.log.open(&engine) {
+        Ok(opened) => opened,
+        Err(exit) => return exit,
+    };
     let mut tally = Tally::default();
     let mut stdout = std::io::stdout().lock();
     let mut broken_pipe = false;
+    let mut log_failed = false;
     if args.format == Format::Table {
         let _ = writeln!(stdout, "{}", table::header());
     }
     for path in super::inputs(&args.paths) {
         crate::input::read_path(&path, &mut |item| {
-            let record = match item {
-                Ok(event) => DecisionRecord::new(&event, &engine.decide(&event), &hash),
+            let received = SystemTime::now();
+            let mut record = match item {
+                Ok(event) => recorder.record(&event, &engine.decide(&event), received),
                 Err(err) => {
                     tracing::debug!(source = %err.origin, "{}", err.message);
-                    DecisionRecord::unreadable(&err, &hash)
+                    recorder.unreadable(&err, received)
                 }
             };
             tally.add(record.decision);
+            if let Some(writer) = log.as_mut()
+                && let Err(err) = writer.append(&mut record)
+                && !log_failed
+            {
+                log_failed = true;
+                eprintln!("error: {err}");
+            }
             if broken_pipe {
                 return;
             }
@@ -103,5 +118,9 @@ pub fn run(args: &Args) -> Exit {
         });
     }
     eprintln!("{tally}");
-    tally.exit()
+    if log_failed {
+        Exit::Error
+    } else {
+        tally.exit()
+    }
 }

@@ -104,6 +104,59 @@ pub fn report(errors: &[crate::policy::LoadError]) {
     let _ = writeln!(stderr, "{} problem(s) found", errors.len());
 }
 
+/// Where decision records go besides stdout, and what is redacted from them.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LogArgs {
+    /// Append every decision record to this hash-chained JSON Lines log (see `audit verify`)
+    #[arg(long, env = "SNAPBACK_DECISION_LOG", value_name = "PATH")]
+    pub decision_log: Option<PathBuf>,
+    /// Also redact this requestParameters path (dotted, `*` for any segment); repeatable
+    #[arg(
+        long = "redact",
+        env = "SNAPBACK_REDACT",
+        value_delimiter = ',',
+        value_name = "PATH"
+    )]
+    pub redact: Vec<String>,
+}
+
+impl LogArgs {
+    /// The recorder, and the log writer when a log is configured.
+    pub fn open(
+        &self,
+        engine: &Engine,
+    ) -> Result<
+        (
+            crate::decision_log::Recorder,
+            Option<crate::decision_log::LogWriter>,
+        ),
+        Exit,
+    > {
+        let recorder = crate::decision_log::Recorder::new(
+            engine.pack().hash.clone(),
+            crate::decision_log::Redactor::new(&self.redact),
+        );
+        let writer = match &self.decision_log {
+            None => None,
+            Some(path) => match crate::decision_log::LogWriter::open(path, log_key().as_deref()) {
+                Ok(writer) => Some(writer),
+                Err(err) => {
+                    eprintln!("{:?}", miette::Report::new(err));
+                    return Err(Exit::Error);
+                }
+            },
+        };
+        Ok((recorder, writer))
+    }
+}
+
+/// The decision-log HMAC key, from `SNAPBACK_DECISION_LOG_KEY`, if set.
+pub fn log_key() -> Option<Vec<u8>> {
+    std::env::var_os("SNAPBACK_DECISION_LOG_KEY")
+        .map(|k| k.into_encoded_bytes())
+        .filter(|k| !k.is_empty())
+}
+
 /// Paths to read: as given, or stdin when none are.
 fn inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
     if paths.is_empty() {

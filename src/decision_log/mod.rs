@@ -1,6 +1,17 @@
 //! The decision log: one [`DecisionRecord`] for every event that reaches snapback, whatever
-//! happens to it. `check` prints them as JSON Lines; later stages add remediation outcomes.
+//! happens to it, written as JSON Lines, hash-chained per log stream, with secret-bearing
+//! request fields redacted; and the readers auditors use on it.
 
+pub mod chain;
+pub mod reader;
 mod record;
+pub mod recorder;
+pub mod redact;
 
-pub use record::{DecisionRecord, MatchedPolicy, PrincipalRef, ResourceRef, SCHEMA_VERSION};
+pub use chain::{LogWriter, Verdict, verify};
+pub use record::{
+    DecisionRecord, ENGINE_VERSION, MatchedPolicy, PrincipalRef, Remediation, RemediationStatus,
+    ResourceRef, SCHEMA_VERSION,
+};
+pub use recorder::Recorder;
+pub use redact::Redactor;

@@ -1,0 +1,157 @@
+//! Building decision records: the one place that stamps times, redacts request parameters,
+//! marks the cold start and names the policy set, so that `check`, `react`, `scan` and the
+//! Lambda all write the same record.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use super::redact::Redactor;
+use super::{
+    DecisionRecord, ENGINE_VERSION, MatchedPolicy, PrincipalRef, ResourceRef, SCHEMA_VERSION,
+};
+use crate::engine::{Decision, Outcome, PolicyError};
+use crate::event::{Event, EventError, EventTime};
+
+/// RFC 3339 UTC with milliseconds.
+pub fn timestamp(at: SystemTime) -> String {
+    let millis = at
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    EventTime {
+        epoch_millis: millis,
+    }
+    .to_rfc3339()
+}
+
+/// Makes decision records for one process.
+#[derive(Debug)]
+pub struct Recorder {
+    policy_set: String,
+    redactor: Redactor,
+    cold: AtomicBool,
+}
+
+impl Recorder {
+    pub fn new(policy_set: impl Into<String>, redactor: Redactor) -> Self {
+        Self {
+            policy_set: policy_set.into(),
+            redactor,
+            cold: AtomicBool::new(true),
+        }
+    }
+
+    pub fn policy_set(&self) -> &str {
+        &self.policy_set
+    }
+
+    fn cold_start(&self) -> bool {
+        self.cold.swap(false, Ordering::Relaxed)
+    }
+
+    /// The record of a decided event, received at `received`.
+    pub fn record(
+        &self,
+        event: &Event,
+        decision: &Decision,
+        received: SystemTime,
+    ) -> DecisionRecord {
+        let req = &decision.request;
+        let (request_parameters, redacted) = match event.record.get("requestParameters") {
+            Some(params) if !params.is_null() => {
+                let (value, paths) = self.redactor.redact(params);
+                (Some(value), paths)
+            }
+            _ => (None, Vec::new()),
+        };
+        let event_time = event
+            .event_time()
+            .map(|t| EventTime::parse(t).map_or_else(|| t.to_owned(), EventTime::to_rfc3339));
+        DecisionRecord {
+            schema_version: SCHEMA_VERSION,
+            decision_id: uuid::Uuid::new_v4().to_string(),
+            event_id: event.event_id().map(str::to_owned),
+            event_time,
+            received_at: timestamp(received),
+            decided_at: timestamp(received + decision.elapsed),
+            remediated_at: None,
+            event_source: event.event_source().to_owned(),
+            event_name: event.event_name().to_owned(),
+            account: event.account().map(str::to_owned),
+            region: event.region().map(str::to_owned),
+            principal: PrincipalRef {
+                ty: req.principal.uid.type_name(),
+                arn: req.principal.attr_str("arn").to_owned(),
+            },
+            action: req.action.id.clone(),
+            resource: ResourceRef {
+                ty: req.resource.uid.type_name(),
+                id: req.resource.uid.id.clone(),
+            },
+            decision: decision.outcome,
+            reason: decision.reason.clone(),
+            severity: decision.matched.iter().map(|m| m.severity).max(),
+            policies: decision.matched.iter().map(MatchedPolicy::from).collect(),
+            remediation: None,
+            errors: decision.errors.clone(),
+            request_parameters,
+            redacted,
+            source: event.origin.to_string(),
+            policy_set: self.policy_set.clone(),
+            engine_version: ENGINE_VERSION.to_owned(),
+            cold_start: self.cold_start(),
+            decide_us: u64::try_from(decision.elapsed.as_micros()).unwrap_or(u64::MAX),
+            stream: None,
+            seq: None,
+            prev_hash: None,
+            hash: None,
+        }
+    }
+
+    /// The record for input that could not be read as an event at all. The raw input is not
+    /// kept here (it may hold secrets); dead-letter sinks keep it.
+    pub fn unreadable(&self, err: &EventError, received: SystemTime) -> DecisionRecord {
+        let at = timestamp(received);
+        DecisionRecord {
+            schema_version: SCHEMA_VERSION,
+            decision_id: uuid::Uuid::new_v4().to_string(),
+            event_id: None,
+            event_time: None,
+            received_at: at.clone(),
+            decided_at: at,
+            remediated_at: None,
+            event_source: String::new(),
+            event_name: String::new(),
+            account: None,
+            region: None,
+            principal: PrincipalRef {
+                ty: String::new(),
+                arn: String::new(),
+            },
+            action: String::new(),
+            resource: ResourceRef {
+                ty: String::new(),
+                id: String::new(),
+            },
+            decision: Outcome::Error,
+            reason: err.message.clone(),
+            severity: None,
+            policies: Vec::new(),
+            remediation: None,
+            errors: vec![PolicyError {
+                policy: None,
+                message: err.message.clone(),
+            }],
+            request_parameters: None,
+            redacted: Vec::new(),
+            source: err.origin.to_string(),
+            policy_set: self.policy_set.clone(),
+            engine_version: ENGINE_VERSION.to_owned(),
+            cold_start: self.cold_start(),
+            decide_us: 0,
+            stream: None,
+            seq: None,
+            prev_hash: None,
+            hash: None,
+        }
+    }
+}
