@@ -17,7 +17,7 @@ use crate::model::{self, EntityData, Request, Uid, Value};
 use crate::policy::{Meta, PolicyPack};
 
 /// The verdict on one event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Compliant,
@@ -38,7 +38,7 @@ impl Outcome {
 }
 
 /// A policy that could not be evaluated for an event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PolicyError {
     /// The policy id, or None for an error about the request itself.
     pub policy: Option<String>,

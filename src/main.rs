@@ -12,5 +12,16 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    snapback::cli::run(snapback::cli::Cli::parse()).into()
+    match snapback::cli::Cli::try_parse() {
+        Ok(cli) => snapback::cli::run(cli).into(),
+        // Usage errors exit 1, not clap's 2, which means "non-compliant found" here.
+        Err(err) => {
+            let _ = err.print();
+            if err.use_stderr() {
+                snapback::cli::Exit::Error.into()
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+    }
 }

@@ -3,11 +3,14 @@
 //! Exit codes carry meaning: 0 ok or compliant, 1 error, 2 non-compliant found, 3 policies
 //! failed validation.
 
+mod audit;
 mod check;
 mod explain;
+mod slo;
 mod table;
 mod test;
 mod validate;
+mod verify;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -55,6 +58,11 @@ pub enum Command {
     Explain(explain::Args),
     /// Run the policy test cases and report each
     Test(test::Args),
+    /// Query, count and verify decision logs
+    #[command(subcommand)]
+    Audit(audit::Command),
+    /// Compute SLIs, error budgets and burn rates from decision logs
+    Slo(slo::Args),
 }
 
 /// Where the policies are, shared by every command that decides.
@@ -76,6 +84,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Check(args) => check::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::Audit(cmd) => audit::run(cmd),
+        Command::Slo(args) => slo::run(&args),
     }
 }
 

@@ -6,6 +6,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use hmac::{Hmac, Mac};
@@ -254,16 +255,16 @@ pub fn verify(path: &Path, key: Option<&[u8]>) -> Verdict {
                 ));
                 missing = None;
             }
-            return;
+            return ControlFlow::Continue(());
         }
         let fail = |what: String| Some(format!("line {line}: {what}"));
         if !complete {
             verdict.problem = fail("truncated tail: the last record is cut short".to_owned());
-            return;
+            return ControlFlow::Continue(());
         }
         let Ok(value) = serde_json::from_str::<Value>(text) else {
             verdict.problem = fail("record edited: not valid JSON".to_owned());
-            return;
+            return ControlFlow::Continue(());
         };
         let get = |k: &str| value.get(k).and_then(Value::as_str).map(str::to_owned);
         let (Some(this_stream), Some(seq), Some(stored), Some(prev)) = (
@@ -276,14 +277,14 @@ pub fn verify(path: &Path, key: Option<&[u8]>) -> Verdict {
                 "record edited: its chain fields (stream, seq, prev_hash, hash) are missing"
                     .to_owned(),
             );
-            return;
+            return ControlFlow::Continue(());
         };
         let stream_id = stream.get_or_insert_with(|| this_stream.clone()).clone();
         if this_stream != stream_id {
             verdict.problem = fail(format!(
                 "record from another log stream (`{this_stream}`) spliced in"
             ));
-            return;
+            return ControlFlow::Continue(());
         }
         if seq > expected_seq {
             verdict.problem = fail(format!(
@@ -291,20 +292,20 @@ pub fn verify(path: &Path, key: Option<&[u8]>) -> Verdict {
                 seq - expected_seq
             ));
             missing = Some((expected_seq, seq, line));
-            return;
+            return ControlFlow::Continue(());
         }
         if seq < expected_seq {
             verdict.problem = fail(format!(
                 "records reordered or duplicated: seq {seq} after seq {}",
                 expected_seq.saturating_sub(1)
             ));
-            return;
+            return ControlFlow::Continue(());
         }
         if hash_value(&value, key) != stored {
             verdict.problem = fail(format!(
                 "record seq {seq} edited: its hash does not match its content"
             ));
-            return;
+            return ControlFlow::Continue(());
         }
         let expected_prev = if seq == 0 {
             genesis(&stream_id)
@@ -315,12 +316,13 @@ pub fn verify(path: &Path, key: Option<&[u8]>) -> Verdict {
             verdict.problem = fail(format!(
                 "record seq {seq} does not chain to the record before it: that record was edited or replaced"
             ));
-            return;
+            return ControlFlow::Continue(());
         }
         prev_hash = stored.clone();
         last = Some((seq, stored));
         expected_seq += 1;
         verdict.records += 1;
+        ControlFlow::Continue(())
     });
     if let Err(err) = result {
         verdict.problem = Some(err.to_string());

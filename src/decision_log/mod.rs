@@ -3,15 +3,17 @@
 //! request fields redacted; and the readers auditors use on it.
 
 pub mod chain;
+pub mod query;
 pub mod reader;
 mod record;
 pub mod recorder;
 pub mod redact;
+pub mod slo;
 
 pub use chain::{LogWriter, Verdict, verify};
 pub use record::{
     DecisionRecord, ENGINE_VERSION, MatchedPolicy, PrincipalRef, Remediation, RemediationStatus,
-    ResourceRef, SCHEMA_VERSION,
+    ResourceRef, SCHEMA_VERSION, json_schema,
 };
 pub use recorder::Recorder;
 pub use redact::Redactor;

@@ -4,6 +4,7 @@
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use flate2::read::MultiGzDecoder;
@@ -12,7 +13,7 @@ use super::DecisionRecord;
 
 /// A line that could not be read as a decision record.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}: {message}")]
+#[error("{file}{}: {message}", if *line == 0 { String::new() } else { format!(":{line}") })]
 pub struct LineError {
     pub file: String,
     /// 1-based; 0 when the file itself could not be read.
@@ -72,9 +73,13 @@ pub fn open(path: &Path) -> std::io::Result<Box<dyn BufRead>> {
     })
 }
 
-/// Call `each` with every line of a file: its 1-based number, its text without the newline,
-/// and whether it ended with a newline (a last line without one was cut short).
-pub fn lines(path: &Path, each: &mut dyn FnMut(usize, &str, bool)) -> Result<(), LineError> {
+/// Call `each` with every non-blank line of a file, until it breaks: the line's 1-based number,
+/// its text without the newline, and whether it ended with a newline (a last line without one
+/// was cut short).
+pub fn lines(
+    path: &Path,
+    each: &mut dyn FnMut(usize, &str, bool) -> ControlFlow<()>,
+) -> Result<ControlFlow<()>, LineError> {
     let file = path.display().to_string();
     let fail = |line, err: std::io::Error| LineError {
         file: file.clone(),
@@ -90,7 +95,7 @@ pub fn lines(path: &Path, each: &mut dyn FnMut(usize, &str, bool)) -> Result<(),
             .read_until(b'\n', &mut buf)
             .map_err(|e| fail(number + 1, e))?;
         if n == 0 {
-            return Ok(());
+            return Ok(ControlFlow::Continue(()));
         }
         number += 1;
         let complete = buf.last() == Some(&b'\n');
@@ -99,25 +104,39 @@ pub fn lines(path: &Path, each: &mut dyn FnMut(usize, &str, bool)) -> Result<(),
         if text.trim().is_empty() {
             continue;
         }
-        each(number, text, complete);
+        if each(number, text, complete).is_break() {
+            return Ok(ControlFlow::Break(()));
+        }
     }
 }
 
-/// Call `each` with every record in `paths`, or the error for a line that is not one.
-pub fn records(paths: &[PathBuf], each: &mut dyn FnMut(Result<DecisionRecord, LineError>)) {
+/// Call `each` with every record in `paths` and its line's text, or the error for a line that
+/// is not a record or a file that cannot be read, until it breaks.
+pub fn records(
+    paths: &[PathBuf],
+    each: &mut dyn FnMut(Result<(&str, DecisionRecord), LineError>) -> ControlFlow<()>,
+) {
     for path in files(paths) {
         let file = path.display().to_string();
-        let result = lines(&path, &mut |line, text, _| {
-            each(
-                serde_json::from_str::<DecisionRecord>(text).map_err(|e| LineError {
+        let result = lines(
+            &path,
+            &mut |line, text, _| match serde_json::from_str::<DecisionRecord>(text) {
+                Ok(record) => each(Ok((text, record))),
+                Err(e) => each(Err(LineError {
                     file: file.clone(),
                     line,
                     message: format!("not a decision record: {e}"),
-                }),
-            );
-        });
-        if let Err(err) = result {
-            each(Err(err));
+                })),
+            },
+        );
+        match result {
+            Ok(ControlFlow::Break(())) => return,
+            Ok(ControlFlow::Continue(())) => {}
+            Err(err) => {
+                if each(Err(err)).is_break() {
+                    return;
+                }
+            }
         }
     }
 }

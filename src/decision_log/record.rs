@@ -6,13 +6,25 @@ use serde::{Deserialize, Serialize};
 use crate::engine::{Outcome, PolicyError};
 use crate::policy::{Meta, Mode, Severity};
 
+/// The record's JSON Schema (draft 2020-12), as published in docs/decision-record.schema.json.
+pub fn json_schema() -> serde_json::Value {
+    let mut schema = schemars::schema_for!(DecisionRecord).to_value();
+    if let Some(map) = schema.as_object_mut() {
+        map.insert(
+            "$id".to_owned(),
+            serde_json::Value::String(format!("urn:snapback:decision-record:v{SCHEMA_VERSION}")),
+        );
+    }
+    schema
+}
+
 /// Bumped on any change to the record's JSON that a reader could notice.
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// The version of snapback that wrote a record.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PrincipalRef {
     /// The Cedar entity type, like `Aws::AssumedRole`.
     #[serde(rename = "type")]
@@ -20,7 +32,7 @@ pub struct PrincipalRef {
     pub arn: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ResourceRef {
     #[serde(rename = "type")]
     pub ty: String,
@@ -28,7 +40,7 @@ pub struct ResourceRef {
 }
 
 /// A policy an event violated.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MatchedPolicy {
     pub id: String,
     pub severity: Severity,
@@ -50,7 +62,7 @@ impl From<&Meta> for MatchedPolicy {
 }
 
 /// What became of the revert a violation called for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RemediationStatus {
     /// The change was reverted and the revert verified.
@@ -100,7 +112,7 @@ impl RemediationStatus {
 }
 
 /// The remediation outcome of one event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Remediation {
     /// The remediation's registered name, as in `@remediation`.
     pub name: String,
@@ -115,7 +127,7 @@ pub struct Remediation {
 }
 
 /// What snapback decided about one event, and what it did.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DecisionRecord {
     pub schema_version: u32,
     /// Unique per record (UUID v4).
