@@ -21,6 +21,9 @@ pub struct LineError {
     pub message: String,
 }
 
+/// A record with its line's text, or why the line is not one.
+pub type Line<'a> = Result<(&'a str, DecisionRecord), LineError>;
+
 /// Every log file a list of paths names: files as given, directories walked in name order
 /// for `*.jsonl`, `*.json`, `*.log` and their `.gz` forms.
 pub fn files(paths: &[PathBuf]) -> Vec<PathBuf> {
@@ -112,10 +115,7 @@ pub fn lines(
 
 /// Call `each` with every record in `paths` and its line's text, or the error for a line that
 /// is not a record or a file that cannot be read, until it breaks.
-pub fn records(
-    paths: &[PathBuf],
-    each: &mut dyn FnMut(Result<(&str, DecisionRecord), LineError>) -> ControlFlow<()>,
-) {
+pub fn records(paths: &[PathBuf], each: &mut dyn FnMut(Line<'_>) -> ControlFlow<()>) {
     for path in files(paths) {
         let file = path.display().to_string();
         let result = lines(
