@@ -257,7 +257,12 @@ pub fn load(dir: &Path) -> Result<PolicyPack, Vec<LoadError>> {
             continue;
         };
         if policy.effect() == cedar_policy::Effect::Permit {
-            let at = src.find("permit").unwrap_or(0);
+            // The `permit` keyword itself, not the word inside an annotation.
+            let at = src
+                .match_indices("permit")
+                .map(|(i, _)| i)
+                .find(|&i| src.get(i + 6..).is_some_and(|rest| rest.trim_start().starts_with('(')))
+                .unwrap_or(0);
             errors.push(LoadError::Permit {
                 src: NamedSource::new(file.display().to_string(), src.clone()),
                 span: (at, "permit".len()).into(),
