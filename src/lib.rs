@@ -5,15 +5,18 @@
 //! write and test. Data flows one way:
 //!
 //! ```text
-//! input -> event -> model -> engine -> decision_log
+//! input -> event -> model -> engine -> reactor -> remediation -> decision_log
 //! ```
 //!
 //! * [`event`] splits bytes into CloudTrail records, with their origin;
 //! * [`model`] turns a record into a Cedar principal, action, resource and context (pure);
 //! * [`policy`] loads and strictly validates a policy directory;
 //! * [`engine`] decides (pure);
+//! * [`reactor`] plans and applies reverts through [`remediation`]s, with [`resilience`]
+//!   (retries, circuit breakers, dead letters, flap limits) and [`aws`] clients;
 //! * [`decision_log`] is the record every event gets.
 
+pub mod aws;
 pub mod cases;
 pub mod cli;
 pub mod decision_log;
@@ -22,6 +25,9 @@ pub mod event;
 pub mod input;
 pub mod model;
 pub mod policy;
+pub mod reactor;
+pub mod remediation;
+pub mod resilience;
 
 pub use decision_log::DecisionRecord;
 pub use engine::{Decision, Engine, Outcome};

@@ -6,6 +6,8 @@
 mod audit;
 mod check;
 mod explain;
+mod react;
+mod redrive;
 mod slo;
 mod table;
 mod test;
@@ -54,6 +56,10 @@ pub enum Command {
     Validate(validate::Args),
     /// Decide events and print one JSON decision record per event
     Check(check::Args),
+    /// Decide events and revert non-compliant changes through their remediations
+    React(react::Args),
+    /// Replay the dead-letter spool, removing what now succeeds
+    Redrive(redrive::Args),
     /// Print the Cedar request (principal, action, resource, context, entities) built for events
     Explain(explain::Args),
     /// Run the policy test cases and report each
@@ -83,6 +89,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Validate(args) => validate::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::React(args) => react::run(&args),
+        Command::Redrive(args) => redrive::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Audit(cmd) => audit::run(cmd),
         Command::Slo(args) => slo::run(&args),

@@ -151,6 +151,29 @@ impl Event {
     }
 }
 
+impl Event {
+    /// The event as it arrived: its EventBridge envelope around the record, or the bare record.
+    pub fn original(&self) -> Value {
+        match &self.envelope {
+            None => Value::Object(self.record.clone()),
+            Some(env) => {
+                let text = |s: &Option<String>| s.clone().map_or(Value::Null, Value::String);
+                serde_json::json!({
+                    "version": "0",
+                    "id": text(&env.id),
+                    "detail-type": env.detail_type,
+                    "source": text(&env.source),
+                    "account": text(&env.account),
+                    "time": text(&env.time),
+                    "region": text(&env.region),
+                    "resources": [],
+                    "detail": Value::Object(self.record.clone()),
+                })
+            }
+        }
+    }
+}
+
 /// Look up a dotted path (`a.b.0.c`) in a JSON map. Numeric segments index arrays.
 pub fn lookup<'a>(map: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
     let mut parts = path.split('.');

@@ -1,0 +1,115 @@
+//! AWS errors, classified once so that the rest of snapback can decide what to do: retry
+//! throttling and transient failures, treat "not found" as a gone resource, fail fast on the
+//! rest.
+
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
+/// What kind of failure an AWS call ended in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The service asked us to slow down (429, `Throttling`, `RequestLimitExceeded`, ...).
+    Throttled,
+    /// 5xx, a timeout, or a connection that failed: may work on a retry.
+    Transient,
+    /// The resource does not exist (any more).
+    NotFound,
+    /// The caller may not do this.
+    AccessDenied,
+    /// Anything else the service rejected: validation, conflicts, bad state.
+    Rejected,
+}
+
+/// A failed AWS call.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+#[error("{call} failed ({kind:?}{}): {message}", code.as_deref().map(|c| format!(", {c}")).unwrap_or_default())]
+pub struct ApiError {
+    /// `service:Operation`
+    pub call: String,
+    pub kind: ErrorKind,
+    pub code: Option<String>,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(call: &str, kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self { call: call.to_owned(), kind, code: None, message: message.into() }
+    }
+
+    /// Worth another attempt: throttling and transient failures only.
+    pub fn retryable(&self) -> bool {
+        matches!(self.kind, ErrorKind::Throttled | ErrorKind::Transient)
+    }
+
+    pub fn is_not_found(&self) -> bool {
+        self.kind == ErrorKind::NotFound
+    }
+}
+
+const THROTTLING: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "RequestLimitExceeded",
+    "TooManyRequestsException",
+    "SlowDown",
+    "ProvisionedThroughputExceededException",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+];
+
+/// Classify an SDK error from the call `call` (`service:Operation`).
+pub fn classify<E>(call: &str, err: &SdkError<E, aws_smithy_runtime_api::http::Response>) -> ApiError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let (kind, code, message) = match err {
+        SdkError::TimeoutError(_) => (ErrorKind::Transient, None, "timed out".to_owned()),
+        SdkError::DispatchFailure(e) => (ErrorKind::Transient, None, format!("cannot reach the service: {e:?}")),
+        SdkError::ResponseError(e) => (ErrorKind::Transient, None, format!("unreadable response: {e:?}")),
+        SdkError::ConstructionFailure(e) => (ErrorKind::Rejected, None, format!("cannot build the request: {e:?}")),
+        SdkError::ServiceError(service) => {
+            let inner = service.err();
+            let status = service.raw().status().as_u16();
+            let code = inner.code().map(str::to_owned);
+            let message = inner.message().unwrap_or("").to_owned();
+            (kind_of(status, code.as_deref()), code, message)
+        }
+        other => (ErrorKind::Transient, None, other.to_string()),
+    };
+    ApiError { call: call.to_owned(), kind, code, message }
+}
+
+fn kind_of(status: u16, code: Option<&str>) -> ErrorKind {
+    let code = code.unwrap_or("");
+    if status == 429 || THROTTLING.contains(&code) {
+        ErrorKind::Throttled
+    } else if code.contains("NotFound") || code.starts_with("NoSuch") || status == 404 {
+        ErrorKind::NotFound
+    } else if code.contains("AccessDenied") || code == "UnauthorizedOperation" || code == "Forbidden" || status == 403 {
+        ErrorKind::AccessDenied
+    } else if status >= 500 || code == "InternalError" || code == "ServiceUnavailable" {
+        ErrorKind::Transient
+    } else {
+        ErrorKind::Rejected
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds() {
+        assert_eq!(kind_of(400, Some("Throttling")), ErrorKind::Throttled);
+        assert_eq!(kind_of(429, None), ErrorKind::Throttled);
+        assert_eq!(kind_of(400, Some("InvalidGroup.NotFound")), ErrorKind::NotFound);
+        assert_eq!(kind_of(404, Some("NoSuchBucket")), ErrorKind::NotFound);
+        assert_eq!(kind_of(403, Some("AccessDeniedException")), ErrorKind::AccessDenied);
+        assert_eq!(kind_of(503, Some("ServiceUnavailable")), ErrorKind::Transient);
+        assert_eq!(kind_of(400, Some("ValidationException")), ErrorKind::Rejected);
+    }
+}

@@ -1,0 +1,202 @@
+//! The only place that names `aws_sdk_*` clients. It builds them once per (account, region),
+//! assuming a role into other accounts, with the SDK's own retries switched off (the
+//! resilience layer retries, so the two never multiply) and short per-attempt timeouts. Each
+//! service file wraps exactly the calls the remediations need, returning plain types and
+//! classified [`ApiError`]s.
+
+mod cloudtrail;
+mod error;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use tokio::sync::Mutex;
+
+pub use error::{classify, ApiError, ErrorKind};
+
+/// How snapback reaches AWS.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// A local endpoint (moto, LocalStack) instead of AWS; also read from `AWS_ENDPOINT_URL`.
+    pub endpoint_url: Option<String>,
+    /// The role name to assume in accounts other than snapback's own.
+    pub cross_account_role: Option<String>,
+    /// snapback's own account; looked up with sts:GetCallerIdentity when not given.
+    pub home_account: Option<String>,
+    /// The longest one AWS call attempt may take.
+    pub attempt_timeout: Option<Duration>,
+}
+
+/// Clients for one account and region.
+#[derive(Debug, Clone)]
+pub struct Aws {
+    pub account: String,
+    pub region: String,
+    accessanalyzer: aws_sdk_accessanalyzer::Client,
+    cloudtrail: aws_sdk_cloudtrail::Client,
+    config: aws_sdk_config::Client,
+    ec2: aws_sdk_ec2::Client,
+    eventbridge: aws_sdk_eventbridge::Client,
+    guardduty: aws_sdk_guardduty::Client,
+    iam: aws_sdk_iam::Client,
+    kms: aws_sdk_kms::Client,
+    s3: aws_sdk_s3::Client,
+    s3control: aws_sdk_s3control::Client,
+    securityhub: aws_sdk_securityhub::Client,
+}
+
+/// Where remediations get their clients from. The reactor depends on this trait, so tests can
+/// hand it clients that point anywhere.
+pub trait ClientSource: Send + Sync {
+    fn clients<'a>(
+        &'a self,
+        account: &'a str,
+        region: &'a str,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Arc<Aws>, ApiError>> + Send + 'a>>;
+}
+
+/// Builds and caches [`Aws`] clients per (account, region).
+#[derive(Debug)]
+pub struct Factory {
+    base: SdkConfig,
+    settings: Settings,
+    home_account: Mutex<Option<String>>,
+    cache: Mutex<HashMap<(String, String), Arc<Aws>>>,
+}
+
+impl Factory {
+    /// Load the SDK's default chain (profiles, environment, region) once.
+    pub async fn new(settings: Settings) -> Self {
+        let timeout = settings.attempt_timeout.unwrap_or(Duration::from_secs(5));
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .retry_config(RetryConfig::disabled())
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(2).min(timeout))
+                    .operation_attempt_timeout(timeout)
+                    .build(),
+            );
+        if let Some(url) = &settings.endpoint_url {
+            loader = loader.endpoint_url(url.clone());
+        }
+        let base = loader.load().await;
+        let home = settings.home_account.clone();
+        Self { base, settings, home_account: Mutex::new(home), cache: Mutex::new(HashMap::new()) }
+    }
+
+    /// The configuration every client is built from.
+    pub fn sdk_config(&self) -> &SdkConfig {
+        &self.base
+    }
+
+    async fn home_account(&self) -> Result<String, ApiError> {
+        let mut home = self.home_account.lock().await;
+        if let Some(account) = home.as_ref() {
+            return Ok(account.clone());
+        }
+        let sts = aws_sdk_sts::Client::new(&self.base);
+        let identity = sts.get_caller_identity().send().await.map_err(|e| classify("sts:GetCallerIdentity", &e))?;
+        let account = identity.account().unwrap_or_default().to_owned();
+        *home = Some(account.clone());
+        Ok(account)
+    }
+
+    async fn build(&self, account: &str, region: &str) -> Result<Aws, ApiError> {
+        let mut config = self.base.to_builder().region(Region::new(region.to_owned())).build();
+        let home = self.home_account().await?;
+        if account != home
+            && let Some(role) = &self.settings.cross_account_role
+        {
+            let arn = format!("arn:aws:iam::{account}:role/{role}");
+            let provider = aws_config::sts::AssumeRoleProvider::builder(arn)
+                .session_name("snapback")
+                .configure(&config)
+                .build()
+                .await;
+            config = config
+                .to_builder()
+                .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(provider))
+                .build();
+        }
+        Ok(Aws::from_config(&config, account, region, self.settings.endpoint_url.is_some()))
+    }
+}
+
+impl ClientSource for Factory {
+    fn clients<'a>(
+        &'a self,
+        account: &'a str,
+        region: &'a str,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Arc<Aws>, ApiError>> + Send + 'a>> {
+        Box::pin(async move {
+            let key = (account.to_owned(), region.to_owned());
+            if let Some(aws) = self.cache.lock().await.get(&key) {
+                return Ok(aws.clone());
+            }
+            let aws = Arc::new(self.build(account, region).await?);
+            self.cache.lock().await.insert(key, aws.clone());
+            Ok(aws)
+        })
+    }
+}
+
+impl Aws {
+    /// Clients for every service snapback remediates, from one configuration. `local` marks a
+    /// non-AWS endpoint: S3 then uses path-style addressing.
+    pub fn from_config(config: &SdkConfig, account: &str, region: &str, local: bool) -> Self {
+        let s3 = aws_sdk_s3::config::Builder::from(config).force_path_style(local).build();
+        let mut s3control = aws_sdk_s3control::config::Builder::from(config);
+        if local {
+            s3control = s3control.interceptor(LocalHostPrefix);
+        }
+        Self {
+            account: account.to_owned(),
+            region: region.to_owned(),
+            accessanalyzer: aws_sdk_accessanalyzer::Client::new(config),
+            cloudtrail: aws_sdk_cloudtrail::Client::new(config),
+            config: aws_sdk_config::Client::new(config),
+            ec2: aws_sdk_ec2::Client::new(config),
+            eventbridge: aws_sdk_eventbridge::Client::new(config),
+            guardduty: aws_sdk_guardduty::Client::new(config),
+            iam: aws_sdk_iam::Client::new(config),
+            kms: aws_sdk_kms::Client::new(config),
+            s3: aws_sdk_s3::Client::from_conf(s3),
+            s3control: aws_sdk_s3control::Client::from_conf(s3control.build()),
+            securityhub: aws_sdk_securityhub::Client::new(config),
+        }
+    }
+}
+
+/// S3 Control puts the account id in front of the host (`123456789012.127.0.0.1`), which a
+/// local endpoint cannot answer; for local endpoints only, the prefix is taken off again.
+#[derive(Debug)]
+struct LocalHostPrefix;
+
+impl aws_smithy_runtime_api::client::interceptors::Intercept for LocalHostPrefix {
+    fn name(&self) -> &'static str {
+        "LocalHostPrefix"
+    }
+
+    fn modify_before_transmit(
+        &self,
+        context: &mut aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut<'_>,
+        _: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
+        _: &mut aws_smithy_types::config_bag::ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        let request = context.request_mut();
+        let uri = request.uri().to_owned();
+        if let Some((scheme, rest)) = uri.split_once("://")
+            && let Some((host, path)) = rest.split_once('/').or(Some((rest, "")))
+            && let Some((prefix, local)) = host.split_once('.')
+            && prefix.chars().all(|c| c.is_ascii_digit())
+            && (local.starts_with("127.") || local.starts_with("localhost"))
+        {
+            request.set_uri(format!("{scheme}://{local}/{path}"))?;
+        }
+        Ok(())
+    }
+}

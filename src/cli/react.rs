@@ -1,0 +1,173 @@
+//! `snapback react`: the pipeline the Lambda runs, on files or a stream on stdin: decide,
+//! plan, remediate, record, printing each record as soon as its event is done.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+use super::{check::Tally, Exit, LogArgs, PolicyArgs};
+use crate::aws::{Factory, Settings};
+use crate::decision_log::{LogWriter, RemediationStatus};
+use crate::engine::Outcome;
+use crate::reactor::{Config, Handled, ModeOverride, Reactor};
+use crate::resilience::{DeadLetterSink, SpoolDir};
+
+/// What `react` and `redrive` share: how to reach AWS and how to revert.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReactorArgs {
+    #[command(flatten)]
+    pub policies: PolicyArgs,
+    #[command(flatten)]
+    pub log: LogArgs,
+    /// Which policies revert: each policy's @mode, none, or every policy with a remediation
+    #[arg(long, value_enum, env = "SNAPBACK_MODE", default_value = "policy")]
+    pub mode: ModeOverride,
+    /// Call no mutating API at all (the same as --mode audit)
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Send AWS calls to this endpoint (moto, LocalStack) instead of AWS
+    #[arg(long, env = "AWS_ENDPOINT_URL", value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Role name to assume in accounts other than snapback's own
+    #[arg(long, env = "SNAPBACK_CROSS_ACCOUNT_ROLE", value_name = "NAME")]
+    pub cross_account_role: Option<String>,
+    /// snapback's own role ARNs: events they cause are skipped (repeatable, comma-separated)
+    #[arg(long = "self-role", env = "SNAPBACK_SELF_ROLES", value_delimiter = ',', value_name = "ARN")]
+    pub self_roles: Vec<String>,
+    /// Seconds all the work for one event may take
+    #[arg(long, env = "SNAPBACK_DEADLINE", default_value_t = 25)]
+    pub deadline: u64,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub reactor: ReactorArgs,
+    /// Where events that could not be decided or reverted go
+    #[arg(long, env = "SNAPBACK_DEAD_LETTER", default_value = "dead-letters", value_name = "DIR")]
+    pub dead_letter: PathBuf,
+    /// Event files or directories; `-` or nothing reads a stream on stdin
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+impl ReactorArgs {
+    pub fn config(&self) -> Config {
+        Config {
+            mode: if self.dry_run { ModeOverride::Audit } else { self.mode },
+            self_roles: self.self_roles.clone(),
+            deadline: Duration::from_secs(self.deadline.max(1)),
+            ..Config::default()
+        }
+    }
+
+    /// The runtime, the reactor and the log writer, or the exit code of what went wrong.
+    pub fn build<D: DeadLetterSink>(
+        &self,
+        dead_letters: D,
+    ) -> Result<(tokio::runtime::Runtime, Reactor<Factory, D>, Option<LogWriter>), Exit> {
+        let engine = super::engine(&self.policies.policies)?;
+        let (recorder, log) = self.log.open(&engine)?;
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| {
+            eprintln!("error: cannot start the async runtime: {e}");
+            Exit::Error
+        })?;
+        let settings = Settings {
+            endpoint_url: self.endpoint_url.clone(),
+            cross_account_role: self.cross_account_role.clone(),
+            home_account: None,
+            attempt_timeout: None,
+        };
+        let factory = runtime.block_on(Factory::new(settings));
+        Ok((runtime, Reactor::new(engine, recorder, factory, dead_letters, self.config()), log))
+    }
+}
+
+/// Tallies what `react` saw, for the summary and the exit code.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub decisions: Tally,
+    pub reverted: usize,
+    pub not_reverted: usize,
+    pub dead_lettered: usize,
+    pub lost: usize,
+}
+
+impl Summary {
+    pub fn add(&mut self, handled: &Handled) {
+        self.decisions.add(handled.record.decision);
+        match handled.record.remediation.as_ref().map(|r| r.status) {
+            Some(RemediationStatus::Applied | RemediationStatus::Noop) => self.reverted += 1,
+            _ if handled.record.decision == Outcome::NonCompliant => self.not_reverted += 1,
+            _ => {}
+        }
+        self.dead_lettered += usize::from(handled.dead_lettered);
+        self.lost += usize::from(handled.lost.is_some());
+    }
+
+    /// 1 when anything failed, 2 when violations were left in place, 0 otherwise.
+    pub fn exit(&self) -> Exit {
+        if self.decisions.errors > 0 || self.dead_lettered > 0 || self.lost > 0 {
+            Exit::Error
+        } else if self.not_reverted > 0 {
+            Exit::NonCompliant
+        } else {
+            Exit::Ok
+        }
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}; {} reverted or already compliant, {} left in place, {} dead-lettered",
+            self.decisions, self.reverted, self.not_reverted, self.dead_lettered
+        )?;
+        if self.lost > 0 {
+            write!(f, ", {} LOST (dead-letter sink failed)", self.lost)?;
+        }
+        Ok(())
+    }
+}
+
+/// Print a record and append it to the log; false when stdout is gone.
+pub fn emit(handled: &mut Handled, log: &mut Option<LogWriter>) -> bool {
+    if let Some(writer) = log.as_mut()
+        && let Err(err) = writer.append(&mut handled.record)
+    {
+        eprintln!("error: {err}");
+    }
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{}", serde_json::to_string(&handled.record).unwrap_or_default())
+        .and_then(|()| stdout.flush())
+        .is_ok()
+}
+
+pub fn run(args: &Args) -> Exit {
+    let spool = match SpoolDir::new(&args.dead_letter) {
+        Ok(spool) => spool,
+        Err(err) => {
+            eprintln!("error: cannot use dead-letter directory `{}`: {err}", args.dead_letter.display());
+            return Exit::Error;
+        }
+    };
+    let (runtime, reactor, mut log) = match args.reactor.build(spool) {
+        Ok(built) => built,
+        Err(exit) => return exit,
+    };
+    let mut summary = Summary::default();
+    for path in super::inputs(&args.paths) {
+        crate::input::read_path(&path, &mut |item| {
+            let received = SystemTime::now();
+            let mut handled = match item {
+                Ok(event) => runtime.block_on(reactor.handle(&event, received)),
+                Err(err) => runtime.block_on(reactor.unreadable(&err, received)),
+            };
+            summary.add(&handled);
+            emit(&mut handled, &mut log);
+        });
+    }
+    eprintln!("{summary}");
+    summary.exit()
+}

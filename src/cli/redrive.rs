@@ -1,0 +1,77 @@
+//! `snapback redrive`: replay the dead-letter spool through the pipeline, removing only the
+//! letters whose events now succeed. A letter that fails again stays, untouched.
+
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+use super::react::{emit, ReactorArgs, Summary};
+use super::Exit;
+use crate::event::StreamParser;
+use crate::resilience::{DeadLetter, DeadLetterSink, SpoolDir};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub reactor: ReactorArgs,
+    /// The dead-letter spool to replay
+    #[arg(long, env = "SNAPBACK_DEAD_LETTER", default_value = "dead-letters", value_name = "DIR")]
+    pub dead_letter: PathBuf,
+}
+
+/// During a redrive the letter being replayed is the dead letter: a failure keeps it as it is.
+struct KeepOriginal;
+
+impl DeadLetterSink for KeepOriginal {
+    fn put(&self, _: &DeadLetter) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+pub fn run(args: &Args) -> Exit {
+    let spool = match SpoolDir::new(&args.dead_letter) {
+        Ok(spool) => spool,
+        Err(err) => {
+            eprintln!("error: cannot use dead-letter directory `{}`: {err}", args.dead_letter.display());
+            return Exit::Error;
+        }
+    };
+    let (runtime, reactor, mut log) = match args.reactor.build(KeepOriginal) {
+        Ok(built) => built,
+        Err(exit) => return exit,
+    };
+    let mut summary = Summary::default();
+    let (mut removed, mut kept, mut unreadable) = (0, 0, 0);
+    for (path, letter) in spool.list() {
+        let letter = match letter {
+            Ok(letter) => letter,
+            Err(err) => {
+                eprintln!("error: {err}");
+                unreadable += 1;
+                continue;
+            }
+        };
+        let mut events = Vec::new();
+        let mut parser = StreamParser::new(format!("{} (from {})", path.display(), letter.source));
+        parser.push(letter.event.to_string().as_bytes(), &mut |e| events.push(e));
+        parser.finish(&mut |e| events.push(e));
+        let [Ok(event)] = events.as_slice() else {
+            eprintln!("error: {}: the dead letter's event cannot be read", path.display());
+            unreadable += 1;
+            continue;
+        };
+        let mut handled = runtime.block_on(reactor.handle(event, SystemTime::now()));
+        summary.add(&handled);
+        emit(&mut handled, &mut log);
+        if handled.dead_lettered || handled.lost.is_some() {
+            kept += 1;
+        } else if let Err(err) = spool.remove(&path) {
+            eprintln!("error: replayed, but cannot remove {}: {err}", path.display());
+            kept += 1;
+        } else {
+            removed += 1;
+        }
+    }
+    eprintln!("{summary}");
+    eprintln!("redrive: {removed} replayed and removed, {kept} kept, {unreadable} unreadable");
+    if kept > 0 || unreadable > 0 { Exit::Error } else { summary.exit() }
+}

@@ -1,0 +1,103 @@
+//! Shared harness for the remediation tests against moto: clients, the reactor, events.
+
+#![allow(dead_code, reason = "each test file uses part of the harness")]
+
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+use snapback::aws::{Factory, Settings};
+use snapback::decision_log::{DecisionRecord, Recorder, Redactor};
+use snapback::reactor::{Config, ModeOverride, Reactor};
+use snapback::resilience::SpoolDir;
+use snapback::{Engine, Event, StreamParser};
+
+pub const ACCOUNT: &str = "123456789012";
+pub const REGION: &str = "us-east-1";
+
+/// The moto endpoint `./scripts/test` started.
+pub fn endpoint() -> String {
+    std::env::var("SNAPBACK_TEST_ENDPOINT").unwrap_or_else(|_| {
+        panic!("SNAPBACK_TEST_ENDPOINT is not set: run ./scripts/test, which starts a moto server")
+    })
+}
+
+/// An SDK configuration pointing at moto, with test credentials.
+pub async fn sdk_config() -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(endpoint())
+        .region(aws_config::Region::new(REGION))
+        .credentials_provider(aws_credential_types::Credentials::new("testing", "testing", None, None, "test"))
+        .load()
+        .await
+}
+
+/// A unique name for this test's resources (moto state is shared by parallel tests).
+pub fn unique(prefix: &str) -> String {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let nanos = SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    format!("{prefix}-{}-{n}-{nanos}", std::process::id())
+}
+
+pub fn engine() -> Engine {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("policies");
+    Engine::new(snapback::load_policies(&dir).unwrap_or_else(|e| panic!("{e:?}")))
+}
+
+pub fn spool() -> SpoolDir {
+    let dir = std::env::temp_dir().join(unique("snapback-spool"));
+    SpoolDir::new(&dir).unwrap()
+}
+
+/// A reactor on moto in the given mode.
+pub async fn reactor(mode: ModeOverride) -> Reactor<Factory, SpoolDir> {
+    let engine = engine();
+    let recorder = Recorder::new(engine.pack().hash.clone(), Redactor::default());
+    let settings = Settings { endpoint_url: Some(endpoint()), home_account: Some(ACCOUNT.to_owned()), ..Settings::default() };
+    let config = Config { mode, ..Config::default() };
+    Reactor::new(engine, recorder, Factory::new(settings).await, spool(), config)
+}
+
+/// A bare CloudTrail record for `service:event_name` with these request parameters, made by
+/// a developer's assumed role.
+pub fn event(source: &str, event_name: &str, params: serde_json::Value) -> Event {
+    let record = serde_json::json!({
+        "eventVersion": "1.09",
+        "userIdentity": {
+            "type": "AssumedRole",
+            "principalId": "AROAEXAMPLE:dev",
+            "arn": format!("arn:aws:sts::{ACCOUNT}:assumed-role/Developer/dev"),
+            "accountId": ACCOUNT,
+            "sessionContext": {"sessionIssuer": {"type": "Role", "arn": format!("arn:aws:iam::{ACCOUNT}:role/Developer"), "accountId": ACCOUNT, "userName": "Developer"},
+                "attributes": {"mfaAuthenticated": "false", "creationDate": "2026-11-20T09:00:00Z"}}
+        },
+        "eventTime": "2026-11-20T09:05:00Z",
+        "eventSource": source,
+        "eventName": event_name,
+        "awsRegion": REGION,
+        "sourceIPAddress": "203.0.113.10",
+        "userAgent": "aws-cli/2.15.0",
+        "requestParameters": params,
+        "responseElements": null,
+        "eventID": unique("evt"),
+        "readOnly": false,
+        "eventType": "AwsApiCall",
+        "managementEvent": true,
+        "recipientAccountId": ACCOUNT
+    });
+    let mut events = Vec::new();
+    let mut parser = StreamParser::new("test");
+    parser.push(record.to_string().as_bytes(), &mut |e| events.push(e));
+    parser.finish(&mut |e| events.push(e));
+    events.pop().unwrap().unwrap()
+}
+
+/// Run one event through the reactor and return its record.
+pub async fn react(reactor: &Reactor<Factory, SpoolDir>, event: &Event) -> DecisionRecord {
+    reactor.handle(event, SystemTime::now()).await.record
+}
+
+/// The remediation status of a record, as text.
+pub fn status(record: &DecisionRecord) -> &'static str {
+    record.remediation.as_ref().map_or("none", |r| r.status.as_str())
+}

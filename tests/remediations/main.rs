@@ -1,0 +1,10 @@
+//! Every remediation against a real AWS API server (moto, started by ./scripts/test): create
+//! the non-compliant state with the SDK, feed the matching event, check with a read that the
+//! change was reverted and unrelated state kept, deliver the event again (a no-op), and check
+//! that audit mode changes nothing.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, reason = "tests")]
+
+mod common;
+
+mod cloudtrail;
