@@ -2,12 +2,18 @@
 //! read, revert, read back, record) for StopLogging events on trails that really are stopped.
 //! Needs a server: run `benches/react.sh`, which starts moto and runs this.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, reason = "benchmark")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "benchmark"
+)]
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime};
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use snapback::aws::{Factory, Settings};
 use snapback::decision_log::{Recorder, Redactor};
 use snapback::reactor::{Config, ModeOverride, Reactor};
@@ -36,28 +42,61 @@ fn stop_event(trail: &str, n: u64) -> snapback::Event {
 }
 
 fn bench(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let config = runtime.block_on(
         aws_config::defaults(aws_config::BehaviorVersion::latest())
             .endpoint_url(endpoint())
             .region(aws_config::Region::new("us-east-1"))
             .load(),
     );
-    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&config).force_path_style(true).build());
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&config)
+            .force_path_style(true)
+            .build(),
+    );
     let ct = aws_sdk_cloudtrail::Client::new(&config);
     let trails: Vec<String> = (0..TRAILS).map(|i| format!("bench-trail-{i}")).collect();
     runtime.block_on(async {
-        s3.create_bucket().bucket("snapback-bench").send().await.unwrap();
+        s3.create_bucket()
+            .bucket("snapback-bench")
+            .send()
+            .await
+            .unwrap();
         for t in &trails {
-            ct.create_trail().name(t).s3_bucket_name("snapback-bench").send().await.unwrap();
+            ct.create_trail()
+                .name(t)
+                .s3_bucket_name("snapback-bench")
+                .send()
+                .await
+                .unwrap();
         }
     });
-    let engine = Engine::new(snapback::load_policies(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("policies")).unwrap());
+    let engine = Engine::new(
+        snapback::load_policies(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("policies"))
+            .unwrap(),
+    );
     let recorder = Recorder::new(engine.pack().hash.clone(), Redactor::default());
-    let settings = Settings { endpoint_url: Some(endpoint()), home_account: Some("123456789012".into()), ..Settings::default() };
+    let settings = Settings {
+        endpoint_url: Some(endpoint()),
+        home_account: Some("123456789012".into()),
+        ..Settings::default()
+    };
     let spool = SpoolDir::new(&std::env::temp_dir().join("snapback-bench-spool")).unwrap();
-    let cfg = Config { mode: ModeOverride::Enforce, flap_max: usize::MAX, ..Config::default() };
-    let reactor = Reactor::new(engine, recorder, runtime.block_on(Factory::new(settings)), spool, cfg);
+    let cfg = Config {
+        mode: ModeOverride::Enforce,
+        flap_max: usize::MAX,
+        ..Config::default()
+    };
+    let reactor = Reactor::new(
+        engine,
+        recorder,
+        runtime.block_on(Factory::new(settings)),
+        spool,
+        cfg,
+    );
 
     let mut group = c.benchmark_group("react");
     group.throughput(Throughput::Elements(TRAILS as u64));
@@ -73,7 +112,13 @@ fn bench(c: &mut Criterion) {
                         ct.stop_logging().name(t).send().await.unwrap();
                     }
                 });
-                let events: Vec<_> = trails.iter().map(|t| { n += 1; stop_event(t, n) }).collect();
+                let events: Vec<_> = trails
+                    .iter()
+                    .map(|t| {
+                        n += 1;
+                        stop_event(t, n)
+                    })
+                    .collect();
                 let start = Instant::now();
                 for e in &events {
                     let handled = runtime.block_on(reactor.handle(e, SystemTime::now()));

@@ -13,11 +13,24 @@ use crate::engine::{Decision, Engine, Outcome as Verdict};
 use crate::event::Event;
 use crate::policy::Mode;
 use crate::remediation::{self, Plan, Status};
-use crate::resilience::{retry, BreakerConfig, BreakerKey, Breakers, DeadLetter, DeadLetterSink, FlapLimiter, Jitter, RetryPolicy, Seen};
+use crate::resilience::{
+    BreakerConfig, BreakerKey, Breakers, DeadLetter, DeadLetterSink, FlapLimiter, Jitter,
+    RetryPolicy, Seen, retry,
+};
 
 /// Which policies revert: each policy's `@mode`, none (audit), or every policy with a
 /// remediation (enforce).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    clap::ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum ModeOverride {
     #[default]
@@ -79,7 +92,13 @@ pub struct Handled {
 }
 
 impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
-    pub fn new(engine: Engine, recorder: Recorder, clients: C, dead_letters: D, config: Config) -> Self {
+    pub fn new(
+        engine: Engine,
+        recorder: Recorder,
+        clients: C,
+        dead_letters: D,
+        config: Config,
+    ) -> Self {
         Self {
             breakers: Breakers::new(config.breaker),
             flaps: FlapLimiter::new(config.flap_max, config.flap_window),
@@ -93,7 +112,11 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
     }
 
     /// The record of input that could not be read as an event; it goes to the dead letters too.
-    pub async fn unreadable(&self, err: &crate::event::EventError, received: SystemTime) -> Handled {
+    pub async fn unreadable(
+        &self,
+        err: &crate::event::EventError,
+        received: SystemTime,
+    ) -> Handled {
         let record = self.recorder.unreadable(err, received);
         let letter = DeadLetter {
             decision_id: record.decision_id.clone(),
@@ -106,7 +129,11 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
             event: serde_json::Value::String(err.raw.clone().unwrap_or_default()),
         };
         let lost = self.dead_letters.put(&letter).err();
-        Handled { dead_lettered: lost.is_none(), lost, record }
+        Handled {
+            dead_lettered: lost.is_none(),
+            lost,
+            record,
+        }
     }
 
     /// Whether snapback's own role made the call.
@@ -126,20 +153,39 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
             && !self.seen.first(id)
         {
             skip(&mut record, format!("duplicate delivery of event `{id}`"));
-            return Handled { record, dead_lettered: false, lost: None };
+            return Handled {
+                record,
+                dead_lettered: false,
+                lost: None,
+            };
         }
         if let Some(arn) = self.self_caused(&decision) {
-            skip(&mut record, format!("caused by snapback's own role `{arn}`"));
-            return Handled { record, dead_lettered: false, lost: None };
+            skip(
+                &mut record,
+                format!("caused by snapback's own role `{arn}`"),
+            );
+            return Handled {
+                record,
+                dead_lettered: false,
+                lost: None,
+            };
         }
         match decision.outcome {
             Verdict::NonCompliant => self.remediate(event, &decision, record).await,
             Verdict::Error => {
                 let reason = format!("could not be decided: {}", record.reason);
                 let lost = self.dead_letter(event, &record, &reason, 0, Vec::new());
-                Handled { dead_lettered: lost.is_none(), lost, record }
+                Handled {
+                    dead_lettered: lost.is_none(),
+                    lost,
+                    record,
+                }
             }
-            Verdict::Compliant | Verdict::Skipped => Handled { record, dead_lettered: false, lost: None },
+            Verdict::Compliant | Verdict::Skipped => Handled {
+                record,
+                dead_lettered: false,
+                lost: None,
+            },
         }
     }
 
@@ -147,7 +193,9 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
     fn wanted(&self, decision: &Decision) -> BTreeMap<String, bool> {
         let mut wanted = BTreeMap::new();
         for meta in &decision.matched {
-            let Some(name) = &meta.remediation else { continue };
+            let Some(name) = &meta.remediation else {
+                continue;
+            };
             let enforce = match self.config.mode {
                 ModeOverride::Audit => false,
                 ModeOverride::Enforce => true,
@@ -158,10 +206,19 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
         wanted
     }
 
-    async fn remediate(&self, event: &Event, decision: &Decision, mut record: DecisionRecord) -> Handled {
+    async fn remediate(
+        &self,
+        event: &Event,
+        decision: &Decision,
+        mut record: DecisionRecord,
+    ) -> Handled {
         let wanted = self.wanted(decision);
         if wanted.is_empty() {
-            return Handled { record, dead_lettered: false, lost: None };
+            return Handled {
+                record,
+                dead_lettered: false,
+                lost: None,
+            };
         }
         let started = Instant::now();
         let deadline = started + self.config.deadline;
@@ -170,8 +227,18 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
         let mut failure: Option<String> = None;
         for (name, enforce) in wanted {
             let (outcome, plan) = self.one(event, decision, &name, enforce, deadline).await;
-            if matches!(outcome.status, RemediationStatus::Failed | RemediationStatus::DeadLettered | RemediationStatus::BreakerOpen) {
-                failure.get_or_insert_with(|| outcome.error.clone().unwrap_or_else(|| outcome.status.as_str().to_owned()));
+            if matches!(
+                outcome.status,
+                RemediationStatus::Failed
+                    | RemediationStatus::DeadLettered
+                    | RemediationStatus::BreakerOpen
+            ) {
+                failure.get_or_insert_with(|| {
+                    outcome
+                        .error
+                        .clone()
+                        .unwrap_or_else(|| outcome.status.as_str().to_owned())
+                });
                 failed_plans.extend(plan);
             }
             outcomes.push(outcome);
@@ -183,20 +250,38 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
         let attempts = combined.attempts;
         record.remediation = Some(combined);
         match failure {
-            None => Handled { record, dead_lettered: false, lost: None },
+            None => Handled {
+                record,
+                dead_lettered: false,
+                lost: None,
+            },
             Some(reason) => {
                 let lost = self.dead_letter(event, &record, &reason, attempts, failed_plans);
                 if let (Some(err), Some(r)) = (&lost, record.remediation.as_mut()) {
-                    r.error = Some(format!("{}; and the dead letter was not written: {err}", r.error.clone().unwrap_or_default()));
+                    r.error = Some(format!(
+                        "{}; and the dead letter was not written: {err}",
+                        r.error.clone().unwrap_or_default()
+                    ));
                 }
-                Handled { dead_lettered: lost.is_none(), lost, record }
+                Handled {
+                    dead_lettered: lost.is_none(),
+                    lost,
+                    record,
+                }
             }
         }
     }
 
     /// Run one remediation: plan, then (when enforced) flap and breaker checks, then apply with
     /// retries. Returns the outcome and, when it did not succeed, the plan to keep.
-    async fn one(&self, event: &Event, decision: &Decision, name: &str, enforce: bool, deadline: Instant) -> (Outcome, Option<Plan>) {
+    async fn one(
+        &self,
+        event: &Event,
+        decision: &Decision,
+        name: &str,
+        enforce: bool,
+        deadline: Instant,
+    ) -> (Outcome, Option<Plan>) {
         let started = Instant::now();
         let outcome = |status, attempts, api_calls, error: Option<String>| Outcome {
             name: name.to_owned(),
@@ -207,41 +292,83 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
             error,
         };
         let Some(remediation) = remediation::find(name) else {
-            return (outcome(RemediationStatus::Failed, 0, Vec::new(), Some(format!("no remediation named `{name}` is registered"))), None);
+            return (
+                outcome(
+                    RemediationStatus::Failed,
+                    0,
+                    Vec::new(),
+                    Some(format!("no remediation named `{name}` is registered")),
+                ),
+                None,
+            );
         };
         let plan = match remediation.plan(event, &decision.request) {
             Ok(plan) => plan,
-            Err(err) => return (outcome(RemediationStatus::Failed, 0, Vec::new(), Some(err.to_string())), None),
+            Err(err) => {
+                return (
+                    outcome(
+                        RemediationStatus::Failed,
+                        0,
+                        Vec::new(),
+                        Some(err.to_string()),
+                    ),
+                    None,
+                );
+            }
         };
         if !enforce {
-            return (outcome(RemediationStatus::Planned, 0, Vec::new(), None), None);
+            return (
+                outcome(RemediationStatus::Planned, 0, Vec::new(), None),
+                None,
+            );
         }
-        let flap_key = format!("{}/{}/{}/{}", plan.account, plan.region, remediation.name(), plan.resource);
+        let flap_key = format!(
+            "{}/{}/{}/{}",
+            plan.account,
+            plan.region,
+            remediation.name(),
+            plan.resource
+        );
         if !self.flaps.allow(&flap_key, Instant::now()) {
             let why = format!(
                 "`{}` was reverted {} times within {:?}: no longer reverting it automatically",
                 plan.resource, self.config.flap_max, self.config.flap_window
             );
-            return (outcome(RemediationStatus::FlapLimited, 0, Vec::new(), Some(why)), None);
+            return (
+                outcome(RemediationStatus::FlapLimited, 0, Vec::new(), Some(why)),
+                None,
+            );
         }
-        let key = BreakerKey { account: plan.account.clone(), region: plan.region.clone(), service: remediation.service().to_owned() };
+        let key = BreakerKey {
+            account: plan.account.clone(),
+            region: plan.region.clone(),
+            service: remediation.service().to_owned(),
+        };
         if !self.breakers.allow(&key, Instant::now()) {
             let why = format!("circuit breaker for {key} is open");
-            return (outcome(RemediationStatus::BreakerOpen, 0, Vec::new(), Some(why)), Some(plan));
+            return (
+                outcome(RemediationStatus::BreakerOpen, 0, Vec::new(), Some(why)),
+                Some(plan),
+            );
         }
         let calls = Mutex::new(Vec::new());
-        let (result, attempts) = retry(&self.config.retry, deadline, &mut Jitter::from_clock(), || {
-            let (calls, plan) = (&calls, &plan);
-            async move {
-                let aws = self.clients.clients(&plan.account, &plan.region).await?;
-                let mut attempt_calls = Vec::new();
-                let result = remediation.apply(plan, &aws, &mut attempt_calls).await;
-                if let Ok(mut all) = calls.lock() {
-                    all.extend(attempt_calls);
+        let (result, attempts) = retry(
+            &self.config.retry,
+            deadline,
+            &mut Jitter::from_clock(),
+            || {
+                let (calls, plan) = (&calls, &plan);
+                async move {
+                    let aws = self.clients.clients(&plan.account, &plan.region).await?;
+                    let mut attempt_calls = Vec::new();
+                    let result = remediation.apply(plan, &aws, &mut attempt_calls).await;
+                    if let Ok(mut all) = calls.lock() {
+                        all.extend(attempt_calls);
+                    }
+                    result
                 }
-                result
-            }
-        })
+            },
+        )
         .await;
         let calls = calls.into_inner().unwrap_or_default();
         let success = result.is_ok() || result.as_ref().is_err_and(|e| !counts_against_service(e));
@@ -249,16 +376,45 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
         match result {
             Ok(Status::Applied) => {
                 self.flaps.record(&flap_key, Instant::now());
-                (outcome(RemediationStatus::Applied, attempts, calls, None), None)
+                (
+                    outcome(RemediationStatus::Applied, attempts, calls, None),
+                    None,
+                )
             }
-            Ok(Status::Noop) => (outcome(RemediationStatus::Noop, attempts, calls, None), None),
-            Err(err) if err.retryable() => (outcome(RemediationStatus::DeadLettered, attempts, calls, Some(err.to_string())), Some(plan)),
-            Err(err) => (outcome(RemediationStatus::Failed, attempts, calls, Some(err.to_string())), Some(plan)),
+            Ok(Status::Noop) => (
+                outcome(RemediationStatus::Noop, attempts, calls, None),
+                None,
+            ),
+            Err(err) if err.retryable() => (
+                outcome(
+                    RemediationStatus::DeadLettered,
+                    attempts,
+                    calls,
+                    Some(err.to_string()),
+                ),
+                Some(plan),
+            ),
+            Err(err) => (
+                outcome(
+                    RemediationStatus::Failed,
+                    attempts,
+                    calls,
+                    Some(err.to_string()),
+                ),
+                Some(plan),
+            ),
         }
     }
 
     /// Write a dead letter; `Some(why)` when even that failed.
-    fn dead_letter(&self, event: &Event, record: &DecisionRecord, reason: &str, attempts: u32, plans: Vec<Plan>) -> Option<String> {
+    fn dead_letter(
+        &self,
+        event: &Event,
+        record: &DecisionRecord,
+        reason: &str,
+        attempts: u32,
+        plans: Vec<Plan>,
+    ) -> Option<String> {
         let letter = DeadLetter {
             decision_id: record.decision_id.clone(),
             event_id: record.event_id.clone(),
@@ -307,10 +463,21 @@ fn combine(mut outcomes: Vec<Outcome>, elapsed: Duration) -> Outcome {
         RemediationStatus::DeadLettered => 5,
         RemediationStatus::Failed => 6,
     };
-    let status = outcomes.iter().map(|o| o.status).max_by_key(|s| rank(*s)).unwrap_or(RemediationStatus::Noop);
-    let errors: Vec<String> = outcomes.iter().filter_map(|o| o.error.clone().map(|e| format!("{}: {e}", o.name))).collect();
+    let status = outcomes
+        .iter()
+        .map(|o| o.status)
+        .max_by_key(|s| rank(*s))
+        .unwrap_or(RemediationStatus::Noop);
+    let errors: Vec<String> = outcomes
+        .iter()
+        .filter_map(|o| o.error.clone().map(|e| format!("{}: {e}", o.name)))
+        .collect();
     Outcome {
-        name: outcomes.iter().map(|o| o.name.as_str()).collect::<Vec<_>>().join("+"),
+        name: outcomes
+            .iter()
+            .map(|o| o.name.as_str())
+            .collect::<Vec<_>>()
+            .join("+"),
         status,
         attempts: outcomes.iter().map(|o| o.attempts).sum(),
         api_calls: outcomes.into_iter().flat_map(|o| o.api_calls).collect(),

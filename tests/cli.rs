@@ -86,6 +86,33 @@ fn invalid_annotation_names_file_and_line_with_exit_3() {
 }
 
 #[test]
+fn an_unregistered_remediation_is_a_validation_error() {
+    let dir = policy_dir(
+        "norem",
+        &[(
+            "x.cedar",
+            "@id(\"x\")\n@severity(\"low\")\n@remediation(\"undo-everything\")\n@description(\"x\")\nforbid (principal, action, resource);\n",
+        )],
+    );
+    let out = snapback(
+        &["validate", "--policies", &dir.display().to_string()],
+        None,
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("x.cedar:3:") && err.contains("no remediation is registered"),
+        "{err}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_1_not_2() {
+    let out = snapback(&["check", "--format", "yaml"], None);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
 fn strict_validation_errors_point_into_the_file() {
     let dir = policy_dir(
         "typo",

@@ -3,7 +3,13 @@
 //! the dead-letter spool, and `snapback redrive` against the recovered service (moto) reverts
 //! them all. Also checks that the SDK's own retries are off: one HTTP request per attempt.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, reason = "tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
 
 #[path = "remediations/common.rs"]
 mod common;
@@ -19,7 +25,7 @@ use snapback::reactor::{Config, ModeOverride, Reactor};
 use snapback::resilience::{BreakerConfig, RetryPolicy, SpoolDir};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use common::{endpoint, engine, event, sdk_config, unique, ACCOUNT};
+use common::{ACCOUNT, endpoint, engine, event, sdk_config, unique};
 
 #[derive(Clone, Copy, Debug)]
 enum Fault {
@@ -40,7 +46,9 @@ async fn faulty(fault: Fault) -> (String, Arc<AtomicUsize>) {
     let counter = count.clone();
     tokio::spawn(async move {
         loop {
-            let Ok((mut socket, _)) = listener.accept().await else { return };
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
             let counter = counter.clone();
             tokio::spawn(async move {
                 let mut buf = Vec::new();
@@ -57,7 +65,10 @@ async fn faulty(fault: Fault) -> (String, Arc<AtomicUsize>) {
                     let head = String::from_utf8_lossy(&buf[..end]).to_lowercase();
                     let length = head
                         .lines()
-                        .find_map(|l| l.strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
+                        .find_map(|l| {
+                            l.strip_prefix("content-length:")
+                                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                        })
                         .unwrap_or(0);
                     while buf.len() < end + 4 + length {
                         match socket.read(&mut chunk).await {
@@ -68,8 +79,14 @@ async fn faulty(fault: Fault) -> (String, Arc<AtomicUsize>) {
                     buf.drain(..end + 4 + length);
                     counter.fetch_add(1, Ordering::SeqCst);
                     let (status, body) = match fault {
-                        Fault::ServerError => ("500 Internal Server Error", r#"{"__type":"InternalFailure","message":"injected failure"}"#),
-                        _ => ("400 Bad Request", r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#),
+                        Fault::ServerError => (
+                            "500 Internal Server Error",
+                            r#"{"__type":"InternalFailure","message":"injected failure"}"#,
+                        ),
+                        _ => (
+                            "400 Bad Request",
+                            r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#,
+                        ),
                     };
                     let response = format!(
                         "HTTP/1.1 {status}\r\ncontent-type: application/x-amz-json-1.1\r\ncontent-length: {}\r\n\r\n{body}",
@@ -87,12 +104,21 @@ async fn faulty(fault: Fault) -> (String, Arc<AtomicUsize>) {
 
 async fn stopped_trail() -> (String, aws_sdk_cloudtrail::Client) {
     let config = sdk_config().await;
-    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&config).force_path_style(true).build());
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&config)
+            .force_path_style(true)
+            .build(),
+    );
     let bucket = unique("fault-bucket").to_lowercase();
     s3.create_bucket().bucket(&bucket).send().await.unwrap();
     let ct = aws_sdk_cloudtrail::Client::new(&config);
     let name = unique("fault-trail");
-    ct.create_trail().name(&name).s3_bucket_name(&bucket).send().await.unwrap();
+    ct.create_trail()
+        .name(&name)
+        .s3_bucket_name(&bucket)
+        .send()
+        .await
+        .unwrap();
     (name, ct)
 }
 
@@ -102,17 +128,43 @@ async fn run(fault: Fault) {
     let spool_dir = std::env::temp_dir().join(unique("snapback-fault-spool"));
     let engine = engine();
     let recorder = Recorder::new(engine.pack().hash.clone(), Redactor::default());
-    let settings = Settings { endpoint_url: Some(url), home_account: Some(ACCOUNT.to_owned()), ..Settings::default() };
+    let settings = Settings {
+        endpoint_url: Some(url),
+        home_account: Some(ACCOUNT.to_owned()),
+        ..Settings::default()
+    };
     let config = Config {
         mode: ModeOverride::Enforce,
-        retry: RetryPolicy { max_attempts: 3, base: Duration::from_millis(5), cap: Duration::from_millis(20) },
-        breaker: BreakerConfig { consecutive: 2, cool_down: Duration::from_secs(600), ..BreakerConfig::default() },
+        retry: RetryPolicy {
+            max_attempts: 3,
+            base: Duration::from_millis(5),
+            cap: Duration::from_millis(20),
+        },
+        breaker: BreakerConfig {
+            consecutive: 2,
+            cool_down: Duration::from_secs(600),
+            ..BreakerConfig::default()
+        },
         deadline: Duration::from_secs(10),
         ..Config::default()
     };
-    let reactor = Reactor::new(engine, recorder, Factory::new(settings).await, SpoolDir::new(&spool_dir).unwrap(), config);
+    let reactor = Reactor::new(
+        engine,
+        recorder,
+        Factory::new(settings).await,
+        SpoolDir::new(&spool_dir).unwrap(),
+        config,
+    );
 
-    let events: Vec<_> = (0..3).map(|_| event("cloudtrail.amazonaws.com", "StopLogging", json!({"name": trail}))).collect();
+    let events: Vec<_> = (0..3)
+        .map(|_| {
+            event(
+                "cloudtrail.amazonaws.com",
+                "StopLogging",
+                json!({"name": trail}),
+            )
+        })
+        .collect();
     let mut statuses = Vec::new();
     for e in &events {
         let handled = reactor.handle(e, SystemTime::now()).await;
@@ -120,9 +172,21 @@ async fn run(fault: Fault) {
         let r = handled.record.remediation.unwrap();
         statuses.push((r.status.as_str(), r.attempts));
     }
-    assert_eq!(statuses, [("dead_lettered", 3), ("dead_lettered", 3), ("breaker_open", 0)], "{fault:?}");
+    assert_eq!(
+        statuses,
+        [
+            ("dead_lettered", 3),
+            ("dead_lettered", 3),
+            ("breaker_open", 0)
+        ],
+        "{fault:?}"
+    );
     if !matches!(fault, Fault::Unreachable) {
-        assert_eq!(requests.load(Ordering::SeqCst), 6, "{fault:?}: one HTTP request per attempt, no SDK retries");
+        assert_eq!(
+            requests.load(Ordering::SeqCst),
+            6,
+            "{fault:?}: one HTTP request per attempt, no SDK retries"
+        );
     }
     assert_eq!(reactor.breakers.opened.load(Ordering::Relaxed), 1);
     let letters = SpoolDir::new(&spool_dir).unwrap().list();
@@ -131,20 +195,43 @@ async fn run(fault: Fault) {
     // The service recovers: redrive against moto reverts them and empties the spool.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_snapback"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["redrive", "--mode", "enforce", "--endpoint-url", &endpoint(), "--dead-letter"])
+        .args([
+            "redrive",
+            "--mode",
+            "enforce",
+            "--endpoint-url",
+            &endpoint(),
+            "--dead-letter",
+        ])
         .arg(&spool_dir)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{fault:?}: {stderr}");
-    assert!(stderr.contains("3 replayed and removed, 0 kept"), "{stderr}");
+    assert!(
+        stderr.contains("3 replayed and removed, 0 kept"),
+        "{stderr}"
+    );
     let statuses: Vec<String> = String::from_utf8_lossy(&out.stdout)
         .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["remediation"]["status"].as_str().unwrap().to_owned())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["remediation"]["status"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
     assert_eq!(statuses, ["applied", "noop", "noop"]);
     assert!(SpoolDir::new(&spool_dir).unwrap().list().is_empty());
-    assert_eq!(ct.get_trail_status().name(&trail).send().await.unwrap().is_logging, Some(true));
+    assert_eq!(
+        ct.get_trail_status()
+            .name(&trail)
+            .send()
+            .await
+            .unwrap()
+            .is_logging,
+        Some(true)
+    );
 }
 
 #[tokio::test]

@@ -2,7 +2,13 @@
 //! the flap limit, duplicate deliveries, modes, cross-account reverts through an assumed role,
 //! and `snapback react` reading a stream on stdin.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, reason = "tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
 
 #[path = "remediations/common.rs"]
 mod common;
@@ -16,20 +22,33 @@ use snapback::aws::{Factory, Settings};
 use snapback::decision_log::{Recorder, Redactor};
 use snapback::reactor::{Config, ModeOverride, Reactor};
 
-use common::{endpoint, engine, event, react, reactor, sdk_config, spool, status, unique, ACCOUNT};
+use common::{ACCOUNT, endpoint, engine, event, react, reactor, sdk_config, spool, status, unique};
 
 async fn stopped_trail(config: &aws_config::SdkConfig) -> (String, aws_sdk_cloudtrail::Client) {
-    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(config).force_path_style(true).build());
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(config)
+            .force_path_style(true)
+            .build(),
+    );
     let bucket = unique("reactor-bucket").to_lowercase();
     s3.create_bucket().bucket(&bucket).send().await.unwrap();
     let ct = aws_sdk_cloudtrail::Client::new(config);
     let name = unique("reactor-trail");
-    ct.create_trail().name(&name).s3_bucket_name(&bucket).send().await.unwrap();
+    ct.create_trail()
+        .name(&name)
+        .s3_bucket_name(&bucket)
+        .send()
+        .await
+        .unwrap();
     (name, ct)
 }
 
 fn stop(name: &str) -> snapback::Event {
-    event("cloudtrail.amazonaws.com", "StopLogging", json!({"name": name}))
+    event(
+        "cloudtrail.amazonaws.com",
+        "StopLogging",
+        json!({"name": name}),
+    )
 }
 
 #[tokio::test]
@@ -38,7 +57,11 @@ async fn events_caused_by_snapback_itself_are_skipped() {
     let (name, ct) = stopped_trail(&config).await;
     let engine = engine();
     let recorder = Recorder::new(engine.pack().hash.clone(), Redactor::default());
-    let settings = Settings { endpoint_url: Some(endpoint()), home_account: Some(ACCOUNT.into()), ..Settings::default() };
+    let settings = Settings {
+        endpoint_url: Some(endpoint()),
+        home_account: Some(ACCOUNT.into()),
+        ..Settings::default()
+    };
     // The test events are made by the Developer role; call it snapback's own.
     let cfg = Config {
         mode: ModeOverride::Enforce,
@@ -48,8 +71,20 @@ async fn events_caused_by_snapback_itself_are_skipped() {
     let reactor = Reactor::new(engine, recorder, Factory::new(settings).await, spool(), cfg);
     let record = reactor.handle(&stop(&name), SystemTime::now()).await.record;
     assert_eq!(record.decision, snapback::Outcome::Skipped);
-    assert!(record.reason.contains("snapback's own role"), "{}", record.reason);
-    assert_eq!(ct.get_trail_status().name(&name).send().await.unwrap().is_logging, Some(false));
+    assert!(
+        record.reason.contains("snapback's own role"),
+        "{}",
+        record.reason
+    );
+    assert_eq!(
+        ct.get_trail_status()
+            .name(&name)
+            .send()
+            .await
+            .unwrap()
+            .is_logging,
+        Some(false)
+    );
 }
 
 #[tokio::test]
@@ -63,7 +98,15 @@ async fn a_flapping_resource_is_no_longer_reverted() {
         statuses.push(status(&react(&reactor, &stop(&name)).await));
     }
     assert_eq!(statuses, ["applied", "applied", "applied", "flap_limited"]);
-    assert_eq!(ct.get_trail_status().name(&name).send().await.unwrap().is_logging, Some(false));
+    assert_eq!(
+        ct.get_trail_status()
+            .name(&name)
+            .send()
+            .await
+            .unwrap()
+            .is_logging,
+        Some(false)
+    );
 }
 
 #[tokio::test]
@@ -73,8 +116,20 @@ async fn policy_mode_follows_each_policy() {
     // cloudtrail-logging-stopped is @mode("enforce"); cloudtrail-trail-deleted is detect-only.
     let reactor = reactor(ModeOverride::Policy).await;
     assert_eq!(status(&react(&reactor, &stop(&name)).await), "applied");
-    assert_eq!(ct.get_trail_status().name(&name).send().await.unwrap().is_logging, Some(true));
-    let delete = event("cloudtrail.amazonaws.com", "DeleteTrail", json!({"name": name}));
+    assert_eq!(
+        ct.get_trail_status()
+            .name(&name)
+            .send()
+            .await
+            .unwrap()
+            .is_logging,
+        Some(true)
+    );
+    let delete = event(
+        "cloudtrail.amazonaws.com",
+        "DeleteTrail",
+        json!({"name": name}),
+    );
     let record = react(&reactor, &delete).await;
     assert_eq!(record.decision, snapback::Outcome::NonCompliant);
     assert_eq!(status(&record), "none", "detect-only");
@@ -97,15 +152,17 @@ async fn cross_account_reverts_assume_the_configured_role() {
         .unwrap();
     let member_config = base
         .to_builder()
-        .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(
-            aws_credential_types::Credentials::new(
-                creds.access_key_id,
-                creds.secret_access_key,
-                Some(creds.session_token),
-                None,
-                "member",
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(
+                aws_credential_types::Credentials::new(
+                    creds.access_key_id,
+                    creds.secret_access_key,
+                    Some(creds.session_token),
+                    None,
+                    "member",
+                ),
             ),
-        ))
+        )
         .build();
     let (name, ct) = stopped_trail(&member_config).await;
     let engine = engine();
@@ -116,13 +173,24 @@ async fn cross_account_reverts_assume_the_configured_role() {
         cross_account_role: Some("snapback-remediator".into()),
         ..Settings::default()
     };
-    let cfg = Config { mode: ModeOverride::Enforce, ..Config::default() };
+    let cfg = Config {
+        mode: ModeOverride::Enforce,
+        ..Config::default()
+    };
     let reactor = Reactor::new(engine, recorder, Factory::new(settings).await, spool(), cfg);
     let mut e = stop(&name);
     e.record.insert("recipientAccountId".into(), json!(member));
     let record = reactor.handle(&e, SystemTime::now()).await.record;
     assert_eq!(status(&record), "applied", "{record:?}");
-    assert_eq!(ct.get_trail_status().name(&name).send().await.unwrap().is_logging, Some(true));
+    assert_eq!(
+        ct.get_trail_status()
+            .name(&name)
+            .send()
+            .await
+            .unwrap()
+            .is_logging,
+        Some(true)
+    );
 }
 
 #[tokio::test]
@@ -144,18 +212,49 @@ async fn react_streams_stdin_and_dry_run_changes_nothing() {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        child.stdin.take().unwrap().write_all(format!("{line}\n").as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{line}\n").as_bytes())
+            .unwrap();
         child.wait_with_output().unwrap()
     };
     let dry = run(&["--dry-run"]);
     let record: serde_json::Value = serde_json::from_slice(&dry.stdout).unwrap();
-    assert_eq!(record["remediation"]["status"], "planned", "{}", String::from_utf8_lossy(&dry.stderr));
+    assert_eq!(
+        record["remediation"]["status"],
+        "planned",
+        "{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
     assert_eq!(dry.status.code(), Some(2));
-    assert_eq!(ct.get_trail_status().name(&name).send().await.unwrap().is_logging, Some(false));
+    assert_eq!(
+        ct.get_trail_status()
+            .name(&name)
+            .send()
+            .await
+            .unwrap()
+            .is_logging,
+        Some(false)
+    );
 
     let live = run(&[]);
     let record: serde_json::Value = serde_json::from_slice(&live.stdout).unwrap();
-    assert_eq!(record["remediation"]["status"], "applied", "{}", String::from_utf8_lossy(&live.stderr));
+    assert_eq!(
+        record["remediation"]["status"],
+        "applied",
+        "{}",
+        String::from_utf8_lossy(&live.stderr)
+    );
     assert_eq!(live.status.code(), Some(0));
-    assert_eq!(ct.get_trail_status().name(&name).send().await.unwrap().is_logging, Some(true));
+    assert_eq!(
+        ct.get_trail_status()
+            .name(&name)
+            .send()
+            .await
+            .unwrap()
+            .is_logging,
+        Some(true)
+    );
 }

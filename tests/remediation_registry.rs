@@ -2,7 +2,13 @@
 //! names a registered remediation, and every registered remediation is used by some policy.
 //! Every remediation declares the IAM actions it needs.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, reason = "tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -10,7 +16,8 @@ use std::path::Path;
 use snapback::remediation::REGISTRY;
 
 fn pack() -> snapback::PolicyPack {
-    snapback::load_policies(&Path::new(env!("CARGO_MANIFEST_DIR")).join("policies")).unwrap_or_else(|e| panic!("{e:?}"))
+    snapback::load_policies(&Path::new(env!("CARGO_MANIFEST_DIR")).join("policies"))
+        .unwrap_or_else(|e| panic!("{e:?}"))
 }
 
 #[test]
@@ -19,25 +26,54 @@ fn every_named_remediation_is_registered() {
     let missing: Vec<String> = pack()
         .policies
         .iter()
-        .filter_map(|m| m.remediation.as_deref().filter(|r| !registered.contains(r)).map(|r| format!("{} -> {r}", m.id)))
+        .filter_map(|m| {
+            m.remediation
+                .as_deref()
+                .filter(|r| !registered.contains(r))
+                .map(|r| format!("{} -> {r}", m.id))
+        })
         .collect();
-    assert!(missing.is_empty(), "policies name unregistered remediations: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "policies name unregistered remediations: {missing:?}"
+    );
 }
 
 #[test]
 fn every_registered_remediation_is_used() {
-    let used: BTreeSet<String> = pack().policies.iter().filter_map(|m| m.remediation.clone()).collect();
-    let unused: Vec<&str> = REGISTRY.iter().map(|r| r.name()).filter(|n| !used.contains(*n)).collect();
-    assert!(unused.is_empty(), "registered but used by no policy: {unused:?}");
+    let used: BTreeSet<String> = pack()
+        .policies
+        .iter()
+        .filter_map(|m| m.remediation.clone())
+        .collect();
+    let unused: Vec<&str> = REGISTRY
+        .iter()
+        .map(|r| r.name())
+        .filter(|n| !used.contains(*n))
+        .collect();
+    assert!(
+        unused.is_empty(),
+        "registered but used by no policy: {unused:?}"
+    );
 }
 
 #[test]
 fn every_remediation_declares_its_iam_actions() {
     for r in REGISTRY {
-        assert!(!r.iam_actions().is_empty(), "{} declares no IAM actions", r.name());
+        assert!(
+            !r.iam_actions().is_empty(),
+            "{} declares no IAM actions",
+            r.name()
+        );
         for action in r.iam_actions() {
-            let (service, op) = action.split_once(':').unwrap_or_else(|| panic!("{}: bad action {action}", r.name()));
-            assert!(!service.is_empty() && op.chars().next().is_some_and(char::is_uppercase), "{}: {action}", r.name());
+            let (service, op) = action
+                .split_once(':')
+                .unwrap_or_else(|| panic!("{}: bad action {action}", r.name()));
+            assert!(
+                !service.is_empty() && op.chars().next().is_some_and(char::is_uppercase),
+                "{}: {action}",
+                r.name()
+            );
         }
     }
 }

@@ -1,6 +1,6 @@
 //! CloudTrail calls the remediations make.
 
-use super::{classify, ApiError, Aws};
+use super::{ApiError, Aws, classify};
 
 /// The settings of a trail a remediation reads and restores.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,7 +49,12 @@ impl Aws {
     }
 
     pub async fn cloudtrail_start_logging(&self, name: &str) -> Result<(), ApiError> {
-        self.cloudtrail.start_logging().name(name).send().await.map_err(|e| classify("cloudtrail:StartLogging", &e))?;
+        self.cloudtrail
+            .start_logging()
+            .name(name)
+            .send()
+            .await
+            .map_err(|e| classify("cloudtrail:StartLogging", &e))?;
         Ok(())
     }
 
@@ -66,14 +71,25 @@ impl Aws {
         if let Some(v) = multi_region {
             call = call.is_multi_region_trail(v);
         }
-        call.send().await.map_err(|e| classify("cloudtrail:UpdateTrail", &e))?;
+        call.send()
+            .await
+            .map_err(|e| classify("cloudtrail:UpdateTrail", &e))?;
         Ok(())
     }
 
     /// How the trail's selectors record management events, or None when the trail is gone.
-    pub async fn cloudtrail_management_events(&self, name: &str) -> Result<Option<ManagementEvents>, ApiError> {
+    pub async fn cloudtrail_management_events(
+        &self,
+        name: &str,
+    ) -> Result<Option<ManagementEvents>, ApiError> {
         const CALL: &str = "cloudtrail:GetEventSelectors";
-        let out = match self.cloudtrail.get_event_selectors().trail_name(name).send().await {
+        let out = match self
+            .cloudtrail
+            .get_event_selectors()
+            .trail_name(name)
+            .send()
+            .await
+        {
             Ok(out) => out,
             Err(e) => {
                 return match classify(CALL, &e) {
@@ -84,24 +100,34 @@ impl Aws {
         };
         let basic = out.event_selectors().iter().any(|s| {
             s.include_management_events().unwrap_or(true)
-                && !matches!(s.read_write_type(), Some(aws_sdk_cloudtrail::types::ReadWriteType::ReadOnly))
+                && !matches!(
+                    s.read_write_type(),
+                    Some(aws_sdk_cloudtrail::types::ReadWriteType::ReadOnly)
+                )
         });
         let advanced_selectors = out.advanced_event_selectors();
         let advanced = advanced_selectors.iter().any(|s| {
             let fields = s.field_selectors();
-            let management = fields
+            let management = fields.iter().any(|f| {
+                f.field() == "eventCategory" && f.equals().iter().any(|v| v == "Management")
+            });
+            let read_only = fields
                 .iter()
-                .any(|f| f.field() == "eventCategory" && f.equals().iter().any(|v| v == "Management"));
-            let read_only = fields.iter().any(|f| f.field() == "readOnly" && f.equals().iter().any(|v| v == "true"));
+                .any(|f| f.field() == "readOnly" && f.equals().iter().any(|v| v == "true"));
             management && !read_only
         });
-        Ok(Some(ManagementEvents { advanced: !advanced_selectors.is_empty(), writes_recorded: basic || advanced }))
+        Ok(Some(ManagementEvents {
+            advanced: !advanced_selectors.is_empty(),
+            writes_recorded: basic || advanced,
+        }))
     }
 
     /// Record all management events (reads and writes), keeping the trail's data-event
     /// selectors: a basic selector for a trail with basic selectors, an advanced one otherwise.
     pub async fn cloudtrail_record_management_events(&self, name: &str) -> Result<(), ApiError> {
-        use aws_sdk_cloudtrail::types::{AdvancedEventSelector, AdvancedFieldSelector, EventSelector, ReadWriteType};
+        use aws_sdk_cloudtrail::types::{
+            AdvancedEventSelector, AdvancedFieldSelector, EventSelector, ReadWriteType,
+        };
         let current = self
             .cloudtrail
             .get_event_selectors()
@@ -112,9 +138,16 @@ impl Aws {
         let put = self.cloudtrail.put_event_selectors().trail_name(name);
         let put = if current.advanced_event_selectors().is_empty() {
             let mut selectors = vec![
-                EventSelector::builder().read_write_type(ReadWriteType::All).include_management_events(true).build(),
+                EventSelector::builder()
+                    .read_write_type(ReadWriteType::All)
+                    .include_management_events(true)
+                    .build(),
             ];
-            for s in current.event_selectors().iter().filter(|s| !s.data_resources().is_empty()) {
+            for s in current
+                .event_selectors()
+                .iter()
+                .filter(|s| !s.data_resources().is_empty())
+            {
                 selectors.push(
                     EventSelector::builder()
                         .set_read_write_type(s.read_write_type().cloned())
@@ -126,26 +159,44 @@ impl Aws {
             put.set_event_selectors(Some(selectors))
         } else {
             let is_management = |s: &AdvancedEventSelector| {
-                s.field_selectors()
-                    .iter()
-                    .any(|f| f.field() == "eventCategory" && f.equals().iter().any(|v| v == "Management"))
+                s.field_selectors().iter().any(|f| {
+                    f.field() == "eventCategory" && f.equals().iter().any(|v| v == "Management")
+                })
             };
-            let mut selectors: Vec<AdvancedEventSelector> =
-                current.advanced_event_selectors().iter().filter(|s| !is_management(s)).cloned().collect();
+            let mut selectors: Vec<AdvancedEventSelector> = current
+                .advanced_event_selectors()
+                .iter()
+                .filter(|s| !is_management(s))
+                .cloned()
+                .collect();
             let field = AdvancedFieldSelector::builder()
                 .field("eventCategory")
                 .equals("Management")
                 .build()
-                .map_err(|e| ApiError::new("cloudtrail:PutEventSelectors", super::ErrorKind::Rejected, e.to_string()))?;
+                .map_err(|e| {
+                    ApiError::new(
+                        "cloudtrail:PutEventSelectors",
+                        super::ErrorKind::Rejected,
+                        e.to_string(),
+                    )
+                })?;
             let management = AdvancedEventSelector::builder()
                 .name("Management events (restored by snapback)")
                 .field_selectors(field)
                 .build()
-                .map_err(|e| ApiError::new("cloudtrail:PutEventSelectors", super::ErrorKind::Rejected, e.to_string()))?;
+                .map_err(|e| {
+                    ApiError::new(
+                        "cloudtrail:PutEventSelectors",
+                        super::ErrorKind::Rejected,
+                        e.to_string(),
+                    )
+                })?;
             selectors.insert(0, management);
             put.set_advanced_event_selectors(Some(selectors))
         };
-        put.send().await.map_err(|e| classify("cloudtrail:PutEventSelectors", &e))?;
+        put.send()
+            .await
+            .map_err(|e| classify("cloudtrail:PutEventSelectors", &e))?;
         Ok(())
     }
 }

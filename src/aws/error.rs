@@ -34,7 +34,12 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(call: &str, kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self { call: call.to_owned(), kind, code: None, message: message.into() }
+        Self {
+            call: call.to_owned(),
+            kind,
+            code: None,
+            message: message.into(),
+        }
     }
 
     /// Worth another attempt: throttling and transient failures only.
@@ -62,15 +67,30 @@ const THROTTLING: &[&str] = &[
 ];
 
 /// Classify an SDK error from the call `call` (`service:Operation`).
-pub fn classify<E>(call: &str, err: &SdkError<E, aws_smithy_runtime_api::http::Response>) -> ApiError
+pub fn classify<E>(
+    call: &str,
+    err: &SdkError<E, aws_smithy_runtime_api::http::Response>,
+) -> ApiError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
     let (kind, code, message) = match err {
         SdkError::TimeoutError(_) => (ErrorKind::Transient, None, "timed out".to_owned()),
-        SdkError::DispatchFailure(e) => (ErrorKind::Transient, None, format!("cannot reach the service: {e:?}")),
-        SdkError::ResponseError(e) => (ErrorKind::Transient, None, format!("unreadable response: {e:?}")),
-        SdkError::ConstructionFailure(e) => (ErrorKind::Rejected, None, format!("cannot build the request: {e:?}")),
+        SdkError::DispatchFailure(e) => (
+            ErrorKind::Transient,
+            None,
+            format!("cannot reach the service: {e:?}"),
+        ),
+        SdkError::ResponseError(e) => (
+            ErrorKind::Transient,
+            None,
+            format!("unreadable response: {e:?}"),
+        ),
+        SdkError::ConstructionFailure(e) => (
+            ErrorKind::Rejected,
+            None,
+            format!("cannot build the request: {e:?}"),
+        ),
         SdkError::ServiceError(service) => {
             let inner = service.err();
             let status = service.raw().status().as_u16();
@@ -80,7 +100,12 @@ where
         }
         other => (ErrorKind::Transient, None, other.to_string()),
     };
-    ApiError { call: call.to_owned(), kind, code, message }
+    ApiError {
+        call: call.to_owned(),
+        kind,
+        code,
+        message,
+    }
 }
 
 fn kind_of(status: u16, code: Option<&str>) -> ErrorKind {
@@ -89,7 +114,11 @@ fn kind_of(status: u16, code: Option<&str>) -> ErrorKind {
         ErrorKind::Throttled
     } else if code.contains("NotFound") || code.starts_with("NoSuch") || status == 404 {
         ErrorKind::NotFound
-    } else if code.contains("AccessDenied") || code == "UnauthorizedOperation" || code == "Forbidden" || status == 403 {
+    } else if code.contains("AccessDenied")
+        || code == "UnauthorizedOperation"
+        || code == "Forbidden"
+        || status == 403
+    {
         ErrorKind::AccessDenied
     } else if status >= 500 || code == "InternalError" || code == "ServiceUnavailable" {
         ErrorKind::Transient
@@ -106,10 +135,22 @@ mod tests {
     fn kinds() {
         assert_eq!(kind_of(400, Some("Throttling")), ErrorKind::Throttled);
         assert_eq!(kind_of(429, None), ErrorKind::Throttled);
-        assert_eq!(kind_of(400, Some("InvalidGroup.NotFound")), ErrorKind::NotFound);
+        assert_eq!(
+            kind_of(400, Some("InvalidGroup.NotFound")),
+            ErrorKind::NotFound
+        );
         assert_eq!(kind_of(404, Some("NoSuchBucket")), ErrorKind::NotFound);
-        assert_eq!(kind_of(403, Some("AccessDeniedException")), ErrorKind::AccessDenied);
-        assert_eq!(kind_of(503, Some("ServiceUnavailable")), ErrorKind::Transient);
-        assert_eq!(kind_of(400, Some("ValidationException")), ErrorKind::Rejected);
+        assert_eq!(
+            kind_of(403, Some("AccessDeniedException")),
+            ErrorKind::AccessDenied
+        );
+        assert_eq!(
+            kind_of(503, Some("ServiceUnavailable")),
+            ErrorKind::Transient
+        );
+        assert_eq!(
+            kind_of(400, Some("ValidationException")),
+            ErrorKind::Rejected
+        );
     }
 }

@@ -4,8 +4,18 @@
 //! service file wraps exactly the calls the remediations need, returning plain types and
 //! classified [`ApiError`]s.
 
+mod accessanalyzer;
 mod cloudtrail;
+mod config;
+mod ec2;
 mod error;
+mod eventbridge;
+mod guardduty;
+mod iam;
+mod kms;
+mod s3;
+mod s3control;
+mod securityhub;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -16,7 +26,10 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use tokio::sync::Mutex;
 
-pub use error::{classify, ApiError, ErrorKind};
+pub use ec2::{IngressPermission, IngressSource};
+pub use error::{ApiError, ErrorKind, classify};
+pub use iam::{IamPrincipal, PasswordPolicy};
+pub use kms::{KmsKey, KmsKeyState};
 
 /// How snapback reaches AWS.
 #[derive(Debug, Clone, Default)]
@@ -85,7 +98,12 @@ impl Factory {
         }
         let base = loader.load().await;
         let home = settings.home_account.clone();
-        Self { base, settings, home_account: Mutex::new(home), cache: Mutex::new(HashMap::new()) }
+        Self {
+            base,
+            settings,
+            home_account: Mutex::new(home),
+            cache: Mutex::new(HashMap::new()),
+        }
     }
 
     /// The configuration every client is built from.
@@ -99,14 +117,22 @@ impl Factory {
             return Ok(account.clone());
         }
         let sts = aws_sdk_sts::Client::new(&self.base);
-        let identity = sts.get_caller_identity().send().await.map_err(|e| classify("sts:GetCallerIdentity", &e))?;
+        let identity = sts
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| classify("sts:GetCallerIdentity", &e))?;
         let account = identity.account().unwrap_or_default().to_owned();
         *home = Some(account.clone());
         Ok(account)
     }
 
     async fn build(&self, account: &str, region: &str) -> Result<Aws, ApiError> {
-        let mut config = self.base.to_builder().region(Region::new(region.to_owned())).build();
+        let mut config = self
+            .base
+            .to_builder()
+            .region(Region::new(region.to_owned()))
+            .build();
         let home = self.home_account().await?;
         if account != home
             && let Some(role) = &self.settings.cross_account_role
@@ -119,10 +145,17 @@ impl Factory {
                 .await;
             config = config
                 .to_builder()
-                .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(provider))
+                .credentials_provider(
+                    aws_credential_types::provider::SharedCredentialsProvider::new(provider),
+                )
                 .build();
         }
-        Ok(Aws::from_config(&config, account, region, self.settings.endpoint_url.is_some()))
+        Ok(Aws::from_config(
+            &config,
+            account,
+            region,
+            self.settings.endpoint_url.is_some(),
+        ))
     }
 }
 
@@ -131,7 +164,8 @@ impl ClientSource for Factory {
         &'a self,
         account: &'a str,
         region: &'a str,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Arc<Aws>, ApiError>> + Send + 'a>> {
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Arc<Aws>, ApiError>> + Send + 'a>>
+    {
         Box::pin(async move {
             let key = (account.to_owned(), region.to_owned());
             if let Some(aws) = self.cache.lock().await.get(&key) {
@@ -148,7 +182,9 @@ impl Aws {
     /// Clients for every service snapback remediates, from one configuration. `local` marks a
     /// non-AWS endpoint: S3 then uses path-style addressing.
     pub fn from_config(config: &SdkConfig, account: &str, region: &str, local: bool) -> Self {
-        let s3 = aws_sdk_s3::config::Builder::from(config).force_path_style(local).build();
+        let s3 = aws_sdk_s3::config::Builder::from(config)
+            .force_path_style(local)
+            .build();
         let mut s3control = aws_sdk_s3control::config::Builder::from(config);
         if local {
             s3control = s3control.interceptor(LocalHostPrefix);

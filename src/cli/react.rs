@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
-use super::{check::Tally, Exit, LogArgs, PolicyArgs};
+use super::{Exit, LogArgs, PolicyArgs, check::Tally};
 use crate::aws::{Factory, Settings};
 use crate::decision_log::{LogWriter, RemediationStatus};
 use crate::engine::Outcome;
@@ -32,7 +32,12 @@ pub struct ReactorArgs {
     #[arg(long, env = "SNAPBACK_CROSS_ACCOUNT_ROLE", value_name = "NAME")]
     pub cross_account_role: Option<String>,
     /// snapback's own role ARNs: events they cause are skipped (repeatable, comma-separated)
-    #[arg(long = "self-role", env = "SNAPBACK_SELF_ROLES", value_delimiter = ',', value_name = "ARN")]
+    #[arg(
+        long = "self-role",
+        env = "SNAPBACK_SELF_ROLES",
+        value_delimiter = ',',
+        value_name = "ARN"
+    )]
     pub self_roles: Vec<String>,
     /// Seconds all the work for one event may take
     #[arg(long, env = "SNAPBACK_DEADLINE", default_value_t = 25)]
@@ -44,7 +49,12 @@ pub struct Args {
     #[command(flatten)]
     pub reactor: ReactorArgs,
     /// Where events that could not be decided or reverted go
-    #[arg(long, env = "SNAPBACK_DEAD_LETTER", default_value = "dead-letters", value_name = "DIR")]
+    #[arg(
+        long,
+        env = "SNAPBACK_DEAD_LETTER",
+        default_value = "dead-letters",
+        value_name = "DIR"
+    )]
     pub dead_letter: PathBuf,
     /// Event files or directories; `-` or nothing reads a stream on stdin
     #[arg(value_name = "PATH")]
@@ -54,7 +64,11 @@ pub struct Args {
 impl ReactorArgs {
     pub fn config(&self) -> Config {
         Config {
-            mode: if self.dry_run { ModeOverride::Audit } else { self.mode },
+            mode: if self.dry_run {
+                ModeOverride::Audit
+            } else {
+                self.mode
+            },
             self_roles: self.self_roles.clone(),
             deadline: Duration::from_secs(self.deadline.max(1)),
             ..Config::default()
@@ -62,16 +76,16 @@ impl ReactorArgs {
     }
 
     /// The runtime, the reactor and the log writer, or the exit code of what went wrong.
-    pub fn build<D: DeadLetterSink>(
-        &self,
-        dead_letters: D,
-    ) -> Result<(tokio::runtime::Runtime, Reactor<Factory, D>, Option<LogWriter>), Exit> {
+    pub fn build<D: DeadLetterSink>(&self, dead_letters: D) -> Result<Built<D>, Exit> {
         let engine = super::engine(&self.policies.policies)?;
         let (recorder, log) = self.log.open(&engine)?;
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| {
-            eprintln!("error: cannot start the async runtime: {e}");
-            Exit::Error
-        })?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| {
+                eprintln!("error: cannot start the async runtime: {e}");
+                Exit::Error
+            })?;
         let settings = Settings {
             endpoint_url: self.endpoint_url.clone(),
             cross_account_role: self.cross_account_role.clone(),
@@ -79,9 +93,20 @@ impl ReactorArgs {
             attempt_timeout: None,
         };
         let factory = runtime.block_on(Factory::new(settings));
-        Ok((runtime, Reactor::new(engine, recorder, factory, dead_letters, self.config()), log))
+        Ok((
+            runtime,
+            Reactor::new(engine, recorder, factory, dead_letters, self.config()),
+            log,
+        ))
     }
 }
+
+/// What `react` and `redrive` run with: an async runtime, the reactor, the decision log.
+pub type Built<D> = (
+    tokio::runtime::Runtime,
+    Reactor<Factory, D>,
+    Option<LogWriter>,
+);
 
 /// Tallies what `react` saw, for the summary and the exit code.
 #[derive(Debug, Default)]
@@ -139,16 +164,23 @@ pub fn emit(handled: &mut Handled, log: &mut Option<LogWriter>) -> bool {
         eprintln!("error: {err}");
     }
     let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "{}", serde_json::to_string(&handled.record).unwrap_or_default())
-        .and_then(|()| stdout.flush())
-        .is_ok()
+    writeln!(
+        stdout,
+        "{}",
+        serde_json::to_string(&handled.record).unwrap_or_default()
+    )
+    .and_then(|()| stdout.flush())
+    .is_ok()
 }
 
 pub fn run(args: &Args) -> Exit {
     let spool = match SpoolDir::new(&args.dead_letter) {
         Ok(spool) => spool,
         Err(err) => {
-            eprintln!("error: cannot use dead-letter directory `{}`: {err}", args.dead_letter.display());
+            eprintln!(
+                "error: cannot use dead-letter directory `{}`: {err}",
+                args.dead_letter.display()
+            );
             return Exit::Error;
         }
     };

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 use std::time::SystemTime;
 
-use super::react::{emit, ReactorArgs, Summary};
 use super::Exit;
+use super::react::{ReactorArgs, Summary, emit};
 use crate::event::StreamParser;
 use crate::resilience::{DeadLetter, DeadLetterSink, SpoolDir};
 
@@ -14,7 +14,12 @@ pub struct Args {
     #[command(flatten)]
     pub reactor: ReactorArgs,
     /// The dead-letter spool to replay
-    #[arg(long, env = "SNAPBACK_DEAD_LETTER", default_value = "dead-letters", value_name = "DIR")]
+    #[arg(
+        long,
+        env = "SNAPBACK_DEAD_LETTER",
+        default_value = "dead-letters",
+        value_name = "DIR"
+    )]
     pub dead_letter: PathBuf,
 }
 
@@ -31,7 +36,10 @@ pub fn run(args: &Args) -> Exit {
     let spool = match SpoolDir::new(&args.dead_letter) {
         Ok(spool) => spool,
         Err(err) => {
-            eprintln!("error: cannot use dead-letter directory `{}`: {err}", args.dead_letter.display());
+            eprintln!(
+                "error: cannot use dead-letter directory `{}`: {err}",
+                args.dead_letter.display()
+            );
             return Exit::Error;
         }
     };
@@ -55,7 +63,10 @@ pub fn run(args: &Args) -> Exit {
         parser.push(letter.event.to_string().as_bytes(), &mut |e| events.push(e));
         parser.finish(&mut |e| events.push(e));
         let [Ok(event)] = events.as_slice() else {
-            eprintln!("error: {}: the dead letter's event cannot be read", path.display());
+            eprintln!(
+                "error: {}: the dead letter's event cannot be read",
+                path.display()
+            );
             unreadable += 1;
             continue;
         };
@@ -65,7 +76,10 @@ pub fn run(args: &Args) -> Exit {
         if handled.dead_lettered || handled.lost.is_some() {
             kept += 1;
         } else if let Err(err) = spool.remove(&path) {
-            eprintln!("error: replayed, but cannot remove {}: {err}", path.display());
+            eprintln!(
+                "error: replayed, but cannot remove {}: {err}",
+                path.display()
+            );
             kept += 1;
         } else {
             removed += 1;
@@ -73,5 +87,9 @@ pub fn run(args: &Args) -> Exit {
     }
     eprintln!("{summary}");
     eprintln!("redrive: {removed} replayed and removed, {kept} kept, {unreadable} unreadable");
-    if kept > 0 || unreadable > 0 { Exit::Error } else { summary.exit() }
+    if kept > 0 || unreadable > 0 {
+        Exit::Error
+    } else {
+        summary.exit()
+    }
 }

@@ -138,18 +138,38 @@ pub const WATCHED_PORTS: &[i64] = &[
     11211, 27017, 27018, 50070,
 ];
 
-/// One permission an ingress change opens.
-#[derive(Debug, Default)]
-struct Rule {
-    protocol: String,
-    from: i64,
-    to: i64,
-    cidrs: Vec<String>,
-    groups: Vec<String>,
+/// One permission an ingress change opens, as the event wrote it. Remediations reuse it (through
+/// [`ingress_rules`]) to revert exactly what the event opened.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rule {
+    /// As written: `tcp`, `6`, `-1`, ...
+    pub protocol: String,
+    /// The first port (or ICMP type); 0 when the event gives none.
+    pub from: i64,
+    /// The last port (or ICMP code); 65535 when the event gives none.
+    pub to: i64,
+    /// IPv4 and IPv6 ranges, as written.
+    pub cidrs: Vec<String>,
+    /// Referenced security group ids.
+    pub groups: Vec<String>,
+    /// Referenced prefix list ids.
+    pub prefix_lists: Vec<String>,
+    /// The rule a ModifySecurityGroupRules call changed (`SecurityGroupRuleId`).
+    pub rule_id: Option<String>,
 }
 
 impl Rule {
-    fn all_protocols(&self) -> bool {
+    /// The ranges, as written, that are the whole IPv4 or IPv6 internet.
+    pub fn world_cidrs(&self) -> Vec<&str> {
+        self.cidrs
+            .iter()
+            .filter(|c| net::cidr(c).is_some_and(|c| net::is_world(&c)))
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// All protocols (`-1`): the rule has no ports.
+    pub fn all_protocols(&self) -> bool {
         matches!(self.protocol.as_str(), "-1" | "all")
     }
 
@@ -183,6 +203,12 @@ fn rule(protocol: Option<&Json>, from: Option<&Json>, to: Option<&Json>) -> Rule
     }
 }
 
+/// The permissions an AuthorizeSecurityGroupIngress or ModifySecurityGroupRules call opens, from
+/// its `requestParameters`.
+pub fn ingress_rules(params: &Map<String, Json>) -> Vec<Rule> {
+    rules(params)
+}
+
 /// The permissions an AuthorizeSecurityGroupIngress or ModifySecurityGroupRules call opens.
 fn rules(params: &Map<String, Json>) -> Vec<Rule> {
     let mut out = Vec::new();
@@ -208,6 +234,13 @@ fn rules(params: &Map<String, Json>) -> Vec<Rule> {
             r.groups.extend(
                 group
                     .get("groupId")
+                    .and_then(Json::as_str)
+                    .map(str::to_owned),
+            );
+        }
+        for list in items(p.get("prefixListIds")) {
+            r.prefix_lists.extend(
+                list.get("prefixListId")
                     .and_then(Json::as_str)
                     .map(str::to_owned),
             );
@@ -241,6 +274,15 @@ fn rules(params: &Map<String, Json>) -> Vec<Rule> {
                 .and_then(Json::as_str)
                 .map(str::to_owned),
         );
+        r.prefix_lists.extend(
+            s.get("PrefixListId")
+                .and_then(Json::as_str)
+                .map(str::to_owned),
+        );
+        r.rule_id = update
+            .get("SecurityGroupRuleId")
+            .and_then(Json::as_str)
+            .map(str::to_owned);
         out.push(r);
     }
     out

@@ -4,7 +4,7 @@
 //! (the account as resource, no derived facts) so that broad policies see them.
 
 mod identity;
-mod json;
+pub(crate) mod json;
 mod net;
 mod params;
 mod value;
@@ -12,12 +12,12 @@ mod value;
 mod accessanalyzer;
 mod cloudtrail;
 mod config;
-mod ec2;
+pub(crate) mod ec2;
 mod events;
 mod guardduty;
-mod iam;
+pub(crate) mod iam;
 mod kms;
-mod s3;
+pub(crate) mod s3;
 mod securityhub;
 mod signin;
 

@@ -92,10 +92,33 @@ fn public_access_block(params: &Map<String, Json>) -> Vec<(String, Value)> {
 }
 
 fn bucket_acl(params: &Map<String, Json>) -> Vec<(String, Value)> {
-    let canned = strings(params.get("x-amz-acl"))
+    let canned = canned_acl(params);
+    let groups = public_acl_groups(params);
+    vec![(
+        "bucketAcl".to_owned(),
+        Value::record([
+            ("public", Value::Bool(groups.contains(&ALL_USERS))),
+            (
+                "authenticatedUsers",
+                Value::Bool(groups.contains(&AUTHENTICATED_USERS)),
+            ),
+            ("cannedAcl", Value::str(canned)),
+        ]),
+    )]
+}
+
+fn canned_acl(params: &Map<String, Json>) -> &str {
+    strings(params.get("x-amz-acl"))
         .into_iter()
         .find(|s| !s.is_empty())
-        .unwrap_or("");
+        .unwrap_or("")
+}
+
+/// The grantee groups a `PutBucketAcl` request opens the bucket to, as group URIs: `AllUsers`
+/// and/or `AuthenticatedUsers`, from its canned ACL, its grant headers or its access control
+/// policy.
+pub fn public_acl_groups(params: &Map<String, Json>) -> Vec<&'static str> {
+    let canned = canned_acl(params);
     let mut public = matches!(canned, "public-read" | "public-read-write");
     let mut authenticated = canned == "authenticated-read";
     let grants = params
@@ -115,14 +138,10 @@ fn bucket_acl(params: &Map<String, Json>) -> Vec<(String, Value)> {
         public |= text.contains(ALL_USERS);
         authenticated |= text.contains(AUTHENTICATED_USERS);
     }
-    vec![(
-        "bucketAcl".to_owned(),
-        Value::record([
-            ("public", Value::Bool(public)),
-            ("authenticatedUsers", Value::Bool(authenticated)),
-            ("cannedAcl", Value::str(canned)),
-        ]),
-    )]
+    [(public, ALL_USERS), (authenticated, AUTHENTICATED_USERS)]
+        .into_iter()
+        .filter_map(|(on, uri)| on.then_some(uri))
+        .collect()
 }
 
 fn bucket_policy(params: &Map<String, Json>) -> Vec<(String, Value)> {
@@ -133,19 +152,33 @@ fn bucket_policy(params: &Map<String, Json>) -> Vec<(String, Value)> {
     )]
 }
 
+/// The bucket policy a `PutBucketPolicy` request set, as a JSON document.
+pub fn requested_bucket_policy(params: &Map<String, Json>) -> Option<Json> {
+    document(params.get("bucketPolicy"))
+}
+
+/// The statements of a policy document, however `Statement` is written (a list or one object).
+pub fn statements(doc: &Json) -> Vec<&Json> {
+    items(doc.get("Statement"))
+}
+
 /// Whether a resource policy has an Allow statement anyone can use.
 pub fn grants_public(doc: &Json) -> bool {
-    items(doc.get("Statement")).into_iter().any(|statement| {
-        let allow = statement.get("Effect").and_then(Json::as_str) == Some("Allow");
-        let anyone = match statement.get("Principal") {
-            Some(Json::String(s)) => s == "*",
-            Some(Json::Object(p)) => p
-                .get("AWS")
-                .is_some_and(|aws| strings(Some(aws)).contains(&"*")),
-            _ => false,
-        };
-        allow && anyone && !limited_by_condition(statement.get("Condition"))
-    })
+    statements(doc).into_iter().any(statement_is_public)
+}
+
+/// Whether one policy statement allows anyone (`Principal: "*"` or `{"AWS": "*"}`) without a
+/// condition that limits who can use it.
+pub fn statement_is_public(statement: &Json) -> bool {
+    let allow = statement.get("Effect").and_then(Json::as_str) == Some("Allow");
+    let anyone = match statement.get("Principal") {
+        Some(Json::String(s)) => s == "*",
+        Some(Json::Object(p)) => p
+            .get("AWS")
+            .is_some_and(|aws| strings(Some(aws)).contains(&"*")),
+        _ => false,
+    };
+    allow && anyone && !limited_by_condition(statement.get("Condition"))
 }
 
 fn limited_by_condition(condition: Option<&Json>) -> bool {

@@ -125,7 +125,12 @@ impl Request {
     pub fn to_json(&self) -> Json {
         let mut entities = vec![self.principal.to_json(), self.resource.to_json()];
         let shown = [&self.principal.uid, &self.resource.uid];
-        entities.extend(self.entities.iter().filter(|e| !shown.contains(&&e.uid)).map(EntityData::to_json));
+        entities.extend(
+            self.entities
+                .iter()
+                .filter(|e| !shown.contains(&&e.uid))
+                .map(EntityData::to_json),
+        );
         json!({
             "principal": self.principal.uid.to_json(),
             "action": self.action.to_json(),

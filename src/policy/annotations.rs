@@ -197,8 +197,14 @@ pub(super) fn read(
     if let Some(r) = remediation.as_deref().filter(|r| !is_name(r)) {
         errors.push(invalid("remediation", r, "name a remediation like `ec2-revoke-world-ingress`, or leave @remediation out for detect-only".into()));
     }
-    if let Some(r) = remediation.as_deref().filter(|r| is_name(r) && crate::remediation::find(r).is_none()) {
-        let known: Vec<&str> = crate::remediation::REGISTRY.iter().map(|x| x.name()).collect();
+    if let Some(r) = remediation
+        .as_deref()
+        .filter(|r| is_name(r) && crate::remediation::find(r).is_none())
+    {
+        let known: Vec<&str> = crate::remediation::REGISTRY
+            .iter()
+            .map(|x| x.name())
+            .collect();
         errors.push(invalid(
             "remediation",
             r,

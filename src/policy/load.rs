@@ -261,7 +261,10 @@ pub fn load(dir: &Path) -> Result<PolicyPack, Vec<LoadError>> {
             let at = src
                 .match_indices("permit")
                 .map(|(i, _)| i)
-                .find(|&i| src.get(i + 6..).is_some_and(|rest| rest.trim_start().starts_with('(')))
+                .find(|&i| {
+                    src.get(i + 6..)
+                        .is_some_and(|rest| rest.trim_start().starts_with('('))
+                })
                 .unwrap_or(0);
             errors.push(LoadError::Permit {
                 src: NamedSource::new(file.display().to_string(), src.clone()),

@@ -13,7 +13,7 @@
 //! when { context has trail && context.trail has isMultiRegionTrail && !context.trail.isMultiRegionTrail };
 //! ```
 
-use super::{plan, target, unverified, BoxFuture, Calls, Plan, PlanError, Remediation, Status};
+use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, target, unverified};
 use crate::aws::{ApiError, Aws};
 use crate::event::Event;
 use crate::model::Request;
@@ -35,10 +35,20 @@ impl Remediation for EnableMultiRegion {
 
     fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
         let trail = target(self.name(), request, "Trail")?;
-        Ok(plan(self.name(), request, serde_json::json!({}), format!("make trail `{trail}` log every region")))
+        Ok(plan(
+            self.name(),
+            request,
+            serde_json::json!({}),
+            format!("make trail `{trail}` log every region"),
+        ))
     }
 
-    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a Aws, calls: &'a mut Calls) -> BoxFuture<'a, Result<Status, ApiError>> {
+    fn apply<'a>(
+        &'a self,
+        plan: &'a Plan,
+        aws: &'a Aws,
+        calls: &'a mut Calls,
+    ) -> BoxFuture<'a, Result<Status, ApiError>> {
         Box::pin(async move {
             let name = plan.resource.as_str();
             calls.push("cloudtrail:GetTrail".into());
@@ -51,9 +61,10 @@ impl Remediation for EnableMultiRegion {
             aws.cloudtrail_update_trail(name, None, Some(true)).await?;
             calls.push("cloudtrail:GetTrail".into());
             match aws.cloudtrail_get_trail(name).await? {
-                Some(t) if !t.multi_region => {
-                    Err(unverified("cloudtrail:GetTrail", "the trail is still single-region"))
-                }
+                Some(t) if !t.multi_region => Err(unverified(
+                    "cloudtrail:GetTrail",
+                    "the trail is still single-region",
+                )),
                 _ => Ok(Status::Applied),
             }
         })

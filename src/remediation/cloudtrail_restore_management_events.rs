@@ -15,7 +15,7 @@
 //! when { context has eventSelectors && !context.eventSelectors.includesManagementWrites };
 //! ```
 
-use super::{plan, target, unverified, BoxFuture, Calls, Plan, PlanError, Remediation, Status};
+use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, target, unverified};
 use crate::aws::{ApiError, Aws};
 use crate::event::Event;
 use crate::model::Request;
@@ -32,15 +32,28 @@ impl Remediation for RestoreManagementEvents {
     }
 
     fn iam_actions(&self) -> &'static [&'static str] {
-        &["cloudtrail:GetEventSelectors", "cloudtrail:PutEventSelectors"]
+        &[
+            "cloudtrail:GetEventSelectors",
+            "cloudtrail:PutEventSelectors",
+        ]
     }
 
     fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
         let trail = target(self.name(), request, "Trail")?;
-        Ok(plan(self.name(), request, serde_json::json!({}), format!("record management events on trail `{trail}`")))
+        Ok(plan(
+            self.name(),
+            request,
+            serde_json::json!({}),
+            format!("record management events on trail `{trail}`"),
+        ))
     }
 
-    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a Aws, calls: &'a mut Calls) -> BoxFuture<'a, Result<Status, ApiError>> {
+    fn apply<'a>(
+        &'a self,
+        plan: &'a Plan,
+        aws: &'a Aws,
+        calls: &'a mut Calls,
+    ) -> BoxFuture<'a, Result<Status, ApiError>> {
         Box::pin(async move {
             let name = plan.resource.as_str();
             calls.push("cloudtrail:GetEventSelectors".into());
@@ -54,9 +67,10 @@ impl Remediation for RestoreManagementEvents {
             aws.cloudtrail_record_management_events(name).await?;
             calls.push("cloudtrail:GetEventSelectors".into());
             match aws.cloudtrail_management_events(name).await? {
-                Some(m) if !m.writes_recorded => {
-                    Err(unverified("cloudtrail:GetEventSelectors", "management writes are still not recorded"))
-                }
+                Some(m) if !m.writes_recorded => Err(unverified(
+                    "cloudtrail:GetEventSelectors",
+                    "management writes are still not recorded",
+                )),
                 _ => Ok(Status::Applied),
             }
         })

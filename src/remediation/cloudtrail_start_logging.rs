@@ -11,7 +11,7 @@
 //! forbid (principal, action == Aws::Action::"cloudtrail:StopLogging", resource is Aws::Trail);
 //! ```
 
-use super::{plan, target, unverified, BoxFuture, Calls, Plan, PlanError, Remediation, Status};
+use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, target, unverified};
 use crate::aws::{ApiError, Aws};
 use crate::event::Event;
 use crate::model::Request;
@@ -33,10 +33,20 @@ impl Remediation for StartLogging {
 
     fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
         let trail = target(self.name(), request, "Trail")?;
-        Ok(plan(self.name(), request, serde_json::json!({}), format!("start logging on trail `{trail}`")))
+        Ok(plan(
+            self.name(),
+            request,
+            serde_json::json!({}),
+            format!("start logging on trail `{trail}`"),
+        ))
     }
 
-    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a Aws, calls: &'a mut Calls) -> BoxFuture<'a, Result<Status, ApiError>> {
+    fn apply<'a>(
+        &'a self,
+        plan: &'a Plan,
+        aws: &'a Aws,
+        calls: &'a mut Calls,
+    ) -> BoxFuture<'a, Result<Status, ApiError>> {
         Box::pin(async move {
             let trail = plan.resource.as_str();
             calls.push("cloudtrail:GetTrailStatus".into());
@@ -50,7 +60,10 @@ impl Remediation for StartLogging {
             match aws.cloudtrail_is_logging(trail).await? {
                 Some(true) => Ok(Status::Applied),
                 None => Ok(Status::Noop),
-                Some(false) => Err(unverified("cloudtrail:GetTrailStatus", "the trail is still not logging")),
+                Some(false) => Err(unverified(
+                    "cloudtrail:GetTrailStatus",
+                    "the trail is still not logging",
+                )),
             }
         })
     }

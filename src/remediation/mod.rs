@@ -8,10 +8,32 @@
 //! compliant, or gone, is success ([`Status::Noop`]), never an error, so a repeated delivery or
 //! a retry after a lost response is harmless.
 
+mod accessanalyzer_create_analyzer;
 mod cloudtrail_enable_log_validation;
 mod cloudtrail_enable_multi_region;
 mod cloudtrail_restore_management_events;
 mod cloudtrail_start_logging;
+mod config_start_recorder;
+mod ec2_enable_ebs_default_encryption;
+mod ec2_make_image_private;
+mod ec2_make_snapshot_private;
+mod ec2_require_imdsv2;
+mod ec2_revoke_ingress;
+mod ec2_revoke_world_ingress;
+mod events_enable_rule;
+mod guardduty_create_detector;
+mod iam_delete_inline_policy;
+mod iam_detach_policy;
+mod iam_restore_password_policy;
+mod kms_cancel_key_deletion;
+mod kms_enable_key;
+mod kms_enable_key_rotation;
+mod s3_make_bucket_acl_private;
+mod s3_remove_public_policy_statements;
+mod s3_restore_account_public_access_block;
+mod s3_restore_bucket_public_access_block;
+mod s3_restore_default_encryption;
+mod securityhub_enable;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -59,7 +81,11 @@ pub struct PlanError {
 
 /// A revert whose state read back differs from what it wrote.
 pub fn unverified(call: &str, what: impl Into<String>) -> ApiError {
-    ApiError::new(call, crate::aws::ErrorKind::Transient, format!("revert not visible on read-back: {}", what.into()))
+    ApiError::new(
+        call,
+        crate::aws::ErrorKind::Transient,
+        format!("revert not visible on read-back: {}", what.into()),
+    )
 }
 
 /// The AWS calls one apply made, in order, as `service:Operation`.
@@ -75,7 +101,12 @@ pub trait Remediation: Send + Sync {
     /// What to revert, from the event alone.
     fn plan(&self, event: &Event, request: &Request) -> Result<Plan, PlanError>;
     /// Read, revert if still needed, read back.
-    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a Aws, calls: &'a mut Calls) -> BoxFuture<'a, Result<Status, ApiError>>;
+    fn apply<'a>(
+        &'a self,
+        plan: &'a Plan,
+        aws: &'a Aws,
+        calls: &'a mut Calls,
+    ) -> BoxFuture<'a, Result<Status, ApiError>>;
 }
 
 /// Every remediation snapback has.
@@ -84,6 +115,28 @@ pub static REGISTRY: &[&dyn Remediation] = &[
     &cloudtrail_enable_log_validation::EnableLogValidation,
     &cloudtrail_enable_multi_region::EnableMultiRegion,
     &cloudtrail_restore_management_events::RestoreManagementEvents,
+    &accessanalyzer_create_analyzer::CreateAnalyzer,
+    &events_enable_rule::EnableRule,
+    &guardduty_create_detector::CreateDetector,
+    &iam_detach_policy::DetachPolicy,
+    &iam_delete_inline_policy::DeleteInlinePolicy,
+    &iam_restore_password_policy::RestorePasswordPolicy,
+    &kms_cancel_key_deletion::CancelKeyDeletion,
+    &kms_enable_key::EnableKey,
+    &kms_enable_key_rotation::EnableKeyRotation,
+    &securityhub_enable::EnableSecurityHub,
+    &s3_restore_bucket_public_access_block::RestoreBucketPublicAccessBlock,
+    &s3_restore_account_public_access_block::RestoreAccountPublicAccessBlock,
+    &s3_make_bucket_acl_private::MakeBucketAclPrivate,
+    &s3_remove_public_policy_statements::RemovePublicPolicyStatements,
+    &s3_restore_default_encryption::RestoreDefaultEncryption,
+    &config_start_recorder::StartRecorder,
+    &ec2_revoke_world_ingress::RevokeWorldIngress,
+    &ec2_revoke_ingress::RevokeIngress,
+    &ec2_enable_ebs_default_encryption::EnableEbsDefaultEncryption,
+    &ec2_make_snapshot_private::MakeSnapshotPrivate,
+    &ec2_make_image_private::MakeImagePrivate,
+    &ec2_require_imdsv2::RequireImdsv2,
 ];
 
 /// The remediation registered under `name`.
@@ -109,11 +162,18 @@ pub(crate) fn plan(
 }
 
 /// The resource id the event named, or a plan error when the event fell back to the account.
-pub(crate) fn target(remediation: &'static str, request: &Request, ty: &str) -> Result<String, PlanError> {
+pub(crate) fn target(
+    remediation: &'static str,
+    request: &Request,
+    ty: &str,
+) -> Result<String, PlanError> {
     if request.resource.uid.ty == ty {
         Ok(request.resource.uid.id.clone())
     } else {
-        Err(PlanError { remediation, message: format!("the event names no {ty}") })
+        Err(PlanError {
+            remediation,
+            message: format!("the event names no {ty}"),
+        })
     }
 }
 

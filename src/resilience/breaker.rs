@@ -33,7 +33,13 @@ pub struct BreakerConfig {
 
 impl Default for BreakerConfig {
     fn default() -> Self {
-        Self { consecutive: 5, window: 20, min_calls: 10, failure_ratio: 0.5, cool_down: Duration::from_secs(30) }
+        Self {
+            consecutive: 5,
+            window: 20,
+            min_calls: 10,
+            failure_ratio: 0.5,
+            cool_down: Duration::from_secs(30),
+        }
     }
 }
 
@@ -71,7 +77,10 @@ pub struct Breakers {
 
 impl Breakers {
     pub fn new(config: BreakerConfig) -> Self {
-        Self { config, ..Self::default() }
+        Self {
+            config,
+            ..Self::default()
+        }
     }
 
     fn transition(&self, key: &BreakerKey, t: Transition) {
@@ -86,7 +95,9 @@ impl Breakers {
 
     /// Whether a call may go ahead now. A half-open breaker lets one trial through at a time.
     pub fn allow(&self, key: &BreakerKey, now: Instant) -> bool {
-        let Ok(mut map) = self.breakers.lock() else { return true };
+        let Ok(mut map) = self.breakers.lock() else {
+            return true;
+        };
         let breaker = map.entry(key.clone()).or_insert_with(|| Breaker {
             state: State::Closed,
             consecutive: 0,
@@ -110,8 +121,12 @@ impl Breakers {
 
     /// Record the outcome of a call that `allow` let through.
     pub fn record(&self, key: &BreakerKey, success: bool, now: Instant) {
-        let Ok(mut map) = self.breakers.lock() else { return };
-        let Some(breaker) = map.get_mut(key) else { return };
+        let Ok(mut map) = self.breakers.lock() else {
+            return;
+        };
+        let Some(breaker) = map.get_mut(key) else {
+            return;
+        };
         breaker.recent.push_back(success);
         while breaker.recent.len() > self.config.window {
             breaker.recent.pop_front();
@@ -141,7 +156,11 @@ impl Breakers {
     }
 
     pub fn is_open(&self, key: &BreakerKey) -> bool {
-        self.breakers.lock().ok().and_then(|m| m.get(key).map(|b| matches!(b.state, State::Open { .. }))).unwrap_or(false)
+        self.breakers
+            .lock()
+            .ok()
+            .and_then(|m| m.get(key).map(|b| matches!(b.state, State::Open { .. })))
+            .unwrap_or(false)
     }
 }
 
@@ -150,12 +169,20 @@ mod tests {
     use super::*;
 
     fn key() -> BreakerKey {
-        BreakerKey { account: "1".into(), region: "r".into(), service: "ec2".into() }
+        BreakerKey {
+            account: "1".into(),
+            region: "r".into(),
+            service: "ec2".into(),
+        }
     }
 
     #[test]
     fn opens_after_consecutive_failures_then_half_opens_and_closes() {
-        let cfg = BreakerConfig { consecutive: 3, cool_down: Duration::from_secs(10), ..BreakerConfig::default() };
+        let cfg = BreakerConfig {
+            consecutive: 3,
+            cool_down: Duration::from_secs(10),
+            ..BreakerConfig::default()
+        };
         let b = Breakers::new(cfg);
         let t0 = Instant::now();
         for _ in 0..3 {
@@ -176,7 +203,13 @@ mod tests {
 
     #[test]
     fn opens_on_failure_ratio() {
-        let cfg = BreakerConfig { consecutive: 100, window: 10, min_calls: 10, failure_ratio: 0.5, ..BreakerConfig::default() };
+        let cfg = BreakerConfig {
+            consecutive: 100,
+            window: 10,
+            min_calls: 10,
+            failure_ratio: 0.5,
+            ..BreakerConfig::default()
+        };
         let b = Breakers::new(cfg);
         let t = Instant::now();
         for i in 0..10 {
@@ -188,7 +221,11 @@ mod tests {
 
     #[test]
     fn a_failed_trial_reopens() {
-        let cfg = BreakerConfig { consecutive: 1, cool_down: Duration::from_secs(1), ..BreakerConfig::default() };
+        let cfg = BreakerConfig {
+            consecutive: 1,
+            cool_down: Duration::from_secs(1),
+            ..BreakerConfig::default()
+        };
         let b = Breakers::new(cfg);
         let t = Instant::now();
         assert!(b.allow(&key(), t));

@@ -37,7 +37,9 @@ pub struct SpoolDir {
 impl SpoolDir {
     pub fn new(dir: &Path) -> std::io::Result<Self> {
         std::fs::create_dir_all(dir)?;
-        Ok(Self { dir: dir.to_owned() })
+        Ok(Self {
+            dir: dir.to_owned(),
+        })
     }
 
     pub fn dir(&self) -> &Path {
@@ -46,7 +48,9 @@ impl SpoolDir {
 
     /// Every dead letter in the spool, oldest first, or why a file could not be read.
     pub fn list(&self) -> Vec<(PathBuf, Result<DeadLetter, String>)> {
-        let Ok(entries) = std::fs::read_dir(&self.dir) else { return Vec::new() };
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
         let mut files: Vec<PathBuf> = entries
             .filter_map(Result::ok)
             .map(|e| e.path())
@@ -58,7 +62,10 @@ impl SpoolDir {
             .map(|p| {
                 let letter = std::fs::read_to_string(&p)
                     .map_err(|e| format!("{}: cannot read: {e}", p.display()))
-                    .and_then(|t| serde_json::from_str(t.trim()).map_err(|e| format!("{}: not a dead letter: {e}", p.display())));
+                    .and_then(|t| {
+                        serde_json::from_str(t.trim())
+                            .map_err(|e| format!("{}: not a dead letter: {e}", p.display()))
+                    });
                 (p, letter)
             })
             .collect()

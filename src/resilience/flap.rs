@@ -16,14 +16,23 @@ pub struct FlapLimiter {
 
 impl FlapLimiter {
     pub fn new(max: usize, window: Duration) -> Self {
-        Self { max, window, history: Mutex::new(HashMap::new()) }
+        Self {
+            max,
+            window,
+            history: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Whether `key` may be reverted again at `now`.
     pub fn allow(&self, key: &str, now: Instant) -> bool {
-        let Ok(mut history) = self.history.lock() else { return true };
+        let Ok(mut history) = self.history.lock() else {
+            return true;
+        };
         let reverts = history.entry(key.to_owned()).or_default();
-        while reverts.front().is_some_and(|t| now.duration_since(*t) > self.window) {
+        while reverts
+            .front()
+            .is_some_and(|t| now.duration_since(*t) > self.window)
+        {
             reverts.pop_front();
         }
         reverts.len() < self.max

@@ -16,14 +16,20 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        Self { max_attempts: 4, base: Duration::from_millis(100), cap: Duration::from_secs(3) }
+        Self {
+            max_attempts: 4,
+            base: Duration::from_millis(100),
+            cap: Duration::from_secs(3),
+        }
     }
 }
 
 impl RetryPolicy {
     /// The longest the sleep before attempt `attempt` (1-based, so 1 is the first retry) may be.
     pub fn ceiling(&self, attempt: u32) -> Duration {
-        let factor = 1u32.checked_shl(attempt.saturating_sub(1)).unwrap_or(u32::MAX);
+        let factor = 1u32
+            .checked_shl(attempt.saturating_sub(1))
+            .unwrap_or(u32::MAX);
         self.base.saturating_mul(factor).min(self.cap)
     }
 }
@@ -77,15 +83,28 @@ where
         attempt += 1;
         let remaining = deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
-            return (Err(ApiError::new("snapback:deadline", ErrorKind::Transient, "the event's deadline passed")), attempt - 1);
+            return (
+                Err(ApiError::new(
+                    "snapback:deadline",
+                    ErrorKind::Transient,
+                    "the event's deadline passed",
+                )),
+                attempt - 1,
+            );
         }
         let result = match tokio::time::timeout(remaining, op()).await {
             Ok(result) => result,
-            Err(_) => Err(ApiError::new("snapback:deadline", ErrorKind::Transient, "the event's deadline passed mid-call")),
+            Err(_) => Err(ApiError::new(
+                "snapback:deadline",
+                ErrorKind::Transient,
+                "the event's deadline passed mid-call",
+            )),
         };
         match result {
             Ok(value) => return (Ok(value), attempt),
-            Err(err) if !err.retryable() || attempt >= policy.max_attempts => return (Err(err), attempt),
+            Err(err) if !err.retryable() || attempt >= policy.max_attempts => {
+                return (Err(err), attempt);
+            }
             Err(err) => {
                 let pause = jitter.below(policy.ceiling(attempt));
                 if Instant::now() + pause >= deadline {
@@ -109,7 +128,11 @@ mod tests {
 
     #[test]
     fn ceilings_grow_and_cap() {
-        let p = RetryPolicy { max_attempts: 10, base: Duration::from_millis(100), cap: Duration::from_secs(1) };
+        let p = RetryPolicy {
+            max_attempts: 10,
+            base: Duration::from_millis(100),
+            cap: Duration::from_secs(1),
+        };
         assert_eq!(p.ceiling(1), Duration::from_millis(100));
         assert_eq!(p.ceiling(2), Duration::from_millis(200));
         assert_eq!(p.ceiling(4), Duration::from_millis(800));
@@ -128,7 +151,11 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn retries_only_retryable_errors() {
-        let policy = RetryPolicy { max_attempts: 5, base: Duration::from_millis(10), cap: Duration::from_millis(50) };
+        let policy = RetryPolicy {
+            max_attempts: 5,
+            base: Duration::from_millis(10),
+            cap: Duration::from_millis(50),
+        };
         let deadline = Instant::now() + Duration::from_secs(60);
         let calls = Cell::new(0);
         let (result, attempts) = retry(&policy, deadline, &mut Jitter::new(1), || {
@@ -143,14 +170,22 @@ mod tests {
         let (result, attempts) = retry(&policy, deadline, &mut Jitter::new(1), || {
             calls.set(calls.get() + 1);
             let n = calls.get();
-            async move { if n < 3 { Err(fail(ErrorKind::Throttled)) } else { Ok(n) } }
+            async move {
+                if n < 3 {
+                    Err(fail(ErrorKind::Throttled))
+                } else {
+                    Ok(n)
+                }
+            }
         })
         .await;
         assert_eq!(result.ok(), Some(3));
         assert_eq!(attempts, 3);
 
-        let (result, attempts) =
-            retry(&policy, deadline, &mut Jitter::new(1), || async { Err::<(), _>(fail(ErrorKind::Transient)) }).await;
+        let (result, attempts) = retry(&policy, deadline, &mut Jitter::new(1), || async {
+            Err::<(), _>(fail(ErrorKind::Transient))
+        })
+        .await;
         assert!(result.is_err());
         assert_eq!(attempts, 5);
     }

@@ -13,12 +13,17 @@ pub struct Seen {
 
 impl Seen {
     pub fn new(capacity: usize) -> Self {
-        Self { capacity, ids: Mutex::new((HashSet::new(), VecDeque::new())) }
+        Self {
+            capacity,
+            ids: Mutex::new((HashSet::new(), VecDeque::new())),
+        }
     }
 
     /// True the first time an id is offered, false on every repeat while it is remembered.
     pub fn first(&self, id: &str) -> bool {
-        let Ok(mut guard) = self.ids.lock() else { return true };
+        let Ok(mut guard) = self.ids.lock() else {
+            return true;
+        };
         let (set, order) = &mut *guard;
         if set.contains(id) {
             return false;

@@ -7,7 +7,11 @@ use super::common::{event, react, reactor, sdk_config, status, unique};
 
 async fn trail(name: &str) -> aws_sdk_cloudtrail::Client {
     let config = sdk_config().await;
-    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&config).force_path_style(true).build());
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&config)
+            .force_path_style(true)
+            .build(),
+    );
     let bucket = unique("trail-bucket").to_lowercase();
     s3.create_bucket().bucket(&bucket).send().await.unwrap();
     let ct = aws_sdk_cloudtrail::Client::new(&config);
@@ -24,7 +28,13 @@ async fn trail(name: &str) -> aws_sdk_cloudtrail::Client {
 }
 
 async fn logging(ct: &aws_sdk_cloudtrail::Client, name: &str) -> bool {
-    ct.get_trail_status().name(name).send().await.unwrap().is_logging().unwrap_or(false)
+    ct.get_trail_status()
+        .name(name)
+        .send()
+        .await
+        .unwrap()
+        .is_logging()
+        .unwrap_or(false)
 }
 
 #[tokio::test]
@@ -32,7 +42,11 @@ async fn start_logging_reverts_stop_logging_once() {
     let name = unique("trail");
     let ct = trail(&name).await;
     ct.stop_logging().name(&name).send().await.unwrap();
-    let stop = event("cloudtrail.amazonaws.com", "StopLogging", json!({"name": name}));
+    let stop = event(
+        "cloudtrail.amazonaws.com",
+        "StopLogging",
+        json!({"name": name}),
+    );
 
     let audit = reactor(ModeOverride::Audit).await;
     let record = react(&audit, &stop).await;
@@ -45,17 +59,31 @@ async fn start_logging_reverts_stop_logging_once() {
     assert!(record.remediated_at.is_some());
     assert!(logging(&ct, &name).await);
     let calls = &record.remediation.as_ref().unwrap().api_calls;
-    assert_eq!(calls, &["cloudtrail:GetTrailStatus", "cloudtrail:StartLogging", "cloudtrail:GetTrailStatus"]);
+    assert_eq!(
+        calls,
+        &[
+            "cloudtrail:GetTrailStatus",
+            "cloudtrail:StartLogging",
+            "cloudtrail:GetTrailStatus"
+        ]
+    );
 
     // The same delivery again is recognised; a fresh reactor (another Lambda) finds nothing to do.
-    assert_eq!(react(&enforce, &stop).await.reason, format!("duplicate delivery of event `{}`", stop.event_id().unwrap()));
+    assert_eq!(
+        react(&enforce, &stop).await.reason,
+        format!("duplicate delivery of event `{}`", stop.event_id().unwrap())
+    );
     let again = reactor(ModeOverride::Enforce).await;
     assert_eq!(status(&react(&again, &stop).await), "noop");
 }
 
 #[tokio::test]
 async fn a_deleted_trail_is_a_noop() {
-    let stop = event("cloudtrail.amazonaws.com", "StopLogging", json!({"name": unique("gone")}));
+    let stop = event(
+        "cloudtrail.amazonaws.com",
+        "StopLogging",
+        json!({"name": unique("gone")}),
+    );
     let enforce = reactor(ModeOverride::Enforce).await;
     assert_eq!(status(&react(&enforce, &stop).await), "noop");
 }
@@ -64,7 +92,13 @@ async fn a_deleted_trail_is_a_noop() {
 async fn update_trail_reverts_only_the_settings_it_turned_off() {
     let name = unique("trail");
     let ct = trail(&name).await;
-    ct.update_trail().name(&name).enable_log_file_validation(false).is_multi_region_trail(false).send().await.unwrap();
+    ct.update_trail()
+        .name(&name)
+        .enable_log_file_validation(false)
+        .is_multi_region_trail(false)
+        .send()
+        .await
+        .unwrap();
     let update = event(
         "cloudtrail.amazonaws.com",
         "UpdateTrail",
@@ -76,24 +110,42 @@ async fn update_trail_reverts_only_the_settings_it_turned_off() {
     let enforce = reactor(ModeOverride::Enforce).await;
     let record = react(&enforce, &update).await;
     assert_eq!(status(&record), "applied", "{record:?}");
-    let t = ct.get_trail().name(&name).send().await.unwrap().trail.unwrap();
+    let t = ct
+        .get_trail()
+        .name(&name)
+        .send()
+        .await
+        .unwrap()
+        .trail
+        .unwrap();
     assert_eq!(t.log_file_validation_enabled, Some(true));
     assert_eq!(t.is_multi_region_trail, Some(true));
     assert!(logging(&ct, &name).await, "logging was not touched");
-    assert_eq!(status(&react(&reactor(ModeOverride::Enforce).await, &update).await), "noop");
+    assert_eq!(
+        status(&react(&reactor(ModeOverride::Enforce).await, &update).await),
+        "noop"
+    );
 }
 
 #[tokio::test]
 async fn management_events_are_recorded_again() {
     let name = unique("trail");
     let ct = trail(&name).await;
-    let data = aws_sdk_cloudtrail::types::DataResource::builder().r#type("AWS::S3::Object").values("arn:aws:s3:::b/").build();
+    let data = aws_sdk_cloudtrail::types::DataResource::builder()
+        .r#type("AWS::S3::Object")
+        .values("arn:aws:s3:::b/")
+        .build();
     let dropped = aws_sdk_cloudtrail::types::EventSelector::builder()
         .read_write_type(aws_sdk_cloudtrail::types::ReadWriteType::All)
         .include_management_events(false)
         .data_resources(data)
         .build();
-    ct.put_event_selectors().trail_name(&name).event_selectors(dropped).send().await.unwrap();
+    ct.put_event_selectors()
+        .trail_name(&name)
+        .event_selectors(dropped)
+        .send()
+        .await
+        .unwrap();
     let put = event(
         "cloudtrail.amazonaws.com",
         "PutEventSelectors",
@@ -103,9 +155,24 @@ async fn management_events_are_recorded_again() {
     let enforce = reactor(ModeOverride::Enforce).await;
     let record = react(&enforce, &put).await;
     assert_eq!(status(&record), "applied", "{record:?}");
-    let selectors = ct.get_event_selectors().trail_name(&name).send().await.unwrap();
+    let selectors = ct
+        .get_event_selectors()
+        .trail_name(&name)
+        .send()
+        .await
+        .unwrap();
     let selectors = selectors.event_selectors();
-    assert!(selectors.iter().any(|s| s.include_management_events == Some(true)));
-    assert!(selectors.iter().any(|s| !s.data_resources().is_empty()), "the data-event selector was kept");
-    assert_eq!(status(&react(&reactor(ModeOverride::Enforce).await, &put).await), "noop");
+    assert!(
+        selectors
+            .iter()
+            .any(|s| s.include_management_events == Some(true))
+    );
+    assert!(
+        selectors.iter().any(|s| !s.data_resources().is_empty()),
+        "the data-event selector was kept"
+    );
+    assert_eq!(
+        status(&react(&reactor(ModeOverride::Enforce).await, &put).await),
+        "noop"
+    );
 }

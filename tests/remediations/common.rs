@@ -26,7 +26,9 @@ pub async fn sdk_config() -> aws_config::SdkConfig {
     aws_config::defaults(aws_config::BehaviorVersion::latest())
         .endpoint_url(endpoint())
         .region(aws_config::Region::new(REGION))
-        .credentials_provider(aws_credential_types::Credentials::new("testing", "testing", None, None, "test"))
+        .credentials_provider(aws_credential_types::Credentials::new(
+            "testing", "testing", None, None, "test",
+        ))
         .load()
         .await
 }
@@ -35,7 +37,10 @@ pub async fn sdk_config() -> aws_config::SdkConfig {
 pub fn unique(prefix: &str) -> String {
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let nanos = SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos = SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
     format!("{prefix}-{}-{n}-{nanos}", std::process::id())
 }
 
@@ -53,9 +58,22 @@ pub fn spool() -> SpoolDir {
 pub async fn reactor(mode: ModeOverride) -> Reactor<Factory, SpoolDir> {
     let engine = engine();
     let recorder = Recorder::new(engine.pack().hash.clone(), Redactor::default());
-    let settings = Settings { endpoint_url: Some(endpoint()), home_account: Some(ACCOUNT.to_owned()), ..Settings::default() };
-    let config = Config { mode, ..Config::default() };
-    Reactor::new(engine, recorder, Factory::new(settings).await, spool(), config)
+    let settings = Settings {
+        endpoint_url: Some(endpoint()),
+        home_account: Some(ACCOUNT.to_owned()),
+        ..Settings::default()
+    };
+    let config = Config {
+        mode,
+        ..Config::default()
+    };
+    Reactor::new(
+        engine,
+        recorder,
+        Factory::new(settings).await,
+        spool(),
+        config,
+    )
 }
 
 /// A bare CloudTrail record for `service:event_name` with these request parameters, made by
@@ -99,5 +117,8 @@ pub async fn react(reactor: &Reactor<Factory, SpoolDir>, event: &Event) -> Decis
 
 /// The remediation status of a record, as text.
 pub fn status(record: &DecisionRecord) -> &'static str {
-    record.remediation.as_ref().map_or("none", |r| r.status.as_str())
+    record
+        .remediation
+        .as_ref()
+        .map_or("none", |r| r.status.as_str())
 }

@@ -3,8 +3,23 @@
 //! change was reverted and unrelated state kept, deliver the event again (a no-op), and check
 //! that audit mode changes nothing.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, reason = "tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
 
 mod common;
 
+mod accessanalyzer;
 mod cloudtrail;
+mod config;
+mod ec2;
+mod events;
+mod guardduty;
+mod iam;
+mod kms;
+mod s3;
+mod securityhub;

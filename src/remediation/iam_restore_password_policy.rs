@@ -1,0 +1,179 @@
+//! `iam-restore-password-policy`: put back a strong account password policy after someone
+//! deleted or weakened it.
+//!
+//! Why: without a custom policy IAM applies its default (8 characters, passwords never expire
+//! and may be reused); CIS asks for at least 14 characters and 24 remembered passwords (1.8, 1.9).
+//! Trigger: `iam:DeleteAccountPasswordPolicy` (policy `iam-password-policy-deleted`) and
+//! `iam:UpdateAccountPasswordPolicy` below 14 characters or 24 remembered passwords (policy
+//! `iam-password-policy-weak`).
+//! The event does not carry the policy that was in force before it, so there is nothing to
+//! restore from: the revert applies a declared baseline instead, [`BASELINE`] (CIS): minimum
+//! length 14, 24 remembered passwords, symbols, numbers, upper- and lowercase required, users
+//! may change their own password, maximum age 90 days. Settings the current policy has that are
+//! stricter than the baseline (a longer minimum, a shorter maximum age, hard expiry) are kept.
+//! Calls: `GetAccountPasswordPolicy`; if the current policy (or its absence) does not meet the
+//! baseline, `UpdateAccountPasswordPolicy`; `GetAccountPasswordPolicy` to verify. A policy that
+//! already meets the baseline is a no-op.
+//! IAM: `iam:GetAccountPasswordPolicy`, `iam:UpdateAccountPasswordPolicy`.
+//!
+//! ```cedar
+//! @remediation("iam-restore-password-policy")
+//! forbid (principal, action == Aws::Action::"iam:DeleteAccountPasswordPolicy", resource);
+//! ```
+
+use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, target, unverified};
+use crate::aws::{ApiError, Aws, PasswordPolicy};
+use crate::event::Event;
+use crate::model::Request;
+
+pub struct RestorePasswordPolicy;
+
+/// The password policy snapback restores: CIS AWS Foundations 1.8 and 1.9, plus the other
+/// settings of the CIS recommendations.
+pub const BASELINE: PasswordPolicy = PasswordPolicy {
+    minimum_length: 14,
+    require_symbols: true,
+    require_numbers: true,
+    require_uppercase: true,
+    require_lowercase: true,
+    allow_users_to_change: true,
+    max_age: 90,
+    reuse_prevention: 24,
+    hard_expiry: false,
+};
+
+/// Whether a policy is at least as strict as the baseline.
+fn meets_baseline(p: &PasswordPolicy) -> bool {
+    p.minimum_length >= BASELINE.minimum_length
+        && p.reuse_prevention >= BASELINE.reuse_prevention
+        && (p.require_symbols || !BASELINE.require_symbols)
+        && (p.require_numbers || !BASELINE.require_numbers)
+        && (p.require_uppercase || !BASELINE.require_uppercase)
+        && (p.require_lowercase || !BASELINE.require_lowercase)
+        && (p.allow_users_to_change || !BASELINE.allow_users_to_change)
+        && (1..=BASELINE.max_age).contains(&p.max_age)
+}
+
+/// The baseline, keeping whatever the current policy has that is stricter.
+fn strengthen(current: Option<&PasswordPolicy>) -> PasswordPolicy {
+    let Some(c) = current else { return BASELINE };
+    PasswordPolicy {
+        minimum_length: c.minimum_length.max(BASELINE.minimum_length),
+        require_symbols: c.require_symbols || BASELINE.require_symbols,
+        require_numbers: c.require_numbers || BASELINE.require_numbers,
+        require_uppercase: c.require_uppercase || BASELINE.require_uppercase,
+        require_lowercase: c.require_lowercase || BASELINE.require_lowercase,
+        allow_users_to_change: c.allow_users_to_change || BASELINE.allow_users_to_change,
+        max_age: if (1..=BASELINE.max_age).contains(&c.max_age) {
+            c.max_age
+        } else {
+            BASELINE.max_age
+        },
+        reuse_prevention: c.reuse_prevention.max(BASELINE.reuse_prevention),
+        hard_expiry: c.hard_expiry || BASELINE.hard_expiry,
+    }
+}
+
+impl Remediation for RestorePasswordPolicy {
+    fn name(&self) -> &'static str {
+        "iam-restore-password-policy"
+    }
+
+    fn service(&self) -> &'static str {
+        "iam"
+    }
+
+    fn iam_actions(&self) -> &'static [&'static str] {
+        &[
+            "iam:GetAccountPasswordPolicy",
+            "iam:UpdateAccountPasswordPolicy",
+        ]
+    }
+
+    fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
+        let account = target(self.name(), request, "PasswordPolicy")?;
+        let summary = format!(
+            "restore the baseline password policy of account `{account}` (length {}, {} remembered, max age {} days)",
+            BASELINE.minimum_length, BASELINE.reuse_prevention, BASELINE.max_age
+        );
+        Ok(plan(self.name(), request, serde_json::json!({}), summary))
+    }
+
+    fn apply<'a>(
+        &'a self,
+        _plan: &'a Plan,
+        aws: &'a Aws,
+        calls: &'a mut Calls,
+    ) -> BoxFuture<'a, Result<Status, ApiError>> {
+        Box::pin(async move {
+            calls.push("iam:GetAccountPasswordPolicy".into());
+            let current = aws.iam_password_policy().await?;
+            if current.as_ref().is_some_and(meets_baseline) {
+                return Ok(Status::Noop);
+            }
+            calls.push("iam:UpdateAccountPasswordPolicy".into());
+            aws.iam_update_password_policy(&strengthen(current.as_ref()))
+                .await?;
+            calls.push("iam:GetAccountPasswordPolicy".into());
+            match aws.iam_password_policy().await? {
+                Some(p) if meets_baseline(&p) => Ok(Status::Applied),
+                _ => Err(unverified(
+                    "iam:GetAccountPasswordPolicy",
+                    "the password policy is still below the baseline",
+                )),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_baseline_meets_itself() {
+        assert!(meets_baseline(&BASELINE));
+        assert_eq!(strengthen(None), BASELINE);
+    }
+
+    #[test]
+    fn weak_or_never_expiring_policies_do_not_meet_it() {
+        assert!(!meets_baseline(&PasswordPolicy {
+            minimum_length: 8,
+            ..BASELINE
+        }));
+        assert!(!meets_baseline(&PasswordPolicy {
+            reuse_prevention: 0,
+            ..BASELINE
+        }));
+        assert!(!meets_baseline(&PasswordPolicy {
+            max_age: 0,
+            ..BASELINE
+        }));
+        assert!(!meets_baseline(&PasswordPolicy {
+            require_symbols: false,
+            ..BASELINE
+        }));
+    }
+
+    #[test]
+    fn stricter_settings_are_kept() {
+        let current = PasswordPolicy {
+            minimum_length: 20,
+            max_age: 30,
+            hard_expiry: true,
+            ..PasswordPolicy::default()
+        };
+        let restored = strengthen(Some(&current));
+        assert_eq!(
+            restored,
+            PasswordPolicy {
+                minimum_length: 20,
+                max_age: 30,
+                hard_expiry: true,
+                ..BASELINE
+            }
+        );
+        assert!(meets_baseline(&restored));
+    }
+}

@@ -1,0 +1,208 @@
+//! `s3-remove-public-policy-statements`: take the public statements out of a bucket policy.
+//!
+//! Why: an Allow to `Principal: "*"` without a limiting condition (source VPC endpoint,
+//! organization, account, ...) lets anyone on the internet use the bucket (CIS 2.1.4).
+//! Trigger: `s3:PutBucketPolicy` whose policy has such a statement (policy
+//! `s3-bucket-policy-public`).
+//! What: the plan lists the public statements this call set. Apply removes from the current
+//! policy each statement that is still public and is one of those (same `Sid`, or the same
+//! statement once `{"AWS": "*"}` and one-element lists are normalised), keeping every other
+//! statement, `Version` and `Id`; if no statement remains, the bucket policy is deleted. A
+//! public statement someone put later (the break-glass role, say) is not touched.
+//! Calls: `GetBucketPolicy`; if a planned statement is there, `PutBucketPolicy` with the rest,
+//! or `DeleteBucketPolicy` when nothing is left; `GetBucketPolicy` to verify. A bucket without
+//! a policy, or deleted, is a no-op.
+//! IAM: `s3:GetBucketPolicy`, `s3:PutBucketPolicy`, `s3:DeleteBucketPolicy`.
+//!
+//! ```cedar
+//! @remediation("s3-remove-public-policy-statements")
+//! forbid (principal, action == Aws::Action::"s3:PutBucketPolicy", resource is Aws::Bucket)
+//! when { context has bucketPolicy && context.bucketPolicy.public };
+//! ```
+
+use serde_json::Value as Json;
+
+use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, target, unverified};
+use crate::aws::{ApiError, Aws, ErrorKind};
+use crate::event::Event;
+use crate::model::Request;
+use crate::model::s3::{requested_bucket_policy, statement_is_public, statements};
+
+pub struct RemovePublicPolicyStatements;
+
+impl Remediation for RemovePublicPolicyStatements {
+    fn name(&self) -> &'static str {
+        "s3-remove-public-policy-statements"
+    }
+
+    fn service(&self) -> &'static str {
+        "s3"
+    }
+
+    fn iam_actions(&self) -> &'static [&'static str] {
+        &[
+            "s3:GetBucketPolicy",
+            "s3:PutBucketPolicy",
+            "s3:DeleteBucketPolicy",
+        ]
+    }
+
+    fn plan(&self, event: &Event, request: &Request) -> Result<Plan, PlanError> {
+        let bucket = target(self.name(), request, "Bucket")?;
+        let error = |message: &str| PlanError {
+            remediation: self.name(),
+            message: message.to_owned(),
+        };
+        let doc = event
+            .request_parameters()
+            .and_then(requested_bucket_policy)
+            .ok_or_else(|| error("the event carries no readable bucket policy"))?;
+        let public: Vec<Json> = statements(&doc)
+            .into_iter()
+            .filter(|s| statement_is_public(s))
+            .cloned()
+            .collect();
+        if public.is_empty() {
+            return Err(error("the bucket policy has no public statement"));
+        }
+        let summary = format!(
+            "remove {} public statement(s) from the policy of bucket `{bucket}`",
+            public.len()
+        );
+        Ok(plan(
+            self.name(),
+            request,
+            serde_json::json!({"statements": public}),
+            summary,
+        ))
+    }
+
+    fn apply<'a>(
+        &'a self,
+        plan: &'a Plan,
+        aws: &'a Aws,
+        calls: &'a mut Calls,
+    ) -> BoxFuture<'a, Result<Status, ApiError>> {
+        Box::pin(async move {
+            let bucket = plan.resource.as_str();
+            let planned = plan
+                .args
+                .get("statements")
+                .and_then(Json::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            calls.push("s3:GetBucketPolicy".into());
+            let Some(text) = aws.s3_bucket_policy(bucket).await? else {
+                return Ok(Status::Noop);
+            };
+            let doc = parse("s3:GetBucketPolicy", &text)?;
+            let (removed, kept): (Vec<&Json>, Vec<&Json>) = statements(&doc)
+                .into_iter()
+                .partition(|s| is_planned(planned, s));
+            if removed.is_empty() {
+                return Ok(Status::Noop);
+            }
+            if kept.is_empty() {
+                calls.push("s3:DeleteBucketPolicy".into());
+                aws.s3_delete_bucket_policy(bucket).await?;
+            } else {
+                let mut rest = doc.clone();
+                if let Some(object) = rest.as_object_mut() {
+                    object.insert(
+                        "Statement".into(),
+                        Json::Array(kept.into_iter().cloned().collect()),
+                    );
+                }
+                calls.push("s3:PutBucketPolicy".into());
+                aws.s3_put_bucket_policy(bucket, &rest.to_string()).await?;
+            }
+            calls.push("s3:GetBucketPolicy".into());
+            let Some(text) = aws.s3_bucket_policy(bucket).await? else {
+                return Ok(Status::Applied);
+            };
+            if statements(&parse("s3:GetBucketPolicy", &text)?)
+                .into_iter()
+                .any(|s| is_planned(planned, s))
+            {
+                Err(unverified(
+                    "s3:GetBucketPolicy",
+                    format!("bucket `{bucket}` still has a public statement"),
+                ))
+            } else {
+                Ok(Status::Applied)
+            }
+        })
+    }
+}
+
+fn parse(call: &str, text: &str) -> Result<Json, ApiError> {
+    serde_json::from_str(text).map_err(|e| {
+        ApiError::new(
+            call,
+            ErrorKind::Rejected,
+            format!("the bucket policy is not json: {e}"),
+        )
+    })
+}
+
+/// Whether `current` is still public and is one of the planned statements.
+fn is_planned(planned: &[Json], current: &Json) -> bool {
+    statement_is_public(current) && planned.iter().any(|p| same_statement(p, current))
+}
+
+/// The same statement: the same non-empty `Sid`, or equal once normalised the way S3 may
+/// rewrite a stored policy.
+fn same_statement(planned: &Json, current: &Json) -> bool {
+    match planned
+        .get("Sid")
+        .and_then(Json::as_str)
+        .filter(|s| !s.is_empty())
+    {
+        Some(sid) => current.get("Sid").and_then(Json::as_str) == Some(sid),
+        None => normalise(planned) == normalise(current),
+    }
+}
+
+/// `{"AWS": "*"}` (or `["*"]`) as `"*"`, and one-element lists as their element.
+fn normalise(value: &Json) -> Json {
+    match value {
+        Json::Array(items) => match items.as_slice() {
+            [one] => normalise(one),
+            _ => Json::Array(items.iter().map(normalise).collect()),
+        },
+        Json::Object(map) => {
+            let object: serde_json::Map<String, Json> =
+                map.iter().map(|(k, v)| (k.clone(), normalise(v))).collect();
+            if object.len() == 1 && object.get("AWS") == Some(&Json::String("*".into())) {
+                return Json::String("*".into());
+            }
+            Json::Object(object)
+        }
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn statements_match_by_sid_or_normalised_form() {
+        let planned = json!({"Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::b/*"});
+        let stored = json!({"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"});
+        assert!(same_statement(&planned, &stored));
+        let other = json!({"Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*"});
+        assert!(!same_statement(&planned, &other));
+        let with_sid =
+            json!({"Sid": "Pub", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"});
+        assert!(same_statement(
+            &with_sid,
+            &json!({"Sid": "Pub", "Effect": "Allow", "Principal": "*", "Action": "s3:*"})
+        ));
+        assert!(!is_planned(
+            &[with_sid],
+            &json!({"Sid": "Pub", "Effect": "Deny", "Principal": "*"})
+        ));
+    }
+}
