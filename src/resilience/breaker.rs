@@ -214,7 +214,7 @@ mod tests {
         let t = Instant::now();
         for i in 0..10 {
             assert!(b.allow(&key(), t));
-            b.record(&key(), i % 3 == 0, t);
+            b.record(&key(), i % 3 == 2, t);
         }
         assert!(b.is_open(&key()));
     }
