@@ -18,10 +18,20 @@ const CHUNK: usize = 256 * 1024;
 /// Every file a list of paths names: files as given, directories walked in name order.
 /// `-` stands for stdin.
 pub fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
+    expand_with(paths, &|path| {
+        path.extension()
+            .is_some_and(|e| EXTENSIONS.iter().any(|x| e == *x))
+    })
+}
+
+/// Files as given, and in directories (walked recursively, in name order, skipping hidden
+/// entries) the files `wanted` accepts. A directory that cannot be read is returned as is, so
+/// that reading it reports the error.
+pub fn expand_with(paths: &[PathBuf], wanted: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for path in paths {
         if path.is_dir() {
-            walk(path, &mut out);
+            walk(path, wanted, &mut out);
         } else {
             out.push(path.clone());
         }
@@ -29,7 +39,7 @@ pub fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+fn walk(dir: &Path, wanted: &dyn Fn(&Path) -> bool, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         out.push(dir.to_owned());
         return;
@@ -44,11 +54,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
             continue;
         }
         if path.is_dir() {
-            walk(&path, out);
-        } else if path
-            .extension()
-            .is_some_and(|e| EXTENSIONS.iter().any(|x| e == *x))
-        {
+            walk(&path, wanted, out);
+        } else if wanted(&path) {
             out.push(path);
         }
     }

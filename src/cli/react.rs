@@ -173,16 +173,21 @@ pub fn emit(handled: &mut Handled, log: &mut Option<LogWriter>) -> bool {
     .is_ok()
 }
 
+/// The dead-letter spool at `dir`, created if needed.
+pub fn spool(dir: &std::path::Path) -> Result<SpoolDir, Exit> {
+    SpoolDir::new(dir).map_err(|err| {
+        eprintln!(
+            "error: cannot use dead-letter directory `{}`: {err}",
+            dir.display()
+        );
+        Exit::Error
+    })
+}
+
 pub fn run(args: &Args) -> Exit {
-    let spool = match SpoolDir::new(&args.dead_letter) {
+    let spool = match spool(&args.dead_letter) {
         Ok(spool) => spool,
-        Err(err) => {
-            eprintln!(
-                "error: cannot use dead-letter directory `{}`: {err}",
-                args.dead_letter.display()
-            );
-            return Exit::Error;
-        }
+        Err(exit) => return exit,
     };
     let (runtime, reactor, mut log) = match args.reactor.build(spool) {
         Ok(built) => built,

@@ -7,7 +7,7 @@ use std::time::SystemTime;
 use super::Exit;
 use super::react::{ReactorArgs, Summary, emit};
 use crate::event::StreamParser;
-use crate::resilience::{DeadLetter, DeadLetterSink, SpoolDir};
+use crate::resilience::{DeadLetter, DeadLetterSink};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -33,15 +33,9 @@ impl DeadLetterSink for KeepOriginal {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let spool = match SpoolDir::new(&args.dead_letter) {
+    let spool = match super::react::spool(&args.dead_letter) {
         Ok(spool) => spool,
-        Err(err) => {
-            eprintln!(
-                "error: cannot use dead-letter directory `{}`: {err}",
-                args.dead_letter.display()
-            );
-            return Exit::Error;
-        }
+        Err(exit) => return exit,
     };
     let (runtime, reactor, mut log) = match args.reactor.build(KeepOriginal) {
         Ok(built) => built,

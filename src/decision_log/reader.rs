@@ -27,42 +27,16 @@ pub type Line<'a> = Result<(&'a str, DecisionRecord), LineError>;
 /// Every log file a list of paths names: files as given, directories walked in name order
 /// for `*.jsonl`, `*.json`, `*.log` and their `.gz` forms.
 pub fn files(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            walk(path, &mut out);
-        } else {
-            out.push(path.clone());
-        }
-    }
-    out
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        out.push(dir.to_owned());
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    paths.sort();
-    for path in paths {
+    crate::input::expand_with(paths, &|path| {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if name.starts_with('.') {
-            continue;
-        }
         let base = name.strip_suffix(".gz").unwrap_or(&name);
-        if path.is_dir() {
-            walk(&path, out);
-        } else if [".jsonl", ".json", ".log"]
+        [".jsonl", ".json", ".log"]
             .iter()
             .any(|ext| base.ends_with(ext))
-        {
-            out.push(path);
-        }
-    }
+    })
 }
 
 /// Open a file, unwrapping gzip when it starts with the gzip magic bytes.
