@@ -9,8 +9,9 @@ source scripts/env.sh
 source scripts/moto.sh
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1
 unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL
-cargo build --release --quiet --bin snapback
-cargo bench --no-run --quiet --bench react
+# One build with the benches, so that the binary shares their (dev-dependency) feature set and
+# the AWS SDK crates compile once.
+cargo build --release --quiet --bins --benches
 moto_start
 cargo bench --bench react
 
