@@ -163,34 +163,104 @@ impl Diagnostic for WithSource {
     }
 }
 
+/// Where a pack's files are: a directory on disk, or the pack built into the binary.
+#[derive(Debug, Clone, Copy)]
+enum Files<'a> {
+    Dir(&'a Path),
+    Embedded(&'static [(&'static str, &'static str)]),
+}
+
 #[expect(
     clippy::result_large_err,
     reason = "a cold path whose errors are collected for display"
 )]
-fn read(path: &Path) -> Result<String, LoadError> {
-    std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-        path: path.to_owned(),
-        source,
-    })
+impl Files<'_> {
+    /// The directory the pack's files are named under.
+    fn dir(&self) -> PathBuf {
+        match self {
+            Self::Dir(dir) => dir.to_path_buf(),
+            Self::Embedded(_) => PathBuf::from(super::EMBEDDED_DIR),
+        }
+    }
+
+    /// Every `*.cedar` file, sorted.
+    fn policies(&self) -> Result<Vec<PathBuf>, LoadError> {
+        let mut files: Vec<PathBuf> = match self {
+            Self::Dir(dir) => std::fs::read_dir(dir)
+                .map_err(|source| LoadError::Io {
+                    path: dir.to_path_buf(),
+                    source,
+                })?
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .collect(),
+            Self::Embedded(files) => files
+                .iter()
+                .map(|(name, _)| self.dir().join(name))
+                .collect(),
+        };
+        files.retain(|p| p.extension().is_some_and(|e| e == "cedar"));
+        files.sort();
+        Ok(files)
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        match self {
+            Self::Dir(_) => path.exists(),
+            Self::Embedded(_) => self.embedded(path).is_some(),
+        }
+    }
+
+    fn read(&self, path: &Path) -> Result<String, LoadError> {
+        match self {
+            Self::Dir(_) => std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+                path: path.to_owned(),
+                source,
+            }),
+            Self::Embedded(_) => {
+                self.embedded(path)
+                    .map(str::to_owned)
+                    .ok_or_else(|| LoadError::Io {
+                        path: path.to_owned(),
+                        source: std::io::ErrorKind::NotFound.into(),
+                    })
+            }
+        }
+    }
+
+    fn embedded(&self, path: &Path) -> Option<&'static str> {
+        let Self::Embedded(files) = self else {
+            return None;
+        };
+        let name = path.file_name()?;
+        files
+            .iter()
+            .find(|(n, _)| std::ffi::OsStr::new(n) == name)
+            .map(|(_, src)| *src)
+    }
 }
 
 /// Load, parse, annotate and strictly validate every policy in `dir`.
 ///
 /// Returns every error found, so that `snapback validate` can show them all at once.
 pub fn load(dir: &Path) -> Result<PolicyPack, Vec<LoadError>> {
+    load_files(Files::Dir(dir))
+}
+
+/// The pack this binary was built with (`policies/` at build time), validated like any other.
+pub fn load_embedded() -> Result<PolicyPack, Vec<LoadError>> {
+    load_files(Files::Embedded(super::EMBEDDED))
+}
+
+#[expect(
+    clippy::result_large_err,
+    reason = "a cold path whose errors are collected for display"
+)]
+fn load_files(source: Files<'_>) -> Result<PolicyPack, Vec<LoadError>> {
+    let dir = &source.dir();
+    let read = |path: &Path| source.read(path);
     let mut errors = Vec::new();
-    let entries = std::fs::read_dir(dir).map_err(|source| {
-        vec![LoadError::Io {
-            path: dir.to_owned(),
-            source,
-        }]
-    })?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "cedar"))
-        .collect();
-    files.sort();
+    let files = source.policies().map_err(|e| vec![e])?;
     if files.is_empty() {
         return Err(vec![LoadError::Empty {
             dir: dir.to_owned(),
@@ -198,7 +268,7 @@ pub fn load(dir: &Path) -> Result<PolicyPack, Vec<LoadError>> {
     }
 
     let schema_path = dir.join(SCHEMA_FILE);
-    if !schema_path.exists() {
+    if !source.exists(&schema_path) {
         return Err(vec![LoadError::NoSchema {
             dir: dir.to_owned(),
         }]);
@@ -305,7 +375,7 @@ pub fn load(dir: &Path) -> Result<PolicyPack, Vec<LoadError>> {
         }
     }
 
-    let accounts = load_entities(dir, &schema, &mut hasher, &mut errors);
+    let accounts = load_entities(source, &schema, &mut hasher, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -342,16 +412,16 @@ pub fn load(dir: &Path) -> Result<PolicyPack, Vec<LoadError>> {
 
 /// Read `entities.json` (account entities with tags), if the directory has one.
 fn load_entities(
-    dir: &Path,
+    source: Files<'_>,
     schema: &Schema,
     hasher: &mut Sha256,
     errors: &mut Vec<LoadError>,
 ) -> HashMap<String, cedar_policy::Entity> {
-    let path = dir.join(ENTITIES_FILE);
-    if !path.exists() {
+    let path = source.dir().join(ENTITIES_FILE);
+    if !source.exists(&path) {
         return HashMap::new();
     }
-    let src = match read(&path) {
+    let src = match source.read(&path) {
         Ok(src) => src,
         Err(e) => {
             errors.push(e);

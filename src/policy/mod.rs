@@ -9,7 +9,13 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 pub use annotations::{ANNOTATIONS, Meta, Mode, Severity};
-pub use load::{LoadError, load};
+pub use load::{LoadError, load, load_embedded};
+
+/// The files of `policies/` as they were when this binary was built (see build.rs).
+const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_policies.rs"));
+
+/// The directory name diagnostics give for the embedded pack.
+pub const EMBEDDED_DIR: &str = "(built-in)/policies";
 
 /// The file names snapback reads in a policy directory besides `*.cedar`.
 pub const SCHEMA_FILE: &str = "snapback.cedarschema";
