@@ -53,6 +53,13 @@ pub struct Config {
     pub flap_window: Duration,
     /// How many recent event ids are remembered to spot duplicates.
     pub seen_capacity: usize,
+    /// Hand retryable failures back to the caller instead of dead-lettering them: the Lambda
+    /// returns an error so that Lambda's own retries, then its on-failure destination, keep
+    /// the event.
+    pub hand_back_retryable: bool,
+    /// Principals (role, user or session-issuer ARNs) whose changes are decided and recorded
+    /// but never reverted: a break-glass role, a deployment pipeline.
+    pub exempt_principals: Vec<String>,
 }
 
 impl Default for Config {
@@ -66,6 +73,8 @@ impl Default for Config {
             flap_max: 3,
             flap_window: Duration::from_secs(600),
             seen_capacity: 10_000,
+            hand_back_retryable: false,
+            exempt_principals: Vec::new(),
         }
     }
 }
@@ -89,6 +98,9 @@ pub struct Handled {
     pub dead_lettered: bool,
     /// The dead-letter sink itself failed: the caller must not acknowledge the event.
     pub lost: Option<String>,
+    /// A transient failure handed back (see [`Config::hand_back_retryable`]): the caller must
+    /// have the event delivered again.
+    pub retry: Option<String>,
 }
 
 impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
@@ -129,19 +141,25 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
             event: serde_json::Value::String(err.raw.clone().unwrap_or_default()),
         };
         let lost = self.dead_letters.put(&letter).err();
-        Handled {
-            dead_lettered: lost.is_none(),
-            lost,
-            record,
-        }
+        Handled::dead_letter(record, lost)
     }
 
-    /// Whether snapback's own role made the call.
-    fn self_caused(&self, decision: &Decision) -> Option<String> {
+    /// The principal ARN (the caller's, or its session issuer's) that one of `arns` names. An
+    /// entry that is not an ARN is a role name, matched in any account (the cross-account role
+    /// has the same name in every member account).
+    fn principal_in(decision: &Decision, arns: &[String]) -> Option<String> {
         let p = &decision.request.principal;
+        let names = |arn: &str, entry: &str| {
+            if entry.starts_with("arn:") {
+                arn == entry
+            } else {
+                arn.strip_suffix(entry)
+                    .is_some_and(|head| head.ends_with(":role/"))
+            }
+        };
         [p.attr_str("sessionIssuerArn"), p.attr_str("arn")]
             .into_iter()
-            .find(|arn| !arn.is_empty() && self.config.self_roles.iter().any(|r| r == arn))
+            .find(|arn| !arn.is_empty() && arns.iter().any(|e| !e.is_empty() && names(arn, e)))
             .map(str::to_owned)
     }
 
@@ -153,39 +171,36 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
             && !self.seen.first(id)
         {
             skip(&mut record, format!("duplicate delivery of event `{id}`"));
-            return Handled {
-                record,
-                dead_lettered: false,
-                lost: None,
-            };
+            return Handled::done(record);
         }
-        if let Some(arn) = self.self_caused(&decision) {
+        if let Some(arn) = Self::principal_in(&decision, &self.config.self_roles) {
             skip(
                 &mut record,
                 format!("caused by snapback's own role `{arn}`"),
             );
-            return Handled {
-                record,
-                dead_lettered: false,
-                lost: None,
-            };
+            return Handled::done(record);
         }
         match decision.outcome {
-            Verdict::NonCompliant => self.remediate(event, &decision, record).await,
+            Verdict::NonCompliant => {
+                if let Some(arn) = Self::principal_in(&decision, &self.config.exempt_principals) {
+                    record.reason = format!("{}; not reverted: `{arn}` is exempt", record.reason);
+                    return Handled::done(record);
+                }
+                let handled = self.remediate(event, &decision, record).await;
+                if handled.retry.is_some()
+                    && let Some(id) = event.event_id()
+                {
+                    // The redelivery must be handled, not skipped as a duplicate.
+                    self.seen.forget(id);
+                }
+                handled
+            }
             Verdict::Error => {
                 let reason = format!("could not be decided: {}", record.reason);
                 let lost = self.dead_letter(event, &record, &reason, 0, Vec::new());
-                Handled {
-                    dead_lettered: lost.is_none(),
-                    lost,
-                    record,
-                }
+                Handled::dead_letter(record, lost)
             }
-            Verdict::Compliant | Verdict::Skipped => Handled {
-                record,
-                dead_lettered: false,
-                lost: None,
-            },
+            Verdict::Compliant | Verdict::Skipped => Handled::done(record),
         }
     }
 
@@ -214,19 +229,28 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
     ) -> Handled {
         let wanted = self.wanted(decision);
         if wanted.is_empty() {
-            return Handled {
-                record,
-                dead_lettered: false,
-                lost: None,
-            };
+            return Handled::done(record);
         }
         let started = Instant::now();
         let deadline = started + self.config.deadline;
         let mut outcomes = Vec::new();
         let mut failed_plans = Vec::new();
         let mut failure: Option<String> = None;
+        let mut transient = false;
         for (name, enforce) in wanted {
-            let (outcome, plan) = self.one(event, decision, &name, enforce, deadline).await;
+            let (mut outcome, plan) = self.one(event, decision, &name, enforce, deadline).await;
+            if matches!(
+                outcome.status,
+                RemediationStatus::DeadLettered | RemediationStatus::BreakerOpen
+            ) && self.config.hand_back_retryable
+            {
+                transient = true;
+                outcome.status = RemediationStatus::Failed;
+                outcome.error = Some(format!(
+                    "{}; handed back for redelivery",
+                    outcome.error.as_deref().unwrap_or("transient failure")
+                ));
+            }
             if matches!(
                 outcome.status,
                 RemediationStatus::Failed
@@ -250,10 +274,12 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
         let attempts = combined.attempts;
         record.remediation = Some(combined);
         match failure {
-            None => Handled {
+            None => Handled::done(record),
+            Some(reason) if transient => Handled {
                 record,
                 dead_lettered: false,
                 lost: None,
+                retry: Some(reason),
             },
             Some(reason) => {
                 let lost = self.dead_letter(event, &record, &reason, attempts, failed_plans);
@@ -263,11 +289,7 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
                         r.error.clone().unwrap_or_default()
                     ));
                 }
-                Handled {
-                    dead_lettered: lost.is_none(),
-                    lost,
-                    record,
-                }
+                Handled::dead_letter(record, lost)
             }
         }
     }
@@ -431,6 +453,28 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
                 tracing::error!(decision_id = %record.decision_id, "{err}");
                 Some(err)
             }
+        }
+    }
+}
+
+impl Handled {
+    /// Nothing more to do for this event.
+    fn done(record: DecisionRecord) -> Self {
+        Self {
+            record,
+            dead_lettered: false,
+            lost: None,
+            retry: None,
+        }
+    }
+
+    /// The event went to the dead letters, or (`lost`) the sink failed.
+    fn dead_letter(record: DecisionRecord, lost: Option<String>) -> Self {
+        Self {
+            dead_lettered: lost.is_none(),
+            lost,
+            record,
+            retry: None,
         }
     }
 }

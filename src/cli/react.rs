@@ -39,6 +39,14 @@ pub struct ReactorArgs {
         value_name = "ARN"
     )]
     pub self_roles: Vec<String>,
+    /// Principal ARNs whose changes are recorded but never reverted (repeatable, comma-separated)
+    #[arg(
+        long = "exempt",
+        env = "SNAPBACK_EXEMPT_PRINCIPALS",
+        value_delimiter = ',',
+        value_name = "ARN"
+    )]
+    pub exempt_principals: Vec<String>,
     /// Seconds all the work for one event may take
     #[arg(long, env = "SNAPBACK_DEADLINE", default_value_t = 25)]
     pub deadline: u64,
@@ -70,6 +78,7 @@ impl ReactorArgs {
                 self.mode
             },
             self_roles: self.self_roles.clone(),
+            exempt_principals: self.exempt_principals.clone(),
             deadline: Duration::from_secs(self.deadline.max(1)),
             ..Config::default()
         }

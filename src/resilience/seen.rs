@@ -37,6 +37,16 @@ impl Seen {
         }
         true
     }
+
+    /// Forget an id, so that its next delivery is handled (after a failure handed back).
+    pub fn forget(&self, id: &str) {
+        if let Ok(mut guard) = self.ids.lock() {
+            let (set, order) = &mut *guard;
+            if set.remove(id) {
+                order.retain(|o| o != id);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -51,5 +61,14 @@ mod tests {
         assert!(s.first("b"));
         assert!(s.first("c"));
         assert!(s.first("a"), "a was forgotten after two newer ids");
+    }
+
+    #[test]
+    fn a_forgotten_id_is_new_again() {
+        let s = Seen::new(4);
+        assert!(s.first("a"));
+        s.forget("a");
+        assert!(s.first("a"));
+        assert!(!s.first("a"));
     }
 }
