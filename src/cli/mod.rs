@@ -5,6 +5,7 @@
 
 mod audit;
 mod check;
+mod deploy_plan;
 mod explain;
 mod react;
 mod redrive;
@@ -58,6 +59,8 @@ pub enum Command {
     Check(check::Args),
     /// Decide events and revert non-compliant changes through their remediations
     React(react::Args),
+    /// Print the EventBridge pattern and IAM policy a deployment of the policies needs
+    DeployPlan(deploy_plan::Args),
     /// Replay the dead-letter spool, removing what now succeeds
     Redrive(redrive::Args),
     /// Print the Cedar request (principal, action, resource, context, entities) built for events
@@ -91,6 +94,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Explain(args) => explain::run(&args),
         Command::React(args) => react::run(&args),
         Command::Redrive(args) => redrive::run(&args),
+        Command::DeployPlan(args) => deploy_plan::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Audit(cmd) => audit::run(cmd),
         Command::Slo(args) => slo::run(&args),

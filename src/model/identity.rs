@@ -20,6 +20,15 @@ const KINDS: &[(&str, &str)] = &[
     ("WebIdentityUser", "WebIdentityUser"),
 ];
 
+/// The CloudTrail `userIdentity.type`s that become the Cedar principal type `cedar_type`.
+pub fn identity_types(cedar_type: &str) -> Vec<String> {
+    KINDS
+        .iter()
+        .filter(|(_, ty)| *ty == cedar_type)
+        .map(|(kind, _)| (*kind).to_owned())
+        .collect()
+}
+
 pub fn principal(event: &Event, event_account: &str) -> EntityData {
     let empty = Map::new();
     let user = event.user_identity().unwrap_or(&empty);

@@ -25,6 +25,7 @@ use serde_json::Map;
 
 use crate::event::{Event, EventTime};
 
+pub use identity::identity_types;
 pub use value::{EntityData, Request, Uid, Value};
 
 /// Derives context facts from `requestParameters`.
