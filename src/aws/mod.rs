@@ -16,6 +16,7 @@ mod kms;
 mod s3;
 mod s3control;
 mod securityhub;
+mod sqs;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -30,6 +31,7 @@ pub use ec2::{IngressPermission, IngressSource};
 pub use error::{ApiError, ErrorKind, classify};
 pub use iam::{IamPrincipal, PasswordPolicy};
 pub use kms::{KmsKey, KmsKeyState};
+pub use sqs::{DECISION_DETAIL_TYPE, DECISION_SOURCE, DeadLetterQueue, DecisionBus};
 
 /// How snapback reaches AWS.
 #[derive(Debug, Clone, Default)]
