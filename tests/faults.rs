@@ -25,7 +25,7 @@ use snapback::reactor::{Config, ModeOverride, Reactor};
 use snapback::resilience::{BreakerConfig, RetryPolicy, SpoolDir};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use common::{ACCOUNT, endpoint, engine, event, sdk_config, unique};
+use common::{ACCOUNT, endpoint, engine, event, sdk_config, stopped_trail, unique};
 
 #[derive(Clone, Copy, Debug)]
 enum Fault {
@@ -102,28 +102,8 @@ async fn faulty(fault: Fault) -> (String, Arc<AtomicUsize>) {
     (url, count)
 }
 
-async fn stopped_trail() -> (String, aws_sdk_cloudtrail::Client) {
-    let config = sdk_config().await;
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&config)
-            .force_path_style(true)
-            .build(),
-    );
-    let bucket = unique("fault-bucket").to_lowercase();
-    s3.create_bucket().bucket(&bucket).send().await.unwrap();
-    let ct = aws_sdk_cloudtrail::Client::new(&config);
-    let name = unique("fault-trail");
-    ct.create_trail()
-        .name(&name)
-        .s3_bucket_name(&bucket)
-        .send()
-        .await
-        .unwrap();
-    (name, ct)
-}
-
 async fn run(fault: Fault) {
-    let (trail, ct) = stopped_trail().await;
+    let (trail, ct) = stopped_trail(&sdk_config().await).await;
     let (url, requests) = faulty(fault).await;
     let spool_dir = std::env::temp_dir().join(unique("snapback-fault-spool"));
     let engine = engine();

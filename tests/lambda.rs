@@ -19,7 +19,9 @@ use serde_json::{Value, json};
 use snapback::aws::Factory;
 use snapback::lambda::{Function, Invocation, Settings};
 
-use common::{ACCOUNT, REGION, endpoint, event, sdk_config, unique};
+use common::{
+    ACCOUNT, REGION, broken_policies, endpoint, event, sdk_config, stopped_trail, unique,
+};
 
 /// An EventBridge event around a CloudTrail record of `source`/`name` by the Developer role.
 fn envelope(source: &str, name: &str, params: Value) -> Value {
@@ -84,26 +86,6 @@ async fn function(settings: &Settings) -> Function<Factory> {
     Function::init(settings).await.unwrap()
 }
 
-async fn stopped_trail() -> (String, aws_sdk_cloudtrail::Client) {
-    let config = sdk_config().await;
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&config)
-            .force_path_style(true)
-            .build(),
-    );
-    let bucket = unique("lambda-bucket").to_lowercase();
-    s3.create_bucket().bucket(&bucket).send().await.unwrap();
-    let ct = aws_sdk_cloudtrail::Client::new(&config);
-    let name = unique("lambda-trail");
-    ct.create_trail()
-        .name(&name)
-        .s3_bucket_name(&bucket)
-        .send()
-        .await
-        .unwrap();
-    (name, ct)
-}
-
 async fn logging(ct: &aws_sdk_cloudtrail::Client, name: &str) -> bool {
     ct.get_trail_status()
         .name(name)
@@ -143,7 +125,7 @@ fn metric_docs<'a>(docs: &'a [Value], metric: &str) -> Vec<&'a Value> {
 async fn a_violation_is_reverted_and_measured() {
     let (_sqs, url) = queue().await;
     let f = function(&settings(&url, &[])).await;
-    let (name, ct) = stopped_trail().await;
+    let (name, ct) = stopped_trail(&sdk_config().await).await;
     let payload = envelope(
         "cloudtrail.amazonaws.com",
         "StopLogging",
@@ -259,7 +241,7 @@ async fn exempt_principals_are_recorded_but_not_reverted() {
         &[("SNAPBACK_EXEMPT_PRINCIPALS", exempt.as_str())],
     ))
     .await;
-    let (name, ct) = stopped_trail().await;
+    let (name, ct) = stopped_trail(&sdk_config().await).await;
     let payload = envelope(
         "cloudtrail.amazonaws.com",
         "StopLogging",
@@ -361,18 +343,7 @@ async fn violations_are_published_to_the_decision_bus() {
 
 #[tokio::test]
 async fn an_invalid_policy_set_fails_init() {
-    let dir = std::env::temp_dir().join(unique("bad-policies"));
-    std::fs::create_dir_all(&dir).unwrap();
-    let policies = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
-    for entry in std::fs::read_dir(&policies).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
-    }
-    std::fs::write(
-        dir.join("zz-broken.cedar"),
-        "@id(\"zz-broken\")\n@severity(\"high\")\nforbid (principal, action, resource) when { context.nope };\n",
-    )
-    .unwrap();
+    let dir = broken_policies();
     let s = settings(
         "http://127.0.0.1:9/queue",
         &[("SNAPBACK_POLICIES", dir.to_str().unwrap())],

@@ -27,7 +27,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use common::{ACCOUNT, REGION, endpoint, event, sdk_config, unique};
+use common::{
+    ACCOUNT, REGION, broken_policies, endpoint, event, sdk_config, stopped_trail, unique,
+};
 
 /// What the runtime double saw.
 #[derive(Default)]
@@ -209,21 +211,7 @@ async fn bootstrap_reverts_logs_and_measures() {
         .unwrap()
         .queue_url
         .unwrap();
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&config)
-            .force_path_style(true)
-            .build(),
-    );
-    let bucket = unique("e2e-bucket").to_lowercase();
-    s3.create_bucket().bucket(&bucket).send().await.unwrap();
-    let ct = aws_sdk_cloudtrail::Client::new(&config);
-    let trail = unique("e2e-trail");
-    ct.create_trail()
-        .name(&trail)
-        .s3_bucket_name(&bucket)
-        .send()
-        .await
-        .unwrap();
+    let (trail, ct) = stopped_trail(&config).await;
 
     let stop = event(
         "cloudtrail.amazonaws.com",
@@ -318,18 +306,7 @@ async fn bootstrap_reverts_logs_and_measures() {
 
 #[test]
 fn an_invalid_policy_set_fails_init_loudly() {
-    let dir = std::env::temp_dir().join(unique("e2e-bad-policies"));
-    std::fs::create_dir_all(&dir).unwrap();
-    let policies = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
-    for entry in std::fs::read_dir(&policies).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
-    }
-    std::fs::write(
-        dir.join("zz-broken.cedar"),
-        "@id(\"zz-broken\")\n@severity(\"high\")\nforbid (principal, action, resource) when { context.nope };\n",
-    )
-    .unwrap();
+    let dir = broken_policies();
     let api = RuntimeApi::start(vec![json!({"detail": {}})]);
     let mut child = bootstrap(
         &api,

@@ -22,26 +22,10 @@ use snapback::aws::{Factory, Settings};
 use snapback::decision_log::{Recorder, Redactor};
 use snapback::reactor::{Config, ModeOverride, Reactor};
 
-use common::{ACCOUNT, endpoint, engine, event, react, reactor, sdk_config, spool, status, unique};
-
-async fn stopped_trail(config: &aws_config::SdkConfig) -> (String, aws_sdk_cloudtrail::Client) {
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(config)
-            .force_path_style(true)
-            .build(),
-    );
-    let bucket = unique("reactor-bucket").to_lowercase();
-    s3.create_bucket().bucket(&bucket).send().await.unwrap();
-    let ct = aws_sdk_cloudtrail::Client::new(config);
-    let name = unique("reactor-trail");
-    ct.create_trail()
-        .name(&name)
-        .s3_bucket_name(&bucket)
-        .send()
-        .await
-        .unwrap();
-    (name, ct)
-}
+use common::{
+    ACCOUNT, endpoint, engine, event, react, reactor, sdk_config, spool, status, stopped_trail,
+    unique,
+};
 
 fn stop(name: &str) -> snapback::Event {
     event(

@@ -122,3 +122,40 @@ pub fn status(record: &DecisionRecord) -> &'static str {
         .as_ref()
         .map_or("none", |r| r.status.as_str())
 }
+
+/// A new trail with its bucket, not logging, in the account `config` reaches.
+pub async fn stopped_trail(config: &aws_config::SdkConfig) -> (String, aws_sdk_cloudtrail::Client) {
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(config)
+            .force_path_style(true)
+            .build(),
+    );
+    let bucket = unique("trail-bucket").to_lowercase();
+    s3.create_bucket().bucket(&bucket).send().await.unwrap();
+    let ct = aws_sdk_cloudtrail::Client::new(config);
+    let name = unique("trail");
+    ct.create_trail()
+        .name(&name)
+        .s3_bucket_name(&bucket)
+        .send()
+        .await
+        .unwrap();
+    (name, ct)
+}
+
+/// A copy of the shipped policy directory with one policy that does not validate.
+pub fn broken_policies() -> PathBuf {
+    let dir = std::env::temp_dir().join(unique("bad-policies"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let policies = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("policies");
+    for entry in std::fs::read_dir(&policies).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(
+        dir.join("zz-broken.cedar"),
+        "@id(\"zz-broken\")\n@severity(\"high\")\nforbid (principal, action, resource) when { context.nope };\n",
+    )
+    .unwrap();
+    dir
+}
