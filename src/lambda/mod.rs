@@ -172,6 +172,12 @@ impl Function<Factory> {
         let engine = Engine::new(pack);
         let recorder = Recorder::new(engine.pack().hash.clone(), Redactor::new(&settings.redact));
         let factory = Factory::new(settings.aws()).await;
+        // Build the home account's clients now, in init, rather than in the first event.
+        if let (Some(account), Some(region)) = (&settings.home_account, &settings.region)
+            && let Err(err) = factory.clients(account, region).await
+        {
+            tracing::warn!(error = %err, "could not build the SDK clients at init");
+        }
         let queue = factory.dead_letter_queue(&settings.dead_letter_queue_url);
         let bus = settings
             .decision_bus

@@ -33,6 +33,8 @@ pub struct Settings {
     pub redact: Vec<String>,
     /// `AWS_ENDPOINT_URL`: a local AWS endpoint, for tests.
     pub endpoint_url: Option<String>,
+    /// `AWS_REGION`: the function's region (Lambda sets it).
+    pub region: Option<String>,
 }
 
 impl Settings {
@@ -89,6 +91,7 @@ impl Settings {
                 .unwrap_or_else(|| super::emf::NAMESPACE.to_owned()),
             redact: list("SNAPBACK_REDACT"),
             endpoint_url: get("AWS_ENDPOINT_URL"),
+            region: get("AWS_REGION"),
         })
     }
 
