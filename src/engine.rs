@@ -7,14 +7,14 @@ use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use cedar_policy::{
-    Authorizer, Context, Entities, Entity, EntityId, EntityTypeName, EntityUid,
+    Authorizer, Context, Entities, Entity, EntityId, EntityTypeName, EntityUid, PolicySet,
     RestrictedExpression,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::event::Event;
 use crate::model::{self, EntityData, Request, Uid, Value};
-use crate::policy::{Meta, PolicyPack};
+use crate::policy::{Fields, Meta, PolicyPack};
 
 /// The verdict on one event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
@@ -76,13 +76,28 @@ impl Engine {
         &self.pack
     }
 
-    /// Decide one event.
+    /// Decide one event: only the policies whose scope can match its action and principal
+    /// are evaluated, against a request holding only the parameters they can read.
     pub fn decide(&self, event: &Event) -> Decision {
         let start = Instant::now();
-        let request = model::build(event);
-        let (outcome, reason, matched, errors) = match skip_reason(event) {
-            Some(reason) => (Outcome::Skipped, reason, Vec::new(), Vec::new()),
-            None => self.evaluate(&request),
+        let (request, (outcome, reason, matched, errors)) = match skip_reason(event) {
+            Some(reason) => (
+                model::build_for(event, &Fields::none()),
+                (Outcome::Skipped, reason, Vec::new(), Vec::new()),
+            ),
+            None => {
+                let slot = self
+                    .pack
+                    .index()
+                    .slot(&model::action_id(event), model::principal_type(event));
+                let request = model::build_for(event, &slot.fields);
+                let verdict = if slot.is_empty() {
+                    compliant()
+                } else {
+                    self.evaluate(&request, &slot.policies)
+                };
+                (request, verdict)
+            }
         };
         Decision {
             outcome,
@@ -94,7 +109,7 @@ impl Engine {
         }
     }
 
-    fn evaluate(&self, request: &Request) -> (Outcome, String, Vec<Meta>, Vec<PolicyError>) {
+    fn evaluate(&self, request: &Request, policies: &PolicySet) -> Verdict {
         let (cedar_request, entities) = match to_cedar(request, &self.pack) {
             Ok(built) => built,
             Err(message) => {
@@ -112,7 +127,7 @@ impl Engine {
         };
         let response = self
             .authorizer
-            .is_authorized(&cedar_request, &self.pack.active, &entities);
+            .is_authorized(&cedar_request, policies, &entities);
         let diagnostics = response.diagnostics();
         let mut matched: Vec<Meta> = diagnostics
             .reason()
@@ -148,14 +163,21 @@ impl Engine {
                 errors,
             )
         } else {
-            (
-                Outcome::Compliant,
-                "no forbid policy matched".to_owned(),
-                matched,
-                errors,
-            )
+            compliant()
         }
     }
+}
+
+/// An outcome, its reason, the policies matched and the evaluation errors.
+type Verdict = (Outcome, String, Vec<Meta>, Vec<PolicyError>);
+
+fn compliant() -> Verdict {
+    (
+        Outcome::Compliant,
+        "no forbid policy matched".to_owned(),
+        Vec::new(),
+        Vec::new(),
+    )
 }
 
 /// Why an event is not evaluated: a failed call changed nothing, a read changed nothing.

@@ -24,7 +24,9 @@ mod signin;
 use serde_json::Map;
 
 use crate::event::{Event, EventTime};
+use crate::policy::Fields;
 
+pub use identity::principal_type;
 pub use value::{EntityData, Request, Uid, Value};
 
 /// Derives context facts from `requestParameters`.
@@ -117,8 +119,26 @@ fn resource_attrs(
     .collect()
 }
 
-/// Build the Cedar request for an event. Never fails: missing fields become "" or absent.
+/// Build the Cedar request for an event, with every requestParameters field as a tag (what
+/// `snapback explain` shows). Never fails: missing fields become "" or absent.
 pub fn build(event: &Event) -> Request {
+    build_for(event, &Fields::All)
+}
+
+/// The event's action id (`ec2:AuthorizeSecurityGroupIngress`), as [`build`] names it.
+pub fn action_id(event: &Event) -> String {
+    let service = event.service();
+    let group = if service.is_empty() {
+        "unknown"
+    } else {
+        service
+    };
+    format!("{group}:{}", event.event_name())
+}
+
+/// [`build`], with only the requestParameters tags in `fields`: the engine passes the fields
+/// the policies that concern the event can read.
+pub fn build_for(event: &Event, fields: &Fields) -> Request {
     let account = event.account().unwrap_or("unknown");
     let region = event.region().unwrap_or("");
     let service = event.service();
@@ -135,7 +155,7 @@ pub fn build(event: &Event) -> Request {
         uid: Uid::new("Params", event.event_id().unwrap_or("request")),
         attrs: Vec::new(),
         parents: Vec::new(),
-        tags: params::flatten(params),
+        tags: params::flatten_only(params, fields),
     };
 
     let text = |s: Option<&str>| Value::str(s.unwrap_or(""));

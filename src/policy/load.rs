@@ -330,7 +330,7 @@ pub fn load(dir: &Path) -> Result<PolicyPack, Vec<LoadError>> {
         let _ = write!(hash, "{byte:02x}");
     }
     Ok(PolicyPack {
-        active,
+        index: super::PolicyIndex::new(&active),
         policies: metas,
         by_id,
         schema,
