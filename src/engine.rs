@@ -2,7 +2,8 @@
 //! policies that matched. Pure: the model builds the request, Cedar evaluates it against the
 //! active policy set, and nothing here does I/O.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
@@ -14,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::event::Event;
 use crate::model::{self, EntityData, Request, Uid, Value};
-use crate::policy::{Fields, Meta, PolicyPack};
+use crate::policy::{Meta, PolicyPack};
 
 /// The verdict on one event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
@@ -53,6 +54,8 @@ pub struct Decision {
     /// The forbid policies the event satisfied, sorted by id.
     pub matched: Vec<Meta>,
     pub errors: Vec<PolicyError>,
+    /// The request: in full when policies were evaluated, else only its principal, action
+    /// and resource (what the record names).
     pub request: Request,
     pub elapsed: Duration,
 }
@@ -82,7 +85,7 @@ impl Engine {
         let start = Instant::now();
         let (request, (outcome, reason, matched, errors)) = match skip_reason(event) {
             Some(reason) => (
-                model::build_for(event, &Fields::none()),
+                model::build_scope(event),
                 (Outcome::Skipped, reason, Vec::new(), Vec::new()),
             ),
             None => {
@@ -90,13 +93,13 @@ impl Engine {
                     .pack
                     .index()
                     .slot(&model::action_id(event), model::principal_type(event));
-                let request = model::build_for(event, &slot.fields);
-                let verdict = if slot.is_empty() {
-                    compliant()
+                if slot.is_empty() {
+                    (model::build_scope(event), compliant())
                 } else {
-                    self.evaluate(&request, &slot.policies)
-                };
-                (request, verdict)
+                    let request = model::build_for(event, &slot.fields);
+                    let verdict = self.evaluate(&request, &slot.policies);
+                    (request, verdict)
+                }
             }
         };
         Decision {
@@ -195,8 +198,27 @@ pub fn skip_reason(event: &Event) -> Option<String> {
 }
 
 fn uid(u: &Uid) -> Result<EntityUid, String> {
-    let ty = EntityTypeName::from_str(&u.type_name()).map_err(|e| e.to_string())?;
-    Ok(EntityUid::from_type_name_and_id(ty, EntityId::new(&u.id)))
+    Ok(EntityUid::from_type_name_and_id(
+        type_name(u.ty)?,
+        EntityId::new(&u.id),
+    ))
+}
+
+/// `Aws::<ty>`, parsed once per thread: running Cedar's parser for every uid of every event
+/// would cost more than evaluating the policies.
+fn type_name(ty: &'static str) -> Result<EntityTypeName, String> {
+    thread_local! {
+        static TYPES: RefCell<HashMap<&'static str, EntityTypeName>> =
+            RefCell::new(HashMap::new());
+    }
+    TYPES.with(|types| {
+        if let Some(parsed) = types.borrow().get(ty) {
+            return Ok(parsed.clone());
+        }
+        let parsed = EntityTypeName::from_str(&format!("Aws::{ty}")).map_err(|e| e.to_string())?;
+        types.borrow_mut().insert(ty, parsed.clone());
+        Ok(parsed)
+    })
 }
 
 fn expr(v: &Value) -> Result<RestrictedExpression, String> {

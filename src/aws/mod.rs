@@ -13,6 +13,7 @@ mod eventbridge;
 mod guardduty;
 mod iam;
 mod kms;
+mod lookup;
 mod s3;
 mod s3control;
 mod securityhub;
@@ -30,6 +31,7 @@ pub use ec2::{IngressPermission, IngressSource};
 pub use error::{ApiError, ErrorKind, classify};
 pub use iam::{IamPrincipal, PasswordPolicy};
 pub use kms::{KmsKey, KmsKeyState};
+pub use lookup::{Lookup, LookupStats, Pacing, Page, Pager};
 
 /// How snapback reaches AWS.
 #[derive(Debug, Clone, Default)]

@@ -8,6 +8,7 @@ mod check;
 mod explain;
 mod react;
 mod redrive;
+mod scan;
 mod slo;
 mod table;
 mod test;
@@ -58,6 +59,8 @@ pub enum Command {
     Check(check::Args),
     /// Decide events and revert non-compliant changes through their remediations
     React(react::Args),
+    /// Find non-compliant changes in a CloudTrail archive or through the CloudTrail API
+    Scan(scan::Args),
     /// Replay the dead-letter spool, removing what now succeeds
     Redrive(redrive::Args),
     /// Print the Cedar request (principal, action, resource, context, entities) built for events
@@ -90,6 +93,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Check(args) => check::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::React(args) => react::run(&args),
+        Command::Scan(args) => scan::run(&args),
         Command::Redrive(args) => redrive::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Audit(cmd) => audit::run(cmd),

@@ -136,6 +136,32 @@ pub fn action_id(event: &Event) -> String {
     format!("{group}:{}", event.event_name())
 }
 
+/// Only the principal, action and resource, for an event no policy is evaluated against:
+/// what its decision record names. The context is empty and no other entity is built.
+pub fn build_scope(event: &Event) -> Request {
+    let account = event.account().unwrap_or("unknown");
+    let region = event.region().unwrap_or("");
+    let service = event.service();
+    let empty = Map::new();
+    let params = event.request_parameters().unwrap_or(&empty);
+    let resource = spec(service, event.event_name())
+        .and_then(|s| resource(&s.resource, params, account, region))
+        .unwrap_or_else(|| account_entity(account));
+    let group = if service.is_empty() {
+        "unknown"
+    } else {
+        service
+    };
+    Request {
+        principal: identity::principal(event, account),
+        action: Uid::new("Action", action_id(event)),
+        action_group: Uid::new("Action", group),
+        resource,
+        context: Vec::new(),
+        entities: Vec::new(),
+    }
+}
+
 /// [`build`], with only the requestParameters tags in `fields`: the engine passes the fields
 /// the policies that concern the event can read.
 pub fn build_for(event: &Event, fields: &Fields) -> Request {
