@@ -33,6 +33,9 @@ pub struct Options {
     pub keep_violating_events: bool,
     /// How many files past the one being handed out a worker may start.
     pub window: usize,
+    /// Serialise each record to its JSON line on the worker (when nothing will change it
+    /// afterwards: no decision log, no remediation), so that output scales with the threads.
+    pub serialize: bool,
 }
 
 impl Default for Options {
@@ -43,6 +46,7 @@ impl Default for Options {
             violations_only: false,
             keep_violating_events: false,
             window: threads * 4,
+            serialize: false,
         }
     }
 }
@@ -53,6 +57,8 @@ pub struct Found {
     pub record: DecisionRecord,
     /// The event, for non-compliant records when [`Options::keep_violating_events`] is set.
     pub event: Option<Event>,
+    /// The record as a JSON line, when [`Options::serialize`] is set.
+    pub line: Option<String>,
 }
 
 /// What a scan found, for the summary and the exit code.
@@ -226,7 +232,14 @@ fn worker(
             let event = event.filter(|_| {
                 options.keep_violating_events && record.decision == Outcome::NonCompliant
             });
-            batch.found.push(Found { record, event });
+            let line = options
+                .serialize
+                .then(|| serde_json::to_string(&record).unwrap_or_default());
+            batch.found.push(Found {
+                record,
+                event,
+                line,
+            });
             if batch.found.len() >= BATCH {
                 let full = std::mem::replace(
                     &mut batch,
@@ -319,6 +332,13 @@ pub fn scan_events(
         }
         let event = event
             .filter(|_| options.keep_violating_events && record.decision == Outcome::NonCompliant);
-        consume(Found { record, event });
+        let line = options
+            .serialize
+            .then(|| serde_json::to_string(&record).unwrap_or_default());
+        consume(Found {
+            record,
+            event,
+            line,
+        });
     }
 }

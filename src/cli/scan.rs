@@ -99,7 +99,7 @@ struct Sink<'a> {
 }
 
 impl Sink<'_> {
-    fn emit(&mut self, record: &mut DecisionRecord) {
+    fn emit(&mut self, record: &mut DecisionRecord, line: Option<String>) {
         if let Some(writer) = self.log.as_mut()
             && let Err(err) = writer.append(record)
             && !self.log_failed
@@ -110,7 +110,11 @@ impl Sink<'_> {
         if self.stdout_gone {
             return;
         }
-        let line = serde_json::to_string(record).unwrap_or_default();
+        // A line made on a worker is only used when the log did not change the record.
+        let line = match line {
+            Some(line) if self.log.is_none() => line,
+            _ => serde_json::to_string(record).unwrap_or_default(),
+        };
         let out = &mut self.out;
         let written = if self.bar_shares_terminal {
             self.bar
@@ -172,6 +176,7 @@ pub fn run(args: &Args) -> Exit {
         threads: args.threads.unwrap_or(Options::default().threads).max(1),
         violations_only: args.violations_only,
         keep_violating_events: args.remediate,
+        serialize: !args.remediate && args.reactor.log.decision_log.is_none(),
         ..Options::default()
     };
     let show_bar = !args.no_progress && std::io::stderr().is_terminal();
@@ -285,17 +290,17 @@ fn progress_message(seen: &Summary) -> String {
 
 /// One found record: reverted first when it is a violation and --remediate is on.
 fn handle(found: Found, remediator: Option<&Remediator>, sink: &mut Sink<'_>) {
-    let mut record = match (remediator, found.event) {
+    let (mut record, line) = match (remediator, found.event) {
         (Some(r), Some(event)) => {
             let handled = r
                 .runtime
                 .block_on(r.reactor.handle(&event, SystemTime::now()));
             sink.reverts.add(&handled);
-            handled.record
+            (handled.record, None)
         }
-        (_, _) => found.record,
+        (_, _) => (found.record, found.line),
     };
-    sink.emit(&mut record);
+    sink.emit(&mut record, line);
 }
 
 #[expect(
