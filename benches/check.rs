@@ -6,6 +6,11 @@
 //! * `parse`: snapback's stream parser (detecting forms, positions);
 //! * `check`: parsing, building the Cedar request and deciding with the shipped pack.
 //!
+//! A second group, `decide`, times deciding alone (events parsed beforehand) with the shipped
+//! pack and with a pack ten times larger whose extra policies are on synthetic actions that
+//! no event in the stream has (made by `benches/gen.py pack`): the ratio is what pack size
+//! costs events that the extra policies do not concern.
+//!
 //! Run: `cargo bench --bench check` (set SNAPBACK_CORPUS to read another corpus).
 
 #![allow(
@@ -120,6 +125,57 @@ fn bench(c: &mut Criterion) {
         );
     });
     group.finish();
+
+    let mut events = Vec::new();
+    let mut parser = StreamParser::new("bench");
+    let mut keep = |item: Result<snapback::Event, snapback::EventError>| {
+        if let Ok(event) = item {
+            events.push(event);
+        }
+    };
+    parser.push(&bytes, &mut keep);
+    parser.finish(&mut keep);
+    let large = synthetic_pack(10);
+    let large_engine = Engine::new(
+        snapback::load_policies(&large).unwrap_or_else(|e| panic!("synthetic pack: {e:?}")),
+    );
+    assert!(large_engine.pack().policies.len() >= 10 * engine.pack().policies.len());
+    let mut group = c.benchmark_group("decide");
+    group.throughput(Throughput::Elements(events.len() as u64));
+    group.sample_size(20);
+    for (name, engine) in [("shipped", &engine), ("pack10x", &large_engine)] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut non_compliant = 0usize;
+                for event in &events {
+                    let decision = engine.decide(event);
+                    non_compliant +=
+                        usize::from(decision.outcome == snapback::Outcome::NonCompliant);
+                }
+                non_compliant
+            });
+        });
+    }
+    group.finish();
+}
+
+/// The shipped pack plus synthetic policies, `factor` times as many in all (benches/gen.py).
+fn synthetic_pack(factor: u32) -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let out = std::env::temp_dir().join(format!("snapback-pack{factor}x-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let status = std::process::Command::new("python3")
+        .arg(root.join("benches/gen.py"))
+        .args([
+            "pack",
+            &out.display().to_string(),
+            "--factor",
+            &factor.to_string(),
+        ])
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run benches/gen.py: {e}"));
+    assert!(status.success(), "benches/gen.py pack failed");
+    out
 }
 
 criterion_group!(benches, bench);

@@ -5,7 +5,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use cedar_policy::{ActionConstraint, EntityUid, PolicyId, PrincipalConstraint};
 use serde_json::{Value, json};
 
 use crate::policy::{Mode, PolicyPack};
@@ -79,48 +78,40 @@ impl Plan {
     }
 }
 
-/// Derive the plan for the pack's active policies.
+/// Derive the plan for the pack's active policies, from what the engine's index says each
+/// policy's scope can match.
 pub fn plan(pack: &PolicyPack) -> Plan {
-    let schema_actions: Vec<&EntityUid> = pack.schema().actions().collect();
-    let groups = pack.schema().action_entities().ok();
+    let schema_actions: Vec<String> = pack
+        .schema()
+        .actions()
+        .map(|a| a.id().unescaped().to_owned())
+        .collect();
     let mut calls: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut identities = BTreeSet::new();
     let mut everything = false;
-    let mut remediations = BTreeSet::new();
-    for meta in pack.policies.iter().filter(|m| m.mode != Mode::Off) {
-        if let Some(name) = &meta.remediation {
-            remediations.insert(name.clone());
-        }
-        let Some(policy) = pack.active.policy(&PolicyId::new(&meta.id)) else {
+    for scope in pack.index().scopes() {
+        let Some(actions) = &scope.actions else {
+            let types = scope
+                .principal_type
+                .as_deref()
+                .map(crate::model::identity_types)
+                .unwrap_or_default();
+            if types.is_empty() {
+                everything = true;
+            }
+            identities.extend(types);
             continue;
         };
-        let actions: Vec<&EntityUid> = match policy.action_constraint() {
-            ActionConstraint::Any => {
-                match identity_types(&policy.principal_constraint()) {
-                    Some(types) => identities.extend(types),
-                    None => everything = true,
-                }
-                continue;
-            }
-            ActionConstraint::Eq(uid) => schema_actions
-                .iter()
-                .copied()
-                .filter(|a| **a == uid)
-                .collect(),
-            ActionConstraint::In(uids) => schema_actions
-                .iter()
-                .copied()
-                .filter(|a| {
-                    uids.contains(a)
-                        || groups
-                            .as_ref()
-                            .and_then(|g| g.ancestors(a))
-                            .is_some_and(|mut up| up.any(|p| uids.contains(p)))
-                })
-                .collect(),
-        };
-        for action in actions {
-            if let Some((service, name)) = action.id().unescaped().split_once(':') {
+        // An action id, or a service group (`ec2`) standing for every action of that service.
+        let matched = schema_actions.iter().filter(|a| {
+            actions.iter().any(|wanted| {
+                *a == wanted
+                    || a.strip_prefix(wanted.as_str())
+                        .is_some_and(|rest| rest.starts_with(':'))
+            })
+        });
+        for action in matched {
+            if let Some((service, name)) = action.split_once(':') {
                 calls
                     .entry(format!("{service}.amazonaws.com"))
                     .or_default()
@@ -128,6 +119,12 @@ pub fn plan(pack: &PolicyPack) -> Plan {
             }
         }
     }
+    let remediations: BTreeSet<String> = pack
+        .policies
+        .iter()
+        .filter(|m| m.mode != Mode::Off)
+        .filter_map(|m| m.remediation.clone())
+        .collect();
     let iam_actions: BTreeSet<String> = remediations
         .iter()
         .filter_map(|name| crate::remediation::find(name))
@@ -140,17 +137,6 @@ pub fn plan(pack: &PolicyPack) -> Plan {
         remediations: remediations.into_iter().collect(),
         iam_actions: iam_actions.into_iter().collect(),
     }
-}
-
-/// The CloudTrail identity types a principal scope admits, or None when it admits anyone.
-fn identity_types(scope: &PrincipalConstraint) -> Option<Vec<String>> {
-    let ty = match scope {
-        PrincipalConstraint::Is(ty) | PrincipalConstraint::IsIn(ty, _) => ty.clone(),
-        PrincipalConstraint::Eq(uid) => uid.type_name().clone(),
-        PrincipalConstraint::Any | PrincipalConstraint::In(_) => return None,
-    };
-    let types = crate::model::identity_types(ty.basename());
-    (!types.is_empty()).then_some(types)
 }
 
 #[cfg(test)]

@@ -2,12 +2,13 @@
 //! policies that matched. Pure: the model builds the request, Cedar evaluates it against the
 //! active policy set, and nothing here does I/O.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use cedar_policy::{
-    Authorizer, Context, Entities, Entity, EntityId, EntityTypeName, EntityUid,
+    Authorizer, Context, Entities, Entity, EntityId, EntityTypeName, EntityUid, PolicySet,
     RestrictedExpression,
 };
 use serde::{Deserialize, Serialize};
@@ -53,6 +54,8 @@ pub struct Decision {
     /// The forbid policies the event satisfied, sorted by id.
     pub matched: Vec<Meta>,
     pub errors: Vec<PolicyError>,
+    /// The request: in full when policies were evaluated, else only its principal, action
+    /// and resource (what the record names).
     pub request: Request,
     pub elapsed: Duration,
 }
@@ -76,13 +79,28 @@ impl Engine {
         &self.pack
     }
 
-    /// Decide one event.
+    /// Decide one event: only the policies whose scope can match its action and principal
+    /// are evaluated, against a request holding only the parameters they can read.
     pub fn decide(&self, event: &Event) -> Decision {
         let start = Instant::now();
-        let request = model::build(event);
-        let (outcome, reason, matched, errors) = match skip_reason(event) {
-            Some(reason) => (Outcome::Skipped, reason, Vec::new(), Vec::new()),
-            None => self.evaluate(&request),
+        let (request, (outcome, reason, matched, errors)) = match skip_reason(event) {
+            Some(reason) => (
+                model::build_scope(event),
+                (Outcome::Skipped, reason, Vec::new(), Vec::new()),
+            ),
+            None => {
+                let slot = self
+                    .pack
+                    .index()
+                    .slot(&model::action_id(event), model::principal_type(event));
+                if slot.is_empty() {
+                    (model::build_scope(event), compliant())
+                } else {
+                    let request = model::build_for(event, &slot.fields);
+                    let verdict = self.evaluate(&request, &slot.policies);
+                    (request, verdict)
+                }
+            }
         };
         Decision {
             outcome,
@@ -94,7 +112,7 @@ impl Engine {
         }
     }
 
-    fn evaluate(&self, request: &Request) -> (Outcome, String, Vec<Meta>, Vec<PolicyError>) {
+    fn evaluate(&self, request: &Request, policies: &PolicySet) -> Verdict {
         let (cedar_request, entities) = match to_cedar(request, &self.pack) {
             Ok(built) => built,
             Err(message) => {
@@ -112,7 +130,7 @@ impl Engine {
         };
         let response = self
             .authorizer
-            .is_authorized(&cedar_request, &self.pack.active, &entities);
+            .is_authorized(&cedar_request, policies, &entities);
         let diagnostics = response.diagnostics();
         let mut matched: Vec<Meta> = diagnostics
             .reason()
@@ -148,14 +166,21 @@ impl Engine {
                 errors,
             )
         } else {
-            (
-                Outcome::Compliant,
-                "no forbid policy matched".to_owned(),
-                matched,
-                errors,
-            )
+            compliant()
         }
     }
+}
+
+/// An outcome, its reason, the policies matched and the evaluation errors.
+type Verdict = (Outcome, String, Vec<Meta>, Vec<PolicyError>);
+
+fn compliant() -> Verdict {
+    (
+        Outcome::Compliant,
+        "no forbid policy matched".to_owned(),
+        Vec::new(),
+        Vec::new(),
+    )
 }
 
 /// Why an event is not evaluated: a failed call changed nothing, a read changed nothing.
@@ -173,8 +198,27 @@ pub fn skip_reason(event: &Event) -> Option<String> {
 }
 
 fn uid(u: &Uid) -> Result<EntityUid, String> {
-    let ty = EntityTypeName::from_str(&u.type_name()).map_err(|e| e.to_string())?;
-    Ok(EntityUid::from_type_name_and_id(ty, EntityId::new(&u.id)))
+    Ok(EntityUid::from_type_name_and_id(
+        type_name(u.ty)?,
+        EntityId::new(&u.id),
+    ))
+}
+
+/// `Aws::<ty>`, parsed once per thread: running Cedar's parser for every uid of every event
+/// would cost more than evaluating the policies.
+fn type_name(ty: &'static str) -> Result<EntityTypeName, String> {
+    thread_local! {
+        static TYPES: RefCell<HashMap<&'static str, EntityTypeName>> =
+            RefCell::new(HashMap::new());
+    }
+    TYPES.with(|types| {
+        if let Some(parsed) = types.borrow().get(ty) {
+            return Ok(parsed.clone());
+        }
+        let parsed = EntityTypeName::from_str(&format!("Aws::{ty}")).map_err(|e| e.to_string())?;
+        types.borrow_mut().insert(ty, parsed.clone());
+        Ok(parsed)
+    })
 }
 
 fn expr(v: &Value) -> Result<RestrictedExpression, String> {

@@ -16,6 +16,7 @@
 //!   (retries, circuit breakers, dead letters, flap limits) and [`aws`] clients;
 //! * [`decision_log`] is the record every event gets.
 
+pub mod archive;
 pub mod aws;
 pub mod cases;
 pub mod cli;
@@ -30,6 +31,7 @@ pub mod policy;
 pub mod reactor;
 pub mod remediation;
 pub mod resilience;
+pub mod scan;
 
 pub use decision_log::DecisionRecord;
 pub use engine::{Decision, Engine, Outcome};

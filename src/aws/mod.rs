@@ -13,6 +13,7 @@ mod eventbridge;
 mod guardduty;
 mod iam;
 mod kms;
+mod lookup;
 mod s3;
 mod s3control;
 mod securityhub;
@@ -31,6 +32,7 @@ pub use ec2::{IngressPermission, IngressSource};
 pub use error::{ApiError, ErrorKind, classify};
 pub use iam::{IamPrincipal, PasswordPolicy};
 pub use kms::{KmsKey, KmsKeyState};
+pub use lookup::{Lookup, LookupStats, Pacing, Page, Pager};
 pub use sqs::{DECISION_DETAIL_TYPE, DECISION_SOURCE, DeadLetterQueue, DecisionBus};
 
 /// How snapback reaches AWS.

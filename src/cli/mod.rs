@@ -9,6 +9,7 @@ mod deploy_plan;
 mod explain;
 mod react;
 mod redrive;
+mod scan;
 mod slo;
 mod table;
 mod test;
@@ -61,6 +62,8 @@ pub enum Command {
     React(react::Args),
     /// Print the EventBridge pattern and IAM policy a deployment of the policies needs
     DeployPlan(deploy_plan::Args),
+    /// Find non-compliant changes in a CloudTrail archive or through the CloudTrail API
+    Scan(scan::Args),
     /// Replay the dead-letter spool, removing what now succeeds
     Redrive(redrive::Args),
     /// Print the Cedar request (principal, action, resource, context, entities) built for events
@@ -93,6 +96,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Check(args) => check::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::React(args) => react::run(&args),
+        Command::Scan(args) => scan::run(&args),
         Command::Redrive(args) => redrive::run(&args),
         Command::DeployPlan(args) => deploy_plan::run(&args),
         Command::Test(args) => test::run(&args),

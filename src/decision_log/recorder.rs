@@ -45,7 +45,9 @@ impl Recorder {
     }
 
     fn cold_start(&self) -> bool {
-        self.cold.swap(false, Ordering::Relaxed)
+        // Read before writing: scan threads share the recorder, and a write on every record
+        // would bounce the cache line between cores.
+        self.cold.load(Ordering::Relaxed) && self.cold.swap(false, Ordering::Relaxed)
     }
 
     /// The record of a decided event, received at `received`.

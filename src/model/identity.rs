@@ -29,6 +29,25 @@ pub fn identity_types(cedar_type: &str) -> Vec<String> {
         .collect()
 }
 
+/// The Cedar type (without namespace) of a CloudTrail `userIdentity.type`.
+pub fn kind(identity_type: &str) -> &'static str {
+    KINDS
+        .iter()
+        .find(|(k, _)| *k == identity_type)
+        .map_or("UnknownIdentity", |(_, t)| t)
+}
+
+/// The Cedar type (without namespace) of the event's principal, as [`principal`] builds it.
+pub fn principal_type(event: &Event) -> &'static str {
+    kind(
+        event
+            .user_identity()
+            .and_then(|u| u.get("type"))
+            .and_then(Json::as_str)
+            .unwrap_or(""),
+    )
+}
+
 pub fn principal(event: &Event, event_account: &str) -> EntityData {
     let empty = Map::new();
     let user = event.user_identity().unwrap_or(&empty);
@@ -39,10 +58,7 @@ pub fn principal(event: &Event, event_account: &str) -> EntityData {
             .to_owned()
     };
     let identity_type = text("type");
-    let ty = KINDS
-        .iter()
-        .find(|(k, _)| *k == identity_type)
-        .map_or("UnknownIdentity", |(_, t)| t);
+    let ty = kind(&identity_type);
     let arn = text("arn");
     let principal_id = text("principalId");
     let invoked_by = text("invokedBy");

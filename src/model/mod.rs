@@ -24,8 +24,10 @@ mod signin;
 use serde_json::Map;
 
 use crate::event::{Event, EventTime};
+use crate::policy::Fields;
 
 pub use identity::identity_types;
+pub use identity::principal_type;
 pub use value::{EntityData, Request, Uid, Value};
 
 /// Derives context facts from `requestParameters`.
@@ -118,8 +120,52 @@ fn resource_attrs(
     .collect()
 }
 
-/// Build the Cedar request for an event. Never fails: missing fields become "" or absent.
+/// Build the Cedar request for an event, with every requestParameters field as a tag (what
+/// `snapback explain` shows). Never fails: missing fields become "" or absent.
 pub fn build(event: &Event) -> Request {
+    build_for(event, &Fields::All)
+}
+
+/// The event's action id (`ec2:AuthorizeSecurityGroupIngress`), as [`build`] names it.
+pub fn action_id(event: &Event) -> String {
+    let service = event.service();
+    let group = if service.is_empty() {
+        "unknown"
+    } else {
+        service
+    };
+    format!("{group}:{}", event.event_name())
+}
+
+/// Only the principal, action and resource, for an event no policy is evaluated against:
+/// what its decision record names. The context is empty and no other entity is built.
+pub fn build_scope(event: &Event) -> Request {
+    let account = event.account().unwrap_or("unknown");
+    let region = event.region().unwrap_or("");
+    let service = event.service();
+    let empty = Map::new();
+    let params = event.request_parameters().unwrap_or(&empty);
+    let resource = spec(service, event.event_name())
+        .and_then(|s| resource(&s.resource, params, account, region))
+        .unwrap_or_else(|| account_entity(account));
+    let group = if service.is_empty() {
+        "unknown"
+    } else {
+        service
+    };
+    Request {
+        principal: identity::principal(event, account),
+        action: Uid::new("Action", action_id(event)),
+        action_group: Uid::new("Action", group),
+        resource,
+        context: Vec::new(),
+        entities: Vec::new(),
+    }
+}
+
+/// [`build`], with only the requestParameters tags in `fields`: the engine passes the fields
+/// the policies that concern the event can read.
+pub fn build_for(event: &Event, fields: &Fields) -> Request {
     let account = event.account().unwrap_or("unknown");
     let region = event.region().unwrap_or("");
     let service = event.service();
@@ -136,7 +182,7 @@ pub fn build(event: &Event) -> Request {
         uid: Uid::new("Params", event.event_id().unwrap_or("request")),
         attrs: Vec::new(),
         parents: Vec::new(),
-        tags: params::flatten(params),
+        tags: params::flatten_only(params, fields),
     };
 
     let text = |s: Option<&str>| Value::str(s.unwrap_or(""));

@@ -3,38 +3,64 @@
 
 use serde_json::{Map, Value};
 
+use crate::policy::Fields;
+
 /// Deeper fields than this are left out; no real CloudTrail request nests this far.
 const MAX_DEPTH: usize = 12;
 /// More entries than this are left out, so a huge document cannot blow up a request.
 const MAX_ENTRIES: usize = 2048;
 
-pub fn flatten(map: &Map<String, Value>) -> Vec<(String, String)> {
+/// Flatten the fields `fields` names (and never walk a subtree no wanted path is under):
+/// building whole documents into Cedar values is the dominant cost of deciding.
+pub fn flatten_only(map: &Map<String, Value>, fields: &Fields) -> Vec<(String, String)> {
     let mut out = Vec::new();
+    if fields == &Fields::none() {
+        return out;
+    }
     for (key, value) in map {
-        walk(key.clone(), value, 1, &mut out);
+        if fields.wants(key) {
+            walk(key.clone(), value, 1, fields, &mut out);
+        }
     }
     out
 }
 
-fn walk(path: String, value: &Value, depth: usize, out: &mut Vec<(String, String)>) {
+fn walk(
+    path: String,
+    value: &Value,
+    depth: usize,
+    fields: &Fields,
+    out: &mut Vec<(String, String)>,
+) {
     if out.len() >= MAX_ENTRIES || depth > MAX_DEPTH {
         return;
     }
-    match value {
-        Value::Null => {}
-        Value::String(s) => out.push((path, s.clone())),
-        Value::Bool(b) => out.push((path, b.to_string())),
-        Value::Number(n) => out.push((path, n.to_string())),
+    let leaf = match value {
+        Value::Null => return,
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                walk(format!("{path}.{i}"), item, depth + 1, out);
+                let inner = format!("{path}.{i}");
+                if fields.wants(&inner) {
+                    walk(inner, item, depth + 1, fields, out);
+                }
             }
+            return;
         }
-        Value::Object(fields) => {
-            for (key, item) in fields {
-                walk(format!("{path}.{key}"), item, depth + 1, out);
+        Value::Object(map) => {
+            for (key, item) in map {
+                let inner = format!("{path}.{key}");
+                if fields.wants(&inner) {
+                    walk(inner, item, depth + 1, fields, out);
+                }
             }
+            return;
         }
+    };
+    if fields.keeps(&path) {
+        out.push((path, leaf));
     }
 }
 
@@ -51,11 +77,26 @@ mod tests {
             unreachable!()
         };
         assert_eq!(
-            flatten(&map),
+            flatten_only(&map, &Fields::All),
             vec![
                 ("groupId".to_owned(), "sg-1".to_owned()),
                 ("ipPermissions.items.0.fromPort".to_owned(), "22".to_owned()),
             ]
         );
+    }
+
+    #[test]
+    fn only_wanted_fields_are_flattened() {
+        let params = json!({"groupId": "sg-1", "ipPermissions": {"items": [{"fromPort": 22, "toPort": 23}]}, "big": {"a": 1}});
+        let Value::Object(map) = params else {
+            unreachable!()
+        };
+        let fields = Fields::Only(["ipPermissions.items.0.toPort".to_owned()].into());
+        assert_eq!(
+            flatten_only(&map, &fields),
+            vec![("ipPermissions.items.0.toPort".to_owned(), "23".to_owned())]
+        );
+        assert!(flatten_only(&map, &Fields::none()).is_empty());
+        assert_eq!(flatten_only(&map, &Fields::All).len(), 4);
     }
 }

@@ -400,7 +400,7 @@ fn load_files(source: Files<'_>) -> Result<PolicyPack, Vec<LoadError>> {
         let _ = write!(hash, "{byte:02x}");
     }
     Ok(PolicyPack {
-        active,
+        index: super::PolicyIndex::new(&active),
         policies: metas,
         by_id,
         schema,

@@ -3,12 +3,14 @@
 //! [`PolicyPack`]: the Cedar policy set the engine evaluates plus each policy's metadata.
 
 mod annotations;
+mod index;
 mod load;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
 pub use annotations::{ANNOTATIONS, Meta, Mode, Severity};
+pub use index::{Fields, PolicyIndex, Scope, Slot};
 pub use load::{LoadError, load, load_embedded};
 
 /// The files of `policies/` as they were when this binary was built (see build.rs).
@@ -24,8 +26,9 @@ pub const ENTITIES_FILE: &str = "entities.json";
 /// A validated policy set with its metadata.
 #[derive(Debug)]
 pub struct PolicyPack {
-    /// The policies that are evaluated: every policy whose `@mode` is not `off`.
-    pub(crate) active: cedar_policy::PolicySet,
+    /// The policies that are evaluated (every policy whose `@mode` is not `off`), by the
+    /// actions and principal types they can match.
+    pub(crate) index: PolicyIndex,
     /// Every policy, sorted by id.
     pub policies: Vec<Meta>,
     by_id: HashMap<String, usize>,
@@ -40,6 +43,11 @@ pub struct PolicyPack {
 impl PolicyPack {
     pub fn meta(&self, id: &str) -> Option<&Meta> {
         self.by_id.get(id).and_then(|&i| self.policies.get(i))
+    }
+
+    /// The active policies indexed by action and principal type.
+    pub fn index(&self) -> &PolicyIndex {
+        &self.index
     }
 
     pub fn schema(&self) -> &cedar_policy::Schema {

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# scan at scale (docs/performance.md, targets c, d and e), on a release build:
+#  c. throughput from 1 to 2 threads: `snapback scan --threads 1|2` over a 64 MiB archive,
+#     alternating, 3 runs each, medians and their ratio;
+#  d. peak RSS scanning a 1 GiB (gzip) archive with every core;
+#  e. cold start: from process start to the first decision record on stdout, `snapback check`
+#     with the full pack on one event, 21 runs, median.
+# The archives are generated once by benches/gen.py into $SNAPBACK_BENCH_DIR
+# (default ~/.cache/snapback/bench); the 1 GiB one hard-links 24 distinct files, so it takes
+# about 20 MiB of disk.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+need_cargo
+# The same build as the criterion benches, so that the SDK crates compile once.
+cargo build --release --quiet --bins --benches
+bin="$CARGO_TARGET_DIR/release/snapback"
+work="${SNAPBACK_BENCH_DIR:-$HOME/.cache/snapback/bench}"
+mkdir -p "$work"
+[ -d "$work/archive-64m" ] || python3 benches/gen.py archive "$work/archive-64m" --size-mib 64
+[ -d "$work/archive-1g" ] || python3 benches/gen.py archive "$work/archive-1g" --size-mib 1024
+
+python3 - "$bin" "$work" <<'PY'
+import json, os, re, resource, statistics, subprocess, sys, time
+binary, work = sys.argv[1], sys.argv[2]
+
+def scan(args, archive):
+    start = time.perf_counter()
+    out = subprocess.run([binary, "scan", "--no-progress", *args, archive],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    took = time.perf_counter() - start
+    assert out.returncode in (0, 2), out.stderr.decode()
+    events = int(re.search(rb"(\d+) events:", out.stderr).group(1))
+    return took, events
+
+# c. scaling from 1 to 2 threads, every record printed (as a user scanning would).
+small = os.path.join(work, "archive-64m")
+runs = {1: [], 2: []}
+for _ in range(3):
+    for threads in (1, 2):
+        took, events = scan(["--threads", str(threads)], small)
+        runs[threads].append(took)
+t1, t2 = statistics.median(runs[1]), statistics.median(runs[2])
+print(f"c. scan, {events} events (64 MiB gzip): 1 thread median {t1:.2f} s "
+      f"({events / t1:,.0f} events/s), 2 threads median {t2:.2f} s ({events / t2:,.0f} events/s): "
+      f"{t1 / t2:.2f}x (runs: 1 thread {[round(t, 2) for t in runs[1]]}, 2 threads {[round(t, 2) for t in runs[2]]})")
+
+# d. peak memory over the 1 GiB archive, every core, violations only (a realistic sweep).
+big = os.path.join(work, "archive-1g")
+size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(big) for f in fs)
+took, events = scan(["--violations-only"], big)
+rss_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(f"d. scan of {size / 2**30:.2f} GiB of gzip ({events:,} events) in {took:.1f} s "
+      f"({events / took:,.0f} events/s): peak RSS {rss_kib / 1024:.1f} MiB")
+
+# e. cold start to the first decision, full pack, one event on stdin.
+event = json.dumps({"eventVersion": "1.09", "eventSource": "cloudtrail.amazonaws.com",
+                    "eventName": "StopLogging", "awsRegion": "us-east-1", "eventID": "cold",
+                    "eventTime": "2026-11-20T09:00:00Z", "readOnly": False,
+                    "recipientAccountId": "123456789012",
+                    "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::123456789012:user/x",
+                                     "accountId": "123456789012"},
+                    "requestParameters": {"name": "t"}}).encode()
+times = []
+for _ in range(21):
+    start = time.perf_counter()
+    p = subprocess.Popen([binary, "check", "--policies", "policies", "-"], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    p.stdin.write(event)
+    p.stdin.close()
+    line = p.stdout.readline()
+    times.append(time.perf_counter() - start)
+    p.wait()
+    assert json.loads(line)["decision"] == "non_compliant", line
+print(f"e. cold start to first decision (35-policy pack): median {statistics.median(times) * 1000:.1f} ms "
+      f"over {len(times)} runs (min {min(times) * 1000:.1f}, max {max(times) * 1000:.1f})")
+PY

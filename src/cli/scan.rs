@@ -1,0 +1,469 @@
+//! `snapback scan`: find non-compliant changes that already happened, in a CloudTrail archive
+//! on disk or through the CloudTrail API, on every core, with a progress bar on a terminal and
+//! a summary at the end. `--remediate` hands what it finds to the reactor, which reverts only
+//! what is still non-compliant.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::Exit;
+use super::react::ReactorArgs;
+use crate::archive::{self, Filter};
+use crate::aws::{Factory, Lookup, Pacing, Pager, Settings};
+use crate::decision_log::{DecisionRecord, LogWriter, Recorder};
+use crate::engine::Engine;
+use crate::event::StreamParser;
+use crate::scan::{Found, Options, Summary};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub reactor: ReactorArgs,
+    /// Read events from the CloudTrail API (LookupEvents) instead of an archive
+    #[arg(long)]
+    pub api: bool,
+    /// Only these accounts (repeatable, comma-separated)
+    #[arg(long = "account", value_delimiter = ',', value_name = "ID")]
+    pub accounts: Vec<String>,
+    /// Only these regions (repeatable, comma-separated); with --api, the regions to look up
+    #[arg(long = "region", value_delimiter = ',', value_name = "REGION")]
+    pub regions: Vec<String>,
+    /// Events at or after this date (YYYY-MM-DD, UTC) or RFC 3339 time
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Events before this date (YYYY-MM-DD: up to the end of that day) or RFC 3339 time
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Print only non-compliant and error records (the summary still counts every event)
+    #[arg(long)]
+    pub violations_only: bool,
+    /// Revert violations that are still non-compliant, through the reactor (as `react` does)
+    #[arg(long)]
+    pub remediate: bool,
+    /// With --api: also fetch read-only events (they are always compliant: skipped)
+    #[arg(long)]
+    pub include_read_only: bool,
+    /// Worker threads; defaults to every core
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Never show the progress bar (it is shown only when stderr is a terminal)
+    #[arg(long)]
+    pub no_progress: bool,
+    /// Where violations that could not be reverted go (with --remediate)
+    #[arg(
+        long,
+        env = "SNAPBACK_DEAD_LETTER",
+        default_value = "dead-letters",
+        value_name = "DIR"
+    )]
+    pub dead_letter: PathBuf,
+    /// Archive roots: an `AWSLogs` tree (or any directory under it) or log files
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+impl Args {
+    fn filter(&self) -> Result<Filter, String> {
+        let since = self.since.as_deref().map(archive::parse_time).transpose()?;
+        let until = match self.until.as_deref() {
+            None => None,
+            // A bare date means the whole of that day.
+            Some(d) if d.trim().len() == 10 => {
+                let mut t = archive::parse_time(d)?;
+                t.epoch_millis += 86_400_000;
+                Some(t)
+            }
+            Some(t) => Some(archive::parse_time(t)?),
+        };
+        Ok(Filter {
+            accounts: self.accounts.clone(),
+            regions: self.regions.clone(),
+            since,
+            until,
+        })
+    }
+}
+
+/// Where records go: the decision log, stdout, and the tallies of reverts.
+struct Sink<'a> {
+    log: Option<LogWriter>,
+    log_failed: bool,
+    out: std::io::BufWriter<std::io::StdoutLock<'a>>,
+    stdout_gone: bool,
+    bar: ProgressBar,
+    bar_shares_terminal: bool,
+    reverts: super::react::Summary,
+}
+
+impl Sink<'_> {
+    fn emit(&mut self, record: &mut DecisionRecord, line: Option<String>) {
+        if let Some(writer) = self.log.as_mut()
+            && let Err(err) = writer.append(record)
+            && !self.log_failed
+        {
+            self.log_failed = true;
+            self.bar.suspend(|| eprintln!("error: {err}"));
+        }
+        if self.stdout_gone {
+            return;
+        }
+        // A line made on a worker is only used when the log did not change the record.
+        let line = match line {
+            Some(line) if self.log.is_none() => line,
+            _ => serde_json::to_string(record).unwrap_or_default(),
+        };
+        let out = &mut self.out;
+        let written = if self.bar_shares_terminal {
+            self.bar
+                .suspend(|| writeln!(out, "{line}").and_then(|()| out.flush()))
+        } else {
+            writeln!(out, "{line}")
+        };
+        self.stdout_gone = written.is_err();
+    }
+}
+
+/// Reverts found violations through the reactor, on a runtime of its own.
+struct Remediator {
+    runtime: tokio::runtime::Runtime,
+    reactor: crate::reactor::Reactor<Factory, crate::resilience::SpoolDir>,
+}
+
+pub fn run(args: &Args) -> Exit {
+    let filter = match args.filter() {
+        Ok(filter) => filter,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Exit::Error;
+        }
+    };
+    if args.api != args.paths.is_empty() {
+        eprintln!(
+            "error: give archive paths, or --api to read the CloudTrail API (not both)\n  \
+             help: snapback scan AWSLogs/ --since 2026-11-01, or snapback scan --api --region us-east-1"
+        );
+        return Exit::Error;
+    }
+    // With --remediate, the reactor owns the engine and recorder; without, they are built here.
+    let (remediator, own, log) = if args.remediate {
+        let spool = match super::react::spool(&args.dead_letter) {
+            Ok(spool) => spool,
+            Err(exit) => return exit,
+        };
+        match args.reactor.build(spool) {
+            Ok((runtime, reactor, log)) => (Some(Remediator { runtime, reactor }), None, log),
+            Err(exit) => return exit,
+        }
+    } else {
+        let engine = match super::engine(&args.reactor.policies.policies) {
+            Ok(engine) => engine,
+            Err(exit) => return exit,
+        };
+        match args.reactor.log.open(&engine) {
+            Ok((recorder, log)) => (None, Some((engine, recorder)), log),
+            Err(exit) => return exit,
+        }
+    };
+    let (engine, recorder) = match (&remediator, &own) {
+        (Some(r), _) => (&r.reactor.engine, &r.reactor.recorder),
+        (None, Some((engine, recorder))) => (engine, recorder),
+        (None, None) => return Exit::Error,
+    };
+    let options = Options {
+        threads: args.threads.unwrap_or(Options::default().threads).max(1),
+        violations_only: args.violations_only,
+        keep_violating_events: args.remediate,
+        serialize: !args.remediate && args.reactor.log.decision_log.is_none(),
+        ..Options::default()
+    };
+    let show_bar = !args.no_progress && std::io::stderr().is_terminal();
+    let mut sink = Sink {
+        log,
+        log_failed: false,
+        out: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock()),
+        stdout_gone: false,
+        bar: ProgressBar::hidden(),
+        bar_shares_terminal: show_bar && std::io::stdout().is_terminal(),
+        reverts: super::react::Summary::default(),
+    };
+    let started = Instant::now();
+    let summary = if args.api {
+        match scan_api(
+            args,
+            &filter,
+            engine,
+            recorder,
+            &options,
+            remediator.as_ref(),
+            &mut sink,
+            show_bar,
+        ) {
+            Ok(summary) => summary,
+            Err(exit) => return exit,
+        }
+    } else {
+        let files = archive::files(&args.paths, &filter);
+        if files.is_empty() {
+            eprintln!(
+                "error: no CloudTrail log files (*.json.gz, *.json) under {} match the filters",
+                args.paths
+                    .iter()
+                    .map(|p| format!("`{}`", p.display()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            return Exit::Error;
+        }
+        let total: u64 = files
+            .iter()
+            .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+            .sum();
+        if show_bar {
+            sink.bar = bar(
+                Some(total),
+                "{spinner} {elapsed_precise} [{wide_bar}] {binary_bytes}/{binary_total_bytes} {msg}",
+            );
+        }
+        let mut seen = Summary::default();
+        let bar = sink.bar.clone();
+        crate::scan::scan_files(
+            engine,
+            recorder,
+            &filter,
+            &files,
+            &options,
+            &mut |found| handle(found, remediator.as_ref(), &mut sink),
+            &mut |file| {
+                seen.merge(file);
+                bar.set_position(seen.bytes);
+                bar.set_message(progress_message(&seen));
+            },
+        )
+    };
+    sink.bar.finish_and_clear();
+    let _ = sink.out.flush();
+    report(
+        &summary,
+        started,
+        remediator.is_some().then_some(&sink.reverts),
+    );
+    let failed = sink.log_failed
+        || summary.errors > 0
+        || sink.reverts.dead_lettered > 0
+        || sink.reverts.lost > 0;
+    if failed {
+        Exit::Error
+    } else if remediator.is_some() {
+        if sink.reverts.not_reverted > 0 {
+            Exit::NonCompliant
+        } else {
+            Exit::Ok
+        }
+    } else if summary.non_compliant > 0 {
+        Exit::NonCompliant
+    } else {
+        Exit::Ok
+    }
+}
+
+fn bar(total: Option<u64>, template: &str) -> ProgressBar {
+    let bar = match total {
+        Some(n) => ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr()),
+        None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
+}
+
+fn progress_message(seen: &Summary) -> String {
+    format!(
+        "{} files, {} events, {} violations",
+        seen.files, seen.events, seen.non_compliant
+    )
+}
+
+/// One found record: reverted first when it is a violation and --remediate is on.
+fn handle(found: Found, remediator: Option<&Remediator>, sink: &mut Sink<'_>) {
+    let (mut record, line) = match (remediator, found.event) {
+        (Some(r), Some(event)) => {
+            let handled = r
+                .runtime
+                .block_on(r.reactor.handle(&event, SystemTime::now()));
+            sink.reverts.add(&handled);
+            (handled.record, None)
+        }
+        (_, _) => (found.record, found.line),
+    };
+    sink.emit(&mut record, line);
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site, the scan's shared state"
+)]
+fn scan_api(
+    args: &Args,
+    filter: &Filter,
+    engine: &Engine,
+    recorder: &Recorder,
+    options: &Options,
+    remediator: Option<&Remediator>,
+    sink: &mut Sink<'_>,
+    show_bar: bool,
+) -> Result<Summary, Exit> {
+    // The remediator's runtime and clients when there is one; else a runtime for the lookups.
+    let own_runtime;
+    let runtime = match remediator {
+        Some(r) => &r.runtime,
+        None => {
+            own_runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| {
+                    eprintln!("error: cannot start the async runtime: {e}");
+                    Exit::Error
+                })?;
+            &own_runtime
+        }
+    };
+    let settings = Settings {
+        endpoint_url: args.reactor.endpoint_url.clone(),
+        ..Settings::default()
+    };
+    let factory = runtime.block_on(Factory::new(settings));
+    let config = factory.sdk_config();
+    let regions: Vec<String> = if args.regions.is_empty() {
+        config.region().map(|r| r.to_string()).into_iter().collect()
+    } else {
+        args.regions.clone()
+    };
+    if regions.is_empty() {
+        eprintln!(
+            "error: no region to look events up in\n  help: pass --region, or set AWS_REGION"
+        );
+        return Err(Exit::Error);
+    }
+    let to_time = |t: Option<crate::event::EventTime>| {
+        t.and_then(|t| u64::try_from(t.epoch_millis).ok())
+            .map(|ms| UNIX_EPOCH + std::time::Duration::from_millis(ms))
+    };
+    if show_bar {
+        sink.bar = bar(None, "{spinner} {elapsed_precise} {msg}");
+    }
+    let mut summary = Summary::default();
+    let mut failed = false;
+    for region in regions {
+        let lookup = Lookup {
+            region: region.clone(),
+            start: to_time(filter.since),
+            end: to_time(filter.until),
+            writes_only: !args.include_read_only,
+        };
+        let mut pager = Pager::new(config, lookup, Pacing::default());
+        while let Some(page) = runtime.block_on(pager.next_page()) {
+            let page = match page {
+                Ok(page) => page,
+                Err(err) => {
+                    sink.bar.suspend(|| {
+                        eprintln!("error: `{region}`: {err}; events read until then are reported")
+                    });
+                    failed = true;
+                    break;
+                }
+            };
+            let mut items = Vec::with_capacity(page.records.len());
+            let mut parser =
+                StreamParser::new(format!("cloudtrail-api:{region}:page-{}", page.number));
+            for record in &page.records {
+                parser.push(record.as_bytes(), &mut |item| items.push(item));
+                parser.push(b"\n", &mut |item| items.push(item));
+            }
+            parser.finish(&mut |item| items.push(item));
+            let wanted = items
+                .into_iter()
+                .filter(|item| item.as_ref().map_or(true, |e| filter.wants_event(e)));
+            crate::scan::scan_events(
+                engine,
+                recorder,
+                options,
+                wanted,
+                &mut summary,
+                &mut |found| {
+                    handle(found, remediator, sink);
+                },
+            );
+            sink.bar.set_message(format!(
+                "{region}: {} pages, {} throttled calls; {}",
+                pager.stats.pages,
+                pager.stats.throttled,
+                progress_message(&summary)
+            ));
+        }
+    }
+    if failed {
+        summary.errors += 1;
+    }
+    Ok(summary)
+}
+
+/// The summary on stderr: what was read, and the violations by severity and by policy.
+fn report(summary: &Summary, started: Instant, reverts: Option<&super::react::Summary>) {
+    let secs = started.elapsed().as_secs_f64();
+    let mut err = std::io::stderr().lock();
+    let rate = if secs > 0.0 {
+        summary.events as f64 / secs
+    } else {
+        0.0
+    };
+    if summary.files > 0 {
+        let _ = writeln!(
+            err,
+            "scanned {} files ({:.1} MiB) in {secs:.1} s: {} events ({rate:.0} events/s)",
+            summary.files,
+            summary.bytes as f64 / (1024.0 * 1024.0),
+            summary.events
+        );
+    } else {
+        let _ = writeln!(err, "read {} events in {secs:.1} s", summary.events);
+    }
+    let _ = writeln!(
+        err,
+        "{} events: {} non-compliant, {} compliant, {} skipped, {} errors",
+        summary.events, summary.non_compliant, summary.compliant, summary.skipped, summary.errors
+    );
+    if !summary.by_severity.is_empty() {
+        let by: Vec<String> = summary
+            .by_severity
+            .iter()
+            .rev()
+            .map(|(s, n)| format!("{} {n}", s.as_str()))
+            .collect();
+        let _ = writeln!(err, "violations by severity: {}", by.join(", "));
+        let _ = writeln!(err, "violations by policy:");
+        let mut rows: Vec<_> = summary.by_policy.iter().collect();
+        rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(b.1.1.cmp(&a.1.1)).then(a.0.cmp(b.0)));
+        for (id, (severity, n)) in rows {
+            let _ = writeln!(err, "  {:<8} {id:<45} {n}", severity.as_str());
+        }
+    }
+    if let Some(r) = reverts {
+        let _ = writeln!(
+            err,
+            "remediation: {} reverted or already compliant, {} left in place, {} dead-lettered{}",
+            r.reverted,
+            r.not_reverted,
+            r.dead_lettered,
+            if r.lost > 0 {
+                format!(", {} LOST (dead-letter sink failed)", r.lost)
+            } else {
+                String::new()
+            }
+        );
+    }
+}

@@ -1,0 +1,351 @@
+//! The active policies indexed by what their scope can match, so that deciding an event costs
+//! what the policies that concern it cost, not what the whole pack costs.
+//!
+//! Each policy's action scope (`action == A`, `action in [A, B]`, `action in G`, or any
+//! action) and principal type (`principal is T`) are read from its scope; a bucket per action
+//! key holds the policies that key can match, split by principal type. Each bucket also knows
+//! which `context.params` tags its policies read, so the model only flattens those fields of
+//! `requestParameters`. An event whose bucket is empty is compliant without building a Cedar
+//! request at all.
+
+use std::collections::{BTreeSet, HashMap};
+
+use cedar_policy::{ActionConstraint, Policy, PolicySet, PrincipalConstraint};
+
+/// The `requestParameters` fields, as flattened tag paths, that some policy can read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fields {
+    /// Every field (a policy reads tags with a computed key, or no pruning is wanted).
+    All,
+    /// Only these dotted paths.
+    Only(BTreeSet<String>),
+}
+
+impl Fields {
+    pub fn none() -> Self {
+        Self::Only(BTreeSet::new())
+    }
+
+    fn merge(&mut self, other: &Fields) {
+        match (&mut *self, other) {
+            (Self::All, _) => {}
+            (_, Self::All) => *self = Self::All,
+            (Self::Only(mine), Self::Only(theirs)) => mine.extend(theirs.iter().cloned()),
+        }
+    }
+
+    /// Whether a field at `path` (or something below it) is wanted.
+    pub fn wants(&self, path: &str) -> bool {
+        match self {
+            Self::All => true,
+            Self::Only(keys) => keys.iter().any(|k| {
+                k.strip_prefix(path)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+            }),
+        }
+    }
+
+    /// Whether `path` itself is wanted as a tag.
+    pub fn keeps(&self, path: &str) -> bool {
+        match self {
+            Self::All => true,
+            Self::Only(keys) => keys.contains(path),
+        }
+    }
+}
+
+/// The policies one event is evaluated against, and the fields they read.
+#[derive(Debug, Clone)]
+pub struct Slot {
+    pub policies: PolicySet,
+    pub fields: Fields,
+}
+
+impl Slot {
+    fn new(policies: &[&Scoped]) -> Self {
+        let mut set = PolicySet::new();
+        let mut fields = Fields::none();
+        for scoped in policies {
+            // Ids are unique in the active set, so adding cannot fail.
+            let _ = set.add(scoped.policy.clone());
+            fields.merge(&scoped.fields);
+        }
+        Self {
+            policies: set,
+            fields,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.policies.is_empty()
+    }
+}
+
+/// The slots of one action key: by principal type, and for every other principal.
+#[derive(Debug, Clone)]
+struct Bucket {
+    by_principal: HashMap<String, Slot>,
+    other: Slot,
+}
+
+impl Bucket {
+    fn new(policies: &[&Scoped]) -> Self {
+        let types: BTreeSet<&str> = policies
+            .iter()
+            .filter_map(|p| p.principal_type.as_deref())
+            .collect();
+        let by_principal = types
+            .into_iter()
+            .map(|ty| {
+                let these: Vec<&Scoped> = policies
+                    .iter()
+                    .copied()
+                    .filter(|p| p.principal_type.as_deref().is_none_or(|t| t == ty))
+                    .collect();
+                (ty.to_owned(), Slot::new(&these))
+            })
+            .collect();
+        let others: Vec<&Scoped> = policies
+            .iter()
+            .copied()
+            .filter(|p| p.principal_type.is_none())
+            .collect();
+        Self {
+            by_principal,
+            other: Slot::new(&others),
+        }
+    }
+
+    fn slot(&self, principal_type: &str) -> &Slot {
+        self.by_principal.get(principal_type).unwrap_or(&self.other)
+    }
+}
+
+/// One policy with what its scope says.
+#[derive(Debug)]
+struct Scoped {
+    policy: Policy,
+    /// Action ids (`ec2:AuthorizeSecurityGroupIngress` or a group such as `ec2`); None = any.
+    actions: Option<Vec<String>>,
+    /// `Root` for `principal is Aws::Root` (other namespaces keep theirs); None = any type.
+    principal_type: Option<String>,
+    fields: Fields,
+}
+
+impl Scoped {
+    fn new(policy: &Policy) -> Self {
+        let actions = match policy.action_constraint() {
+            ActionConstraint::Any => None,
+            ActionConstraint::Eq(uid) => Some(vec![uid.id().unescaped().to_owned()]),
+            ActionConstraint::In(uids) => {
+                Some(uids.iter().map(|u| u.id().unescaped().to_owned()).collect())
+            }
+        };
+        let principal_type = match policy.principal_constraint() {
+            PrincipalConstraint::Any | PrincipalConstraint::In(_) => None,
+            PrincipalConstraint::Eq(uid) => Some(local(uid.type_name())),
+            PrincipalConstraint::Is(ty) | PrincipalConstraint::IsIn(ty, _) => Some(local(&ty)),
+        };
+        let fields = policy.to_json().map_or(Fields::All, |est| tags_read(&est));
+        Self {
+            policy: policy.clone(),
+            actions,
+            principal_type,
+            fields,
+        }
+    }
+}
+
+/// `Root` for `Aws::Root`: the model's principal types are all in the `Aws` namespace.
+fn local(ty: &cedar_policy::EntityTypeName) -> String {
+    let name = ty.to_string();
+    name.strip_prefix("Aws::")
+        .map_or(name.clone(), str::to_owned)
+}
+
+/// The tag keys an expression reads with `getTag`/`hasTag`; All when a key is computed.
+fn tags_read(est: &serde_json::Value) -> Fields {
+    let mut fields = Fields::none();
+    walk(est, &mut fields);
+    fields
+}
+
+fn walk(value: &serde_json::Value, fields: &mut Fields) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, inner) in map {
+                if key == "getTag" || key == "hasTag" {
+                    let literal = inner
+                        .get("right")
+                        .and_then(|r| r.get("Value"))
+                        .and_then(serde_json::Value::as_str);
+                    match literal {
+                        Some(k) => fields.merge(&Fields::Only([k.to_owned()].into())),
+                        None => *fields = Fields::All,
+                    }
+                }
+                walk(inner, fields);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, fields)),
+        _ => {}
+    }
+}
+
+/// What one active policy's scope can match (for deploy plans, which need it per policy).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    /// The policy id.
+    pub id: String,
+    /// Action ids (`ec2:AuthorizeSecurityGroupIngress`) or service groups (`ec2`); None = any.
+    pub actions: Option<Vec<String>>,
+    /// The principal's Cedar type without namespace (`Root`); None = any type.
+    pub principal_type: Option<String>,
+}
+
+/// The active policy set, indexed by action and principal type.
+#[derive(Debug, Clone)]
+pub struct PolicyIndex {
+    by_action: HashMap<String, Bucket>,
+    any: Bucket,
+    scopes: Vec<Scope>,
+}
+
+impl PolicyIndex {
+    pub fn new(active: &PolicySet) -> Self {
+        let scoped: Vec<Scoped> = active.policies().map(Scoped::new).collect();
+        let mut keyed: HashMap<&str, Vec<&Scoped>> = HashMap::new();
+        let mut any: Vec<&Scoped> = Vec::new();
+        for policy in &scoped {
+            match &policy.actions {
+                None => any.push(policy),
+                Some(actions) => {
+                    for action in actions {
+                        keyed.entry(action.as_str()).or_default().push(policy);
+                    }
+                }
+            }
+        }
+        let by_action = keyed
+            .keys()
+            .map(|&key| {
+                // An action is matched by its own id and by its service group (the model makes
+                // every `svc:Name` a member of `svc`), and by policies on any action.
+                let mut these: Vec<&Scoped> = keyed.get(key).cloned().unwrap_or_default();
+                if let Some((group, _)) = key.split_once(':')
+                    && let Some(grouped) = keyed.get(group)
+                {
+                    these.extend(grouped.iter().copied());
+                }
+                these.extend(any.iter().copied());
+                (key.to_owned(), Bucket::new(&these))
+            })
+            .collect();
+        Self {
+            by_action,
+            any: Bucket::new(&any),
+            scopes: scoped
+                .iter()
+                .map(|p| Scope {
+                    id: p.policy.id().to_string(),
+                    actions: p.actions.clone(),
+                    principal_type: p.principal_type.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Every active policy's scope, in no particular order.
+    pub fn scopes(&self) -> &[Scope] {
+        &self.scopes
+    }
+
+    /// The policies that can match this action (`svc:Name`) and principal type (`Root`).
+    pub fn slot(&self, action: &str, principal_type: &str) -> &Slot {
+        let group = action.split_once(':').map(|(g, _)| g);
+        self.by_action
+            .get(action)
+            .or_else(|| group.and_then(|g| self.by_action.get(g)))
+            .unwrap_or(&self.any)
+            .slot(principal_type)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+
+    use super::*;
+    use std::str::FromStr;
+
+    fn index(src: &str) -> PolicyIndex {
+        PolicyIndex::new(&PolicySet::from_str(src).unwrap())
+    }
+
+    fn ids(slot: &Slot) -> Vec<String> {
+        let mut ids: Vec<String> = slot
+            .policies
+            .policies()
+            .map(|p| p.id().to_string())
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    const PACK: &str = r#"
+        forbid (principal, action == Aws::Action::"ec2:RunInstances", resource)
+          when { context.params.getTag("instanceType") == "p5.48xlarge" };
+        forbid (principal, action in [Aws::Action::"s3:PutBucketAcl", Aws::Action::"s3:PutBucketPolicy"], resource);
+        forbid (principal, action in Aws::Action::"iam", resource)
+          when { context.params.hasTag("policyArn") };
+        forbid (principal is Aws::Root, action, resource);
+        forbid (principal, action == Aws::Action::"kms:DisableKey", resource)
+          when { context.params.getTag(context.eventName) == "x" };
+    "#;
+
+    #[test]
+    fn an_event_gets_the_policies_on_its_action_its_group_and_any_action() {
+        let index = index(PACK);
+        assert_eq!(
+            ids(index.slot("ec2:RunInstances", "AssumedRole")),
+            ["policy0"]
+        );
+        assert_eq!(
+            ids(index.slot("ec2:RunInstances", "Root")),
+            ["policy0", "policy3"]
+        );
+        assert_eq!(
+            ids(index.slot("s3:PutBucketPolicy", "IAMUser")),
+            ["policy1"]
+        );
+        assert_eq!(
+            ids(index.slot("iam:AttachUserPolicy", "IAMUser")),
+            ["policy2"]
+        );
+        assert!(index.slot("s3:GetObject", "IAMUser").is_empty());
+        assert_eq!(ids(index.slot("s3:GetObject", "Root")), ["policy3"]);
+    }
+
+    #[test]
+    fn only_the_tags_policies_read_are_wanted() {
+        let index = index(PACK);
+        let slot = index.slot("ec2:RunInstances", "Root");
+        assert_eq!(
+            slot.fields,
+            Fields::Only(["instanceType".to_owned()].into())
+        );
+        assert!(index.slot("s3:PutBucketAcl", "Root").fields == Fields::none());
+        assert_eq!(index.slot("kms:DisableKey", "IAMUser").fields, Fields::All);
+    }
+
+    #[test]
+    fn wanted_paths_include_their_parents() {
+        let fields = Fields::Only(["a.b.0.c".to_owned()].into());
+        assert!(fields.wants("a"));
+        assert!(fields.wants("a.b.0"));
+        assert!(fields.keeps("a.b.0.c"));
+        assert!(!fields.keeps("a.b"));
+        assert!(!fields.wants("a.bc"));
+        assert!(!fields.wants("x"));
+    }
+}

@@ -1,0 +1,344 @@
+//! Scanning history: many log files decided on every core, with the records handed back in a
+//! fixed order and a summary of what was found.
+//!
+//! Workers take files in order from a shared counter and stream each file's records back in
+//! batches. The consumer (the caller's thread) gets them in file order, and in each file in
+//! record order, whatever the number of threads: the output of a scan is the same on one core
+//! as on sixteen. A worker may run at most [`Options::window`] files ahead of the file being
+//! handed out, which bounds the memory held for out-of-order files.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Condvar, Mutex};
+use std::time::SystemTime;
+
+use crate::archive::Filter;
+use crate::decision_log::{DecisionRecord, Recorder};
+use crate::engine::{Engine, Outcome};
+use crate::event::Event;
+use crate::policy::Severity;
+
+/// Records per batch sent from a worker.
+const BATCH: usize = 512;
+
+/// How a scan runs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub threads: usize,
+    /// Hand back only non-compliant and error records (all are still counted).
+    pub violations_only: bool,
+    /// Keep the event with each non-compliant record (for `--remediate`).
+    pub keep_violating_events: bool,
+    /// How many files past the one being handed out a worker may start.
+    pub window: usize,
+    /// Serialise each record to its JSON line on the worker (when nothing will change it
+    /// afterwards: no decision log, no remediation), so that output scales with the threads.
+    pub serialize: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        Self {
+            threads,
+            violations_only: false,
+            keep_violating_events: false,
+            window: threads * 4,
+            serialize: false,
+        }
+    }
+}
+
+/// One decided event, as handed to the consumer.
+#[derive(Debug)]
+pub struct Found {
+    pub record: DecisionRecord,
+    /// The event, for non-compliant records when [`Options::keep_violating_events`] is set.
+    pub event: Option<Event>,
+    /// The record as a JSON line, when [`Options::serialize`] is set.
+    pub line: Option<String>,
+}
+
+/// What a scan found, for the summary and the exit code.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub files: usize,
+    /// Bytes of the files as stored (compressed, for `.gz`).
+    pub bytes: u64,
+    /// Events read (decided, or unreadable), after the filter.
+    pub events: usize,
+    pub compliant: usize,
+    pub non_compliant: usize,
+    pub skipped: usize,
+    pub errors: usize,
+    /// Events that violated each policy.
+    pub by_policy: BTreeMap<String, (Severity, usize)>,
+    /// Non-compliant events by their highest severity.
+    pub by_severity: BTreeMap<Severity, usize>,
+}
+
+impl Summary {
+    pub fn add(&mut self, record: &DecisionRecord) {
+        self.events += 1;
+        match record.decision {
+            Outcome::Compliant => self.compliant += 1,
+            Outcome::NonCompliant => self.non_compliant += 1,
+            Outcome::Skipped => self.skipped += 1,
+            Outcome::Error => self.errors += 1,
+        }
+        for policy in &record.policies {
+            self.by_policy
+                .entry(policy.id.clone())
+                .or_insert((policy.severity, 0))
+                .1 += 1;
+        }
+        if let Some(severity) = record.severity {
+            *self.by_severity.entry(severity).or_default() += 1;
+        }
+    }
+
+    pub fn merge(&mut self, other: &Summary) {
+        self.files += other.files;
+        self.bytes += other.bytes;
+        self.events += other.events;
+        self.compliant += other.compliant;
+        self.non_compliant += other.non_compliant;
+        self.skipped += other.skipped;
+        self.errors += other.errors;
+        for (id, (severity, n)) in &other.by_policy {
+            self.by_policy.entry(id.clone()).or_insert((*severity, 0)).1 += n;
+        }
+        for (severity, n) in &other.by_severity {
+            *self.by_severity.entry(*severity).or_default() += n;
+        }
+    }
+}
+
+/// A batch of one file's records; `done` marks the file's last batch.
+struct Batch {
+    file: usize,
+    found: Vec<Found>,
+    summary: Summary,
+    done: bool,
+}
+
+/// How far the consumer has got, so that workers stay within the window.
+struct Progress {
+    handed_out: Mutex<usize>,
+    moved: Condvar,
+}
+
+/// Decide every event in `files`, calling `consume` with each record in file order, and
+/// `file_done` with each file's size after its records. Returns the summary.
+pub fn scan_files(
+    engine: &Engine,
+    recorder: &Recorder,
+    filter: &Filter,
+    files: &[PathBuf],
+    options: &Options,
+    consume: &mut dyn FnMut(Found),
+    file_done: &mut dyn FnMut(&Summary),
+) -> Summary {
+    let threads = options.threads.clamp(1, files.len().max(1));
+    let window = options.window.max(threads);
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let progress = Progress {
+        handed_out: Mutex::new(0),
+        moved: Condvar::new(),
+    };
+    let (tx, rx) = sync_channel::<Batch>(threads * 4);
+    let mut total = Summary::default();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (next, stop, progress) = (&next, &stop, &progress);
+            scope.spawn(move || {
+                worker(
+                    engine, recorder, filter, files, options, window, next, stop, progress, &tx,
+                );
+            });
+        }
+        drop(tx);
+        total = collect(files.len(), &rx, &progress, consume, file_done);
+        // The consumer is done (or all files are): let idle workers go.
+        stop.store(true, Ordering::Relaxed);
+        progress.moved.notify_all();
+    });
+    total
+}
+
+#[expect(clippy::too_many_arguments, reason = "the shared state of one scan")]
+fn worker(
+    engine: &Engine,
+    recorder: &Recorder,
+    filter: &Filter,
+    files: &[PathBuf],
+    options: &Options,
+    window: usize,
+    next: &AtomicUsize,
+    stop: &AtomicBool,
+    progress: &Progress,
+    tx: &SyncSender<Batch>,
+) {
+    loop {
+        let index = next.fetch_add(1, Ordering::Relaxed);
+        let Some(path) = files.get(index) else {
+            return;
+        };
+        {
+            let Ok(mut handed) = progress.handed_out.lock() else {
+                return;
+            };
+            while index >= *handed + window && !stop.load(Ordering::Relaxed) {
+                handed = match progress.moved.wait(handed) {
+                    Ok(guard) => guard,
+                    Err(_) => return,
+                };
+            }
+        }
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        let mut batch = Batch {
+            file: index,
+            found: Vec::new(),
+            summary: Summary::default(),
+            done: false,
+        };
+        let mut gone = false;
+        crate::input::read_path(path, &mut |item| {
+            if gone {
+                return;
+            }
+            let received = SystemTime::now();
+            let (record, event) = match item {
+                Ok(event) => {
+                    if !filter.wants_event(&event) {
+                        return;
+                    }
+                    let record = recorder.record(&event, &engine.decide(&event), received);
+                    (record, Some(event))
+                }
+                Err(err) => (recorder.unreadable(&err, received), None),
+            };
+            batch.summary.add(&record);
+            let violation = matches!(record.decision, Outcome::NonCompliant | Outcome::Error);
+            if options.violations_only && !violation {
+                return;
+            }
+            let event = event.filter(|_| {
+                options.keep_violating_events && record.decision == Outcome::NonCompliant
+            });
+            let line = options
+                .serialize
+                .then(|| serde_json::to_string(&record).unwrap_or_default());
+            batch.found.push(Found {
+                record,
+                event,
+                line,
+            });
+            if batch.found.len() >= BATCH {
+                let full = std::mem::replace(
+                    &mut batch,
+                    Batch {
+                        file: index,
+                        found: Vec::new(),
+                        summary: Summary::default(),
+                        done: false,
+                    },
+                );
+                gone = tx.send(full).is_err();
+            }
+        });
+        batch.summary.files = 1;
+        batch.summary.bytes = std::fs::metadata(path).map_or(0, |m| m.len());
+        batch.done = true;
+        if gone || tx.send(batch).is_err() {
+            return;
+        }
+    }
+}
+
+/// Hand batches to `consume` in file order, holding out-of-order ones until their turn.
+fn collect(
+    files: usize,
+    rx: &Receiver<Batch>,
+    progress: &Progress,
+    consume: &mut dyn FnMut(Found),
+    file_done: &mut dyn FnMut(&Summary),
+) -> Summary {
+    let mut total = Summary::default();
+    let mut waiting: HashMap<usize, VecDeque<Batch>> = HashMap::new();
+    let mut current = 0;
+    let mut file_summary = Summary::default();
+    while current < files {
+        let batch = match waiting.get_mut(&current).and_then(VecDeque::pop_front) {
+            Some(batch) => batch,
+            None => match rx.recv() {
+                Ok(batch) if batch.file == current => batch,
+                Ok(batch) => {
+                    waiting.entry(batch.file).or_default().push_back(batch);
+                    continue;
+                }
+                // Every worker is gone: nothing more will come.
+                Err(_) => break,
+            },
+        };
+        file_summary.merge(&batch.summary);
+        for found in batch.found {
+            consume(found);
+        }
+        if batch.done {
+            waiting.remove(&current);
+            file_done(&file_summary);
+            total.merge(&file_summary);
+            file_summary = Summary::default();
+            current += 1;
+            if let Ok(mut handed) = progress.handed_out.lock() {
+                *handed = current;
+            }
+            progress.moved.notify_all();
+        }
+    }
+    total
+}
+
+/// Decide already-read events (from the CloudTrail API) on this thread, with the same
+/// filtering, summary and hand-off as [`scan_files`].
+pub fn scan_events(
+    engine: &Engine,
+    recorder: &Recorder,
+    options: &Options,
+    items: impl IntoIterator<Item = Result<Event, crate::event::EventError>>,
+    summary: &mut Summary,
+    consume: &mut dyn FnMut(Found),
+) {
+    for item in items {
+        let received = SystemTime::now();
+        let (record, event) = match item {
+            Ok(event) => {
+                let record = recorder.record(&event, &engine.decide(&event), received);
+                (record, Some(event))
+            }
+            Err(err) => (recorder.unreadable(&err, received), None),
+        };
+        summary.add(&record);
+        let violation = matches!(record.decision, Outcome::NonCompliant | Outcome::Error);
+        if options.violations_only && !violation {
+            continue;
+        }
+        let event = event
+            .filter(|_| options.keep_violating_events && record.decision == Outcome::NonCompliant);
+        let line = options
+            .serialize
+            .then(|| serde_json::to_string(&record).unwrap_or_default());
+        consume(Found {
+            record,
+            event,
+            line,
+        });
+    }
+}
