@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::event::Event;
 use crate::model::{self, EntityData, Request, Uid, Value};
-use crate::policy::{Meta, PolicyPack};
+use crate::policy::{Fields, Meta, PolicyPack};
 
 /// The verdict on one event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
@@ -97,7 +97,7 @@ impl Engine {
                     (model::build_scope(event), compliant())
                 } else {
                     let request = model::build_for(event, &slot.fields);
-                    let verdict = self.evaluate(&request, &slot.policies);
+                    let verdict = self.evaluate(&request, &slot.policies, &slot.attrs);
                     (request, verdict)
                 }
             }
@@ -112,8 +112,8 @@ impl Engine {
         }
     }
 
-    fn evaluate(&self, request: &Request, policies: &PolicySet) -> Verdict {
-        let (cedar_request, entities) = match to_cedar(request, &self.pack) {
+    fn evaluate(&self, request: &Request, policies: &PolicySet, attrs: &Fields) -> Verdict {
+        let (cedar_request, entities) = match to_cedar(request, &self.pack, attrs) {
             Ok(built) => built,
             Err(message) => {
                 let reason = format!("cannot build the Cedar request: {message}");
@@ -242,10 +242,12 @@ fn expr(v: &Value) -> Result<RestrictedExpression, String> {
     })
 }
 
-fn entity(data: &EntityData) -> Result<Entity, String> {
+/// The entity, with only the attributes whose names are in `read`.
+fn entity(data: &EntityData, read: &Fields) -> Result<Entity, String> {
     let attrs = data
         .attrs
         .iter()
+        .filter(|(k, _)| read.keeps(k))
         .map(|(k, v)| Ok((k.clone(), expr(v)?)))
         .collect::<Result<Vec<_>, String>>()?;
     let parents = data
@@ -260,11 +262,13 @@ fn entity(data: &EntityData) -> Result<Entity, String> {
     Entity::new_with_tags(uid(&data.uid)?, attrs, parents, tags).map_err(|e| e.to_string())
 }
 
-/// The Cedar request and entities for a model request; configured accounts replace the
-/// model's untagged ones.
+/// The Cedar request and entities for a model request, with only the attributes named in
+/// `read` (see [`crate::policy::Slot::attrs`]); configured accounts replace the model's
+/// untagged ones.
 fn to_cedar(
     request: &Request,
     pack: &PolicyPack,
+    read: &Fields,
 ) -> Result<(cedar_policy::Request, Entities), String> {
     let mut seen = HashSet::new();
     let mut entities = Vec::new();
@@ -280,7 +284,7 @@ fn to_cedar(
             .flatten();
         entities.push(match configured {
             Some(e) => e.clone(),
-            None => entity(data)?,
+            None => entity(data, read)?,
         });
     }
     let action = uid(&request.action)?;
@@ -292,6 +296,7 @@ fn to_cedar(
         request
             .context
             .iter()
+            .filter(|(k, _)| read.keeps(k))
             .map(|(k, v)| Ok((k.clone(), expr(v)?)))
             .collect::<Result<Vec<_>, String>>()?,
     )

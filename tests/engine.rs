@@ -108,3 +108,64 @@ fn failed_and_read_only_calls_are_skipped() {
     let read = PASSWORD_POLICY.replace(r#""readOnly":false"#, r#""readOnly":true"#);
     assert_eq!(engine.decide(&event(&read)).outcome, Outcome::Skipped);
 }
+
+/// The engine converts only the attributes some policy names; a policy that does read the
+/// `ip` and `datetime` values (of the principal and of the context) still sees them.
+#[test]
+fn attributes_a_policy_reads_are_there_when_others_are_dropped() {
+    const FROM_OFFICE: &str = r#"@id("from-office-after-2025")
+@severity("low")
+@description("a change from the office range, made after 2025 began")
+forbid (principal, action == Aws::Action::"iam:UpdateAccountPasswordPolicy", resource)
+when {
+  principal has sourceIpAddr && principal.sourceIpAddr.isInRange(ip("10.0.0.0/8")) &&
+  context has eventTime && context.eventTime > datetime("2025-01-01")
+};
+"#;
+    let engine = pack(
+        "reads",
+        &[("office.cedar", FROM_OFFICE), ("short.cedar", SHORT)],
+    );
+    let with = |ip: &str, time: &str| {
+        PASSWORD_POLICY.replace(
+            r#""readOnly":false"#,
+            &format!(r#""readOnly":false,"sourceIPAddress":"{ip}","eventTime":"{time}""#),
+        )
+    };
+    let ids = |json: &str| -> Vec<String> {
+        let decision = engine.decide(&event(json));
+        assert!(decision.errors.is_empty(), "{:?}", decision.errors);
+        decision.matched.iter().map(|m| m.id.clone()).collect()
+    };
+    assert_eq!(
+        ids(&with("10.1.2.3", "2026-03-01T10:00:00Z")),
+        ["from-office-after-2025", "short-passwords"]
+    );
+    assert_eq!(
+        ids(&with("192.0.2.1", "2026-03-01T10:00:00Z")),
+        ["short-passwords"]
+    );
+    assert_eq!(
+        ids(&with("10.1.2.3", "2024-03-01T10:00:00Z")),
+        ["short-passwords"]
+    );
+}
+
+/// A policy that uses `context` as a whole value gets every context attribute.
+#[test]
+fn a_policy_using_the_whole_context_gets_all_of_it() {
+    const WHOLE: &str = r#"@id("whole-context")
+@severity("low")
+@description("compares the context record itself")
+forbid (principal, action == Aws::Action::"iam:UpdateAccountPasswordPolicy", resource)
+when { [context].contains(context) && context.readOnly == false };
+"#;
+    let engine = pack("whole", &[("whole.cedar", WHOLE)]);
+    let decision = engine.decide(&event(PASSWORD_POLICY));
+    assert_eq!(
+        decision.outcome,
+        Outcome::NonCompliant,
+        "{:?}",
+        decision.errors
+    );
+}

@@ -5,19 +5,23 @@
 //! action) and principal type (`principal is T`) are read from its scope; a bucket per action
 //! key holds the policies that key can match, split by principal type. Each bucket also knows
 //! which `context.params` tags its policies read, so the model only flattens those fields of
-//! `requestParameters`. An event whose bucket is empty is compliant without building a Cedar
-//! request at all.
+//! `requestParameters`, and which attribute names they read, so the engine converts only those
+//! attributes of the context and of entities into Cedar values (an `ip` or `datetime` value
+//! costs a run of Cedar's parser). An event whose bucket is empty is compliant without building
+//! a Cedar request at all.
 
 use std::collections::{BTreeSet, HashMap};
 
 use cedar_policy::{ActionConstraint, Policy, PolicySet, PrincipalConstraint};
 
-/// The `requestParameters` fields, as flattened tag paths, that some policy can read.
+/// Names that some policy can read: `requestParameters` fields as flattened tag paths (a
+/// slot's `fields`), or attribute names (a slot's `attrs`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fields {
-    /// Every field (a policy reads tags with a computed key, or no pruning is wanted).
+    /// Every name (a policy reads tags with a computed key, uses `context` as a whole value,
+    /// or no pruning is wanted).
     All,
-    /// Only these dotted paths.
+    /// Only these names.
     Only(BTreeSet<String>),
 }
 
@@ -54,25 +58,34 @@ impl Fields {
     }
 }
 
-/// The policies one event is evaluated against, and the fields they read.
+/// The policies one event is evaluated against, and what they read.
 #[derive(Debug, Clone)]
 pub struct Slot {
     pub policies: PolicySet,
+    /// The `context.params` tags read.
     pub fields: Fields,
+    /// The attribute names read (`e.name`, `e has name`) of any record or entity. Entities
+    /// compare by uid, so dropping the attributes of an entity that no policy names is
+    /// invisible to the policies; the top-level context attributes are dropped the same way
+    /// unless some policy uses `context` as a whole value (then this is All).
+    pub attrs: Fields,
 }
 
 impl Slot {
     fn new(policies: &[&Scoped]) -> Self {
         let mut set = PolicySet::new();
         let mut fields = Fields::none();
+        let mut attrs = Fields::none();
         for scoped in policies {
             // Ids are unique in the active set, so adding cannot fail.
             let _ = set.add(scoped.policy.clone());
-            fields.merge(&scoped.fields);
+            fields.merge(&scoped.reads.tags);
+            attrs.merge(&scoped.reads.attrs);
         }
         Self {
             policies: set,
             fields,
+            attrs,
         }
     }
 
@@ -129,7 +142,7 @@ struct Scoped {
     actions: Option<Vec<String>>,
     /// `Root` for `principal is Aws::Root` (other namespaces keep theirs); None = any type.
     principal_type: Option<String>,
-    fields: Fields,
+    reads: Reads,
 }
 
 impl Scoped {
@@ -146,12 +159,14 @@ impl Scoped {
             PrincipalConstraint::Eq(uid) => Some(local(uid.type_name())),
             PrincipalConstraint::Is(ty) | PrincipalConstraint::IsIn(ty, _) => Some(local(&ty)),
         };
-        let fields = policy.to_json().map_or(Fields::All, |est| tags_read(&est));
+        let reads = policy
+            .to_json()
+            .map_or_else(|_| Reads::all(), |est| Reads::of(&est));
         Self {
             policy: policy.clone(),
             actions,
             principal_type,
-            fields,
+            reads,
         }
     }
 }
@@ -163,32 +178,75 @@ fn local(ty: &cedar_policy::EntityTypeName) -> String {
         .map_or(name.clone(), str::to_owned)
 }
 
-/// The tag keys an expression reads with `getTag`/`hasTag`; All when a key is computed.
-fn tags_read(est: &serde_json::Value) -> Fields {
-    let mut fields = Fields::none();
-    walk(est, &mut fields);
-    fields
+/// What one policy reads, from its JSON form (EST).
+#[derive(Debug)]
+struct Reads {
+    /// Tag keys read with `getTag`/`hasTag`; All when a key is computed.
+    tags: Fields,
+    /// Attribute names read with `.name`, `["name"]` or `has name`; All when `context` is
+    /// used as a value of its own.
+    attrs: Fields,
 }
 
-fn walk(value: &serde_json::Value, fields: &mut Fields) {
-    match value {
-        serde_json::Value::Object(map) => {
-            for (key, inner) in map {
-                if key == "getTag" || key == "hasTag" {
-                    let literal = inner
-                        .get("right")
-                        .and_then(|r| r.get("Value"))
-                        .and_then(serde_json::Value::as_str);
-                    match literal {
-                        Some(k) => fields.merge(&Fields::Only([k.to_owned()].into())),
-                        None => *fields = Fields::All,
-                    }
-                }
-                walk(inner, fields);
-            }
+impl Reads {
+    fn all() -> Self {
+        Self {
+            tags: Fields::All,
+            attrs: Fields::All,
         }
-        serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, fields)),
-        _ => {}
+    }
+
+    fn of(est: &serde_json::Value) -> Self {
+        let mut reads = Self {
+            tags: Fields::none(),
+            attrs: Fields::none(),
+        };
+        reads.walk(est);
+        reads
+    }
+
+    fn walk(&mut self, value: &serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if map.get("Var").and_then(serde_json::Value::as_str) == Some("context") {
+                    // `context` itself, not one of its attributes: every one may matter.
+                    self.attrs = Fields::All;
+                }
+                for (key, inner) in map {
+                    match key.as_str() {
+                        "getTag" | "hasTag" => {
+                            let literal = inner
+                                .get("right")
+                                .and_then(|r| r.get("Value"))
+                                .and_then(serde_json::Value::as_str);
+                            match literal {
+                                Some(k) => self.tags.merge(&Fields::Only([k.to_owned()].into())),
+                                None => self.tags = Fields::All,
+                            }
+                        }
+                        "." | "has" => {
+                            if let Some(attr) =
+                                inner.get("attr").and_then(serde_json::Value::as_str)
+                            {
+                                self.attrs.merge(&Fields::Only([attr.to_owned()].into()));
+                                // `context.name`: the attribute is read, not `context` whole.
+                                if let Some(left) = inner.get("left")
+                                    && left.get("Var").and_then(serde_json::Value::as_str)
+                                        != Some("context")
+                                {
+                                    self.walk(left);
+                                }
+                                continue;
+                            }
+                        }
+                        _ => {}
+                    }
+                    self.walk(inner);
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| self.walk(v)),
+            _ => {}
+        }
     }
 }
 
@@ -336,6 +394,29 @@ mod tests {
         );
         assert!(index.slot("s3:PutBucketAcl", "Root").fields == Fields::none());
         assert_eq!(index.slot("kms:DisableKey", "IAMUser").fields, Fields::All);
+    }
+
+    #[test]
+    fn only_the_attributes_policies_name_are_read() {
+        let index = index(
+            r#"
+            forbid (principal, action == Aws::Action::"ec2:RunInstances", resource)
+              when { context has ingress && context.ingress.worldOpen && principal["arn"] != "" };
+            forbid (principal, action == Aws::Action::"s3:PutBucketAcl", resource)
+              when { context.params.getTag("x") == "" };
+            forbid (principal, action == Aws::Action::"kms:DisableKey", resource)
+              when { [context].contains(context) };
+            "#,
+        );
+        assert_eq!(
+            index.slot("ec2:RunInstances", "IAMUser").attrs,
+            Fields::Only(["arn", "ingress", "worldOpen"].map(str::to_owned).into())
+        );
+        assert_eq!(
+            index.slot("s3:PutBucketAcl", "IAMUser").attrs,
+            Fields::Only(["params".to_owned()].into())
+        );
+        assert_eq!(index.slot("kms:DisableKey", "IAMUser").attrs, Fields::All);
     }
 
     #[test]
