@@ -169,3 +169,59 @@ when { [context].contains(context) && context.readOnly == false };
         decision.errors
     );
 }
+
+/// A copy of the shipped pack in a fresh directory, with `edit` applied to one policy file.
+fn shipped_copy(name: &str, file: &str, edit: impl Fn(&str) -> String) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    let dir = std::env::temp_dir().join(format!("snapback-copy-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text = if name == file { edit(&text) } else { text };
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    dir
+}
+
+/// The build validated the shipped pack (build.rs), so loading the same files does not run
+/// Cedar's validator again; a pack that differs by a byte is validated at load, and an
+/// ill-typed change is still caught.
+#[test]
+fn only_the_exact_pack_the_build_validated_skips_validation() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    let shipped = snapback::load_policies(&root).unwrap();
+    assert!(shipped.validated_at_build);
+    assert!(
+        snapback::policy::load_embedded()
+            .unwrap()
+            .validated_at_build
+    );
+    let revalidated = snapback::policy::load_revalidated(&root).unwrap();
+    assert!(!revalidated.validated_at_build);
+    assert_eq!(revalidated.hash, shipped.hash);
+
+    let same = shipped_copy("same", "", str::to_owned);
+    assert!(snapback::load_policies(&same).unwrap().validated_at_build);
+
+    let file = "ec2-sg-world-ssh.cedar";
+    let comment = shipped_copy("comment", file, |src| format!("{src}\n// reviewed\n"));
+    let changed = snapback::load_policies(&comment).unwrap();
+    assert!(!changed.validated_at_build);
+    assert_ne!(changed.hash, shipped.hash);
+
+    let ill_typed = shipped_copy("ill-typed", file, |src| {
+        src.replace(
+            "worldOpenPorts.contains(22)",
+            "worldOpenPorts.contains(\"22\")",
+        )
+    });
+    let errors = snapback::load_policies(&ill_typed).unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        format!("{:?}", errors[0]).contains("ec2-sg-world-ssh"),
+        "{errors:?}"
+    );
+}

@@ -107,7 +107,14 @@ pub fn run(cli: Cli) -> Exit {
 
 /// Load and validate policies, printing every diagnostic on failure.
 pub fn engine(dir: &Path) -> Result<Engine, Exit> {
-    match crate::policy::load(dir) {
+    engine_from(crate::policy::load(dir))
+}
+
+/// An engine for a loaded pack, or every diagnostic printed.
+pub fn engine_from(
+    loaded: Result<crate::policy::PolicyPack, Vec<crate::policy::LoadError>>,
+) -> Result<Engine, Exit> {
+    match loaded {
         Ok(pack) => Ok(Engine::new(pack)),
         Err(errors) => {
             report(&errors);

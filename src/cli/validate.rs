@@ -9,7 +9,8 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Exit {
-    match super::engine(&args.policies.policies) {
+    // Always Cedar's validator itself, even for the pack this binary was built with.
+    match super::engine_from(crate::policy::load_revalidated(&args.policies.policies)) {
         Ok(engine) => {
             let pack = engine.pack();
             let active = pack

@@ -242,24 +242,37 @@ impl Files<'_> {
 
 /// Load, parse, annotate and strictly validate every policy in `dir`.
 ///
-/// Returns every error found, so that `snapback validate` can show them all at once.
+/// A pack whose schema and policy files are byte for byte the ones this binary was built with
+/// is not run through Cedar's validator again when the build already did (build.rs): same
+/// input, same Cedar, same answer. Returns every error found, so that `snapback validate` can
+/// show them all at once.
 pub fn load(dir: &Path) -> Result<PolicyPack, Vec<LoadError>> {
-    load_files(Files::Dir(dir))
+    load_files(Files::Dir(dir), Reuse::BuildValidation)
 }
 
-/// The pack this binary was built with (`policies/` at build time), validated like any other.
+/// [`load`], always running Cedar's validator (what `snapback validate` does).
+pub fn load_revalidated(dir: &Path) -> Result<PolicyPack, Vec<LoadError>> {
+    load_files(Files::Dir(dir), Reuse::Nothing)
+}
+
+/// The pack this binary was built with (`policies/` at build time), checked like any other.
 pub fn load_embedded() -> Result<PolicyPack, Vec<LoadError>> {
-    load_files(Files::Embedded(super::EMBEDDED))
+    load_files(Files::Embedded(super::EMBEDDED), Reuse::BuildValidation)
+}
+
+/// Whether a build's validation of the same files may stand in for validating them again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reuse {
+    BuildValidation,
+    Nothing,
 }
 
 #[expect(
     clippy::result_large_err,
     reason = "a cold path whose errors are collected for display"
 )]
-fn load_files(source: Files<'_>) -> Result<PolicyPack, Vec<LoadError>> {
+fn load_files(source: Files<'_>, reuse: Reuse) -> Result<PolicyPack, Vec<LoadError>> {
     let dir = &source.dir();
-    let read = |path: &Path| source.read(path);
-    let mut errors = Vec::new();
     let files = source.policies().map_err(|e| vec![e])?;
     if files.is_empty() {
         return Err(vec![LoadError::Empty {
@@ -273,22 +286,83 @@ fn load_files(source: Files<'_>) -> Result<PolicyPack, Vec<LoadError>> {
             dir: dir.to_owned(),
         }]);
     }
-    let schema_src = read(&schema_path).map_err(|e| vec![e])?;
-    let schema = match Schema::from_cedarschema_str(&schema_src) {
-        Ok((schema, _warnings)) => schema,
-        Err(err) => return Err(vec![LoadError::cedar(err, &schema_path, &schema_src)]),
-    };
+    let schema_src = source.read(&schema_path).map_err(|e| vec![e])?;
+    // The schema is parsed on a second core while this one reads the policies: the two take
+    // about as long, and a cold start waits for both.
+    std::thread::scope(|scope| {
+        let schema = scope.spawn(|| {
+            Schema::from_cedarschema_str(&schema_src)
+                .map(|(schema, _warnings)| schema)
+                .map_err(|err| LoadError::cedar(err, &schema_path, &schema_src))
+        });
+        let policies = read_policies(source, &files, &schema_src);
+        match schema.join() {
+            Ok(Ok(schema)) => finish(source, schema, policies, reuse),
+            Ok(Err(err)) => Err(vec![err]),
+            Err(_) => Err(vec![LoadError::Io {
+                path: schema_path.clone(),
+                source: std::io::Error::other("the schema parser panicked"),
+            }]),
+        }
+    })
+}
 
+/// The policies of a pack, parsed and annotated, before validation.
+struct Read {
+    all: PolicySet,
+    metas: Vec<Meta>,
+    sources: HashMap<String, (PathBuf, String)>,
+    errors: Vec<LoadError>,
+    /// SHA-256 so far: the schema, then every policy file, in name order.
+    hasher: Sha256,
+    /// The active set, indexed (built here, beside the schema parse, when nothing failed).
+    index: Option<super::PolicyIndex>,
+}
+
+/// `name NUL text NUL`: one file's part of a pack's hash.
+fn hash_file(hasher: &mut Sha256, name: &[u8], src: &str) {
+    hasher.update(name);
+    hasher.update([0]);
+    hasher.update(src.as_bytes());
+    hasher.update([0]);
+}
+
+/// The hash of the embedded pack's schema and policies, if the build validated them (see
+/// build.rs); a pack whose schema and policies hash the same need not be validated again.
+fn embedded_validated() -> Option<&'static [u8]> {
+    static KEY: std::sync::OnceLock<Option<Vec<u8>>> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| {
+        if env!("SNAPBACK_EMBEDDED_VALIDATED") != "yes" {
+            return None;
+        }
+        let source = Files::Embedded(super::EMBEDDED);
+        let mut hasher = Sha256::new();
+        let schema = source.read(&source.dir().join(SCHEMA_FILE)).ok()?;
+        hash_file(&mut hasher, SCHEMA_FILE.as_bytes(), &schema);
+        for file in source.policies().ok()? {
+            let src = source.read(&file).ok()?;
+            let name = file.file_name()?.as_encoded_bytes();
+            hash_file(&mut hasher, name, &src);
+        }
+        Some(hasher.finalize().to_vec())
+    })
+    .as_deref()
+}
+
+#[expect(
+    clippy::result_large_err,
+    reason = "a cold path whose errors are collected for display"
+)]
+fn read_policies(source: Files<'_>, files: &[PathBuf], schema_src: &str) -> Read {
+    let read = |path: &Path| source.read(path);
+    let mut errors = Vec::new();
     let mut hasher = Sha256::new();
-    hasher.update(SCHEMA_FILE.as_bytes());
-    hasher.update([0]);
-    hasher.update(schema_src.as_bytes());
-    hasher.update([0]);
+    hash_file(&mut hasher, SCHEMA_FILE.as_bytes(), schema_src);
 
     let mut all = PolicySet::new();
     let mut metas: Vec<Meta> = Vec::new();
     let mut sources: HashMap<String, (PathBuf, String)> = HashMap::new();
-    for file in &files {
+    for file in files {
         let src = match read(file) {
             Ok(src) => src,
             Err(e) => {
@@ -296,14 +370,13 @@ fn load_files(source: Files<'_>) -> Result<PolicyPack, Vec<LoadError>> {
                 continue;
             }
         };
-        hasher.update(
+        hash_file(
+            &mut hasher,
             file.file_name()
                 .map(|n| n.as_encoded_bytes())
                 .unwrap_or_default(),
+            &src,
         );
-        hasher.update([0]);
-        hasher.update(src.as_bytes());
-        hasher.update([0]);
         let parsed = match PolicySet::from_str(&src) {
             Ok(set) => set,
             Err(err) => {
@@ -367,27 +440,58 @@ fn load_files(source: Files<'_>) -> Result<PolicyPack, Vec<LoadError>> {
         metas.push(meta);
     }
 
-    let validation = Validator::new(schema.clone()).validate(&all, ValidationMode::Strict);
-    for err in validation.validation_errors() {
-        match sources.get(err.policy_id().to_string().as_str()) {
-            Some((file, src)) => errors.push(LoadError::cedar(err.clone(), file, src)),
-            None => errors.push(LoadError::Cedar(Box::new(err.clone()))),
+    let index = errors.is_empty().then(|| {
+        let mut active = PolicySet::new();
+        for meta in metas.iter().filter(|m| m.mode != Mode::Off) {
+            if let Some(policy) = all.policy(&PolicyId::new(&meta.id)) {
+                // Ids are unique here (duplicates were rejected above), so adding cannot fail.
+                let _ = active.add(policy.clone());
+            }
+        }
+        super::PolicyIndex::new(&active)
+    });
+    Read {
+        all,
+        metas,
+        sources,
+        errors,
+        hasher,
+        index,
+    }
+}
+
+fn finish(
+    source: Files<'_>,
+    schema: Schema,
+    read: Read,
+    reuse: Reuse,
+) -> Result<PolicyPack, Vec<LoadError>> {
+    let Read {
+        all,
+        mut metas,
+        sources,
+        mut errors,
+        mut hasher,
+        index,
+    } = read;
+    let validated_at_build = reuse == Reuse::BuildValidation
+        && errors.is_empty()
+        && embedded_validated().is_some_and(|key| *key == *hasher.clone().finalize());
+    if !validated_at_build {
+        let validation = Validator::new(schema.clone()).validate(&all, ValidationMode::Strict);
+        for err in validation.validation_errors() {
+            match sources.get(err.policy_id().to_string().as_str()) {
+                Some((file, src)) => errors.push(LoadError::cedar(err.clone(), file, src)),
+                None => errors.push(LoadError::Cedar(Box::new(err.clone()))),
+            }
         }
     }
 
     let accounts = load_entities(source, &schema, &mut hasher, &mut errors);
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-
-    let mut active = PolicySet::new();
-    for meta in metas.iter().filter(|m| m.mode != Mode::Off) {
-        if let Some(policy) = all.policy(&PolicyId::new(&meta.id))
-            && let Err(err) = active.add(policy.clone())
-        {
-            return Err(vec![LoadError::Cedar(Box::new(err))]);
-        }
-    }
+    let index = match index {
+        Some(index) if errors.is_empty() => index,
+        _ => return Err(errors),
+    };
     metas.sort_by(|a, b| a.id.cmp(&b.id));
     let by_id = metas
         .iter()
@@ -400,13 +504,14 @@ fn load_files(source: Files<'_>) -> Result<PolicyPack, Vec<LoadError>> {
         let _ = write!(hash, "{byte:02x}");
     }
     Ok(PolicyPack {
-        index: super::PolicyIndex::new(&active),
+        index,
         policies: metas,
         by_id,
         schema,
         accounts,
         hash,
-        dir: dir.to_owned(),
+        dir: source.dir(),
+        validated_at_build,
     })
 }
 

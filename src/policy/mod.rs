@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 pub use annotations::{ANNOTATIONS, Meta, Mode, Severity};
 pub use index::{Fields, PolicyIndex, Scope, Slot};
-pub use load::{LoadError, load, load_embedded};
+pub use load::{LoadError, load, load_embedded, load_revalidated};
 
 /// The files of `policies/` as they were when this binary was built (see build.rs).
 const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_policies.rs"));
@@ -38,6 +38,9 @@ pub struct PolicyPack {
     /// SHA-256 over the schema, every policy file and the entities file, in name order.
     pub hash: String,
     pub dir: PathBuf,
+    /// The schema and policies are the ones this binary was built with, and the build's
+    /// strict validation of them stood in for running it again (see [`load`]).
+    pub validated_at_build: bool,
 }
 
 impl PolicyPack {
