@@ -45,6 +45,36 @@ impl Default for Redactor {
     }
 }
 
+/// One step of the path to a value: an object key or a list index.
+#[derive(Debug, Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+impl Step<'_> {
+    fn matches(self, pattern: &str) -> bool {
+        match self {
+            Self::Key(key) => pattern == "*" || pattern == key,
+            Self::Index(i) => pattern == "*" || pattern.parse() == Ok(i),
+        }
+    }
+}
+
+fn dotted(path: &[Step<'_>]) -> String {
+    let mut out = String::new();
+    for (n, step) in path.iter().enumerate() {
+        if n > 0 {
+            out.push('.');
+        }
+        match step {
+            Step::Key(key) => out.push_str(key),
+            Step::Index(i) => out.push_str(&i.to_string()),
+        }
+    }
+    out
+}
+
 impl Redactor {
     /// The built-in rules plus `extra` dotted paths (like `tags.*.value` or `spec.token`).
     pub fn new(extra: &[String]) -> Self {
@@ -60,59 +90,86 @@ impl Redactor {
 
     /// A redacted copy of `params` and the paths that were redacted, in document order.
     pub fn redact(&self, params: &Value) -> (Value, Vec<String>) {
-        let mut copy = params.clone();
         let mut redacted = Vec::new();
-        let mut path = Vec::new();
-        self.walk(&mut copy, &mut path, &mut redacted);
+        let copy = self.copy(params, &mut Vec::new(), &mut redacted);
         (copy, redacted)
     }
 
-    fn walk(&self, value: &mut Value, path: &mut Vec<String>, out: &mut Vec<String>) {
+    /// A copy of `value` (at `path`) with its secrets replaced. Every event's parameters go
+    /// through here, so nothing is allocated but the copy itself and the paths redacted.
+    fn copy<'a>(&self, value: &'a Value, path: &mut Vec<Step<'a>>, out: &mut Vec<String>) -> Value {
         match value {
-            Value::Object(map) => {
-                for (key, child) in map.iter_mut() {
-                    path.push(key.clone());
-                    let secret =
-                        secret_name(key) && !matches!(child, Value::Bool(_) | Value::Number(_));
-                    if !child.is_null() && (secret || self.configured(path)) {
-                        *child = Value::String(REDACTED.to_owned());
-                        out.push(path.join("."));
-                    } else {
-                        self.walk(child, path, out);
-                    }
-                    path.pop();
-                }
-            }
-            Value::Array(items) => {
-                for (i, child) in items.iter_mut().enumerate() {
-                    path.push(i.to_string());
-                    if !child.is_null() && self.configured(path) {
-                        *child = Value::String(REDACTED.to_owned());
-                        out.push(path.join("."));
-                    } else {
-                        self.walk(child, path, out);
-                    }
-                    path.pop();
-                }
-            }
-            _ => {}
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(key, child)| {
+                        path.push(Step::Key(key));
+                        let secret =
+                            secret_name(key) && !matches!(child, Value::Bool(_) | Value::Number(_));
+                        let copied = self.redacted(child, secret, path, out);
+                        path.pop();
+                        (key.clone(), copied)
+                    })
+                    .collect(),
+            ),
+            Value::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, child)| {
+                        path.push(Step::Index(i));
+                        let copied = self.redacted(child, false, path, out);
+                        path.pop();
+                        copied
+                    })
+                    .collect(),
+            ),
+            other => other.clone(),
         }
     }
 
-    fn configured(&self, path: &[String]) -> bool {
+    fn redacted<'a>(
+        &self,
+        child: &'a Value,
+        secret: bool,
+        path: &mut Vec<Step<'a>>,
+        out: &mut Vec<String>,
+    ) -> Value {
+        if !child.is_null() && (secret || self.configured(path)) {
+            out.push(dotted(path));
+            Value::String(REDACTED.to_owned())
+        } else {
+            self.copy(child, path, out)
+        }
+    }
+
+    fn configured(&self, path: &[Step<'_>]) -> bool {
         self.paths.iter().any(|pattern| {
-            pattern.len() == path.len() && pattern.iter().zip(path).all(|(p, s)| p == "*" || p == s)
+            pattern.len() == path.len() && pattern.iter().zip(path).all(|(p, step)| step.matches(p))
         })
     }
 }
 
+/// Whether `key`, lowercased and without `_` and `-`, ends in a secret suffix; without
+/// allocating (it runs for every key of every event).
 fn secret_name(key: &str) -> bool {
-    let folded: String = key
-        .chars()
-        .filter(|c| *c != '_' && *c != '-')
-        .flat_map(char::to_lowercase)
-        .collect();
-    SECRET_SUFFIXES.iter().any(|s| folded.ends_with(s))
+    // The longest suffix has 19 letters: fold at most that many from the end, in reverse.
+    let mut folded = ['\0'; 24];
+    let mut len = 0;
+    for c in key.chars().rev().filter(|c| *c != '_' && *c != '-') {
+        for lower in c.to_lowercase().rev() {
+            if let Some(slot) = folded.get_mut(len) {
+                *slot = lower;
+                len += 1;
+            }
+        }
+        if len >= folded.len() {
+            break;
+        }
+    }
+    let tail = folded.get(..len).unwrap_or_default();
+    SECRET_SUFFIXES.iter().any(|suffix| {
+        suffix.chars().count() <= tail.len() && suffix.chars().rev().zip(tail).all(|(a, b)| a == *b)
+    })
 }
 
 #[cfg(test)]
@@ -145,6 +202,22 @@ mod tests {
                 "items.0.privateKey"
             ]
         );
+    }
+
+    proptest::proptest! {
+        /// The allocation-free test agrees with folding the whole key and testing suffixes.
+        #[test]
+        fn secret_names_agree_with_folding_the_whole_key(
+            key in "(?i)[a-z_İ-]{0,6}(password|secret|secret_string|private-key|token|userdata|x)?[_-]?"
+        ) {
+            let folded: String = key
+                .chars()
+                .filter(|c| *c != '_' && *c != '-')
+                .flat_map(char::to_lowercase)
+                .collect();
+            let reference = SECRET_SUFFIXES.iter().any(|s| folded.ends_with(s));
+            proptest::prop_assert_eq!(secret_name(&key), reference, "{}", key);
+        }
     }
 
     #[test]

@@ -48,6 +48,62 @@ pub fn principal_type(event: &Event) -> &'static str {
     )
 }
 
+/// Who the caller is: its Cedar type, uid, ARN and account.
+struct Caller<'a> {
+    user: &'a Map<String, Json>,
+    ty: &'static str,
+    id: String,
+    arn: &'a str,
+    account: String,
+}
+
+impl<'a> Caller<'a> {
+    fn of(user: &'a Map<String, Json>, event_account: &str) -> Self {
+        let text = |path: &str| lookup(user, path).and_then(Json::as_str).unwrap_or("");
+        let arn = text("arn");
+        let id = [arn, text("principalId"), text("invokedBy")]
+            .into_iter()
+            .find(|s| !s.is_empty())
+            .unwrap_or("anonymous")
+            .to_owned();
+        let account = Some(text("accountId"))
+            .filter(|s| !s.is_empty())
+            .unwrap_or(event_account)
+            .to_owned();
+        Self {
+            user,
+            ty: kind(text("type")),
+            id,
+            arn,
+            account,
+        }
+    }
+
+    fn text(&self, path: &str) -> &'a str {
+        lookup(self.user, path).and_then(Json::as_str).unwrap_or("")
+    }
+}
+
+/// The principal's uid and parent, with only the attributes a decision record and the
+/// reactor's exemptions read (`arn`, `sessionIssuerArn`): for an event no policy is evaluated
+/// against, building the other dozen would cost more than deciding.
+pub fn principal_ref(event: &Event, event_account: &str) -> EntityData {
+    let empty = Map::new();
+    let caller = Caller::of(event.user_identity().unwrap_or(&empty), event_account);
+    EntityData {
+        attrs: vec![
+            ("arn".to_owned(), Value::str(caller.arn)),
+            (
+                "sessionIssuerArn".to_owned(),
+                Value::str(caller.text("sessionContext.sessionIssuer.arn")),
+            ),
+        ],
+        uid: Uid::new(caller.ty, caller.id),
+        parents: vec![Uid::new("Account", caller.account)],
+        tags: Vec::new(),
+    }
+}
+
 pub fn principal(event: &Event, event_account: &str) -> EntityData {
     let empty = Map::new();
     let user = event.user_identity().unwrap_or(&empty);
@@ -57,19 +113,17 @@ pub fn principal(event: &Event, event_account: &str) -> EntityData {
             .unwrap_or("")
             .to_owned()
     };
+    let Caller {
+        ty,
+        id,
+        arn,
+        account,
+        ..
+    } = Caller::of(user, event_account);
+    let arn = arn.to_owned();
     let identity_type = text("type");
-    let ty = kind(&identity_type);
-    let arn = text("arn");
     let principal_id = text("principalId");
     let invoked_by = text("invokedBy");
-    let id = [&arn, &principal_id, &invoked_by]
-        .into_iter()
-        .find(|s| !s.is_empty())
-        .cloned()
-        .unwrap_or_else(|| "anonymous".to_owned());
-    let account = Some(text("accountId"))
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| event_account.to_owned());
     let issuer_name = text("sessionContext.sessionIssuer.userName");
     let user_name = Some(text("userName"))
         .filter(|s| !s.is_empty())

@@ -154,7 +154,7 @@ pub fn build_scope(event: &Event) -> Request {
         service
     };
     Request {
-        principal: identity::principal(event, account),
+        principal: identity::principal_ref(event, account),
         action: Uid::new("Action", action_id(event)),
         action_group: Uid::new("Action", group),
         resource,
