@@ -2,18 +2,19 @@
 //! `bootstrap` whose pack is exactly the one that was tested. `SNAPBACK_POLICIES` still points
 //! snapback at another directory at run time.
 //!
-//! It also validates that pack against its schema with Cedar's strict validator, the same
-//! check (same Cedar version) that loading a pack runs, and tells the crate whether it passed
-//! (`SNAPBACK_EMBEDDED_VALIDATED`). A pack whose schema and policy files are byte for byte the
-//! embedded ones then need not be validated again at every start: validation is nine tenths of
-//! a cold start. A pack that fails here is built in all the same, and fails at run time, with
-//! snapback's full diagnostics, as any invalid pack does.
+//! It also checks that pack as loading a pack does, with the same Cedar: the policies with
+//! Cedar's strict validator, and `entities.json` against the schema. It also checks that the
+//! accounts in `entities.json` read the same without the schema, and tells the crate whether
+//! all of that held (`SNAPBACK_EMBEDDED_VALIDATED`). A pack whose files are byte for byte the
+//! embedded ones then need not be validated again at every start, nor its schema parsed: those
+//! were nine tenths of a cold start. A pack that fails here is built in all the same, and fails
+//! at run time, with snapback's full diagnostics, as any invalid pack does.
 
 use std::fmt::Write as _;
 use std::path::Path;
 use std::str::FromStr;
 
-use cedar_policy::{PolicyId, PolicySet, Schema, ValidationMode, Validator};
+use cedar_policy::{Entities, PolicyId, PolicySet, Schema, ValidationMode, Validator};
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
@@ -46,8 +47,8 @@ fn main() {
         Ok(()) => "yes",
         Err(problem) => {
             println!(
-                "cargo:warning=policies/ does not validate, so every start will validate it \
-                 again and fail: {problem}"
+                "cargo:warning=policies/ was not validated at build time, so every start \
+                 validates it (and fails if it is invalid): {problem}"
             );
             "no"
         }
@@ -80,9 +81,31 @@ fn validate(dir: &Path, names: &[String]) -> Result<(), String> {
                 .map_err(|e| format!("{name}: {e}"))?;
         }
     }
-    let result = Validator::new(schema).validate(&set, ValidationMode::Strict);
-    match result.validation_errors().next() {
-        None => Ok(()),
-        Some(err) => Err(format!("{}: {err}", err.policy_id())),
+    let result = Validator::new(schema.clone()).validate(&set, ValidationMode::Strict);
+    if let Some(err) = result.validation_errors().next() {
+        return Err(format!("{}: {err}", err.policy_id()));
     }
+    if names.iter().any(|n| n == "entities.json") {
+        let src = read("entities.json")?;
+        let accounts = |schema: Option<&Schema>| {
+            let entities =
+                Entities::from_json_str(&src, schema).map_err(|e| format!("entities.json: {e}"))?;
+            let mut accounts = Vec::new();
+            for entity in entities.iter() {
+                if entity.uid().type_name().to_string() == "Aws::Account" {
+                    accounts.push(entity.to_json_value().map_err(|e| e.to_string())?);
+                }
+            }
+            accounts.sort_by_key(ToString::to_string);
+            Ok::<_, String>(accounts)
+        };
+        if accounts(Some(&schema))? != accounts(None)? {
+            return Err(
+                "entities.json relies on the schema to be read (implicit `__entity` or \
+                        `__extn`); it is read with the schema at every start"
+                    .to_owned(),
+            );
+        }
+    }
+    Ok(())
 }

@@ -80,9 +80,9 @@ impl Plan {
 
 /// Derive the plan for the pack's active policies, from what the engine's index says each
 /// policy's scope can match.
-pub fn plan(pack: &PolicyPack) -> Plan {
+pub fn plan(pack: &PolicyPack) -> Result<Plan, String> {
     let schema_actions: Vec<String> = pack
-        .schema()
+        .schema()?
         .actions()
         .map(|a| a.id().unescaped().to_owned())
         .collect();
@@ -130,13 +130,13 @@ pub fn plan(pack: &PolicyPack) -> Plan {
         .filter_map(|name| crate::remediation::find(name))
         .flat_map(|r| r.iam_actions().iter().map(|a| (*a).to_owned()))
         .collect();
-    Plan {
+    Ok(Plan {
         calls,
         identities,
         everything,
         remediations: remediations.into_iter().collect(),
         iam_actions: iam_actions.into_iter().collect(),
-    }
+    })
 }
 
 #[cfg(test)]

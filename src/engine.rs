@@ -96,8 +96,8 @@ impl Engine {
                 if slot.is_empty() {
                     (model::build_scope(event), compliant())
                 } else {
-                    let request = model::build_for(event, &slot.fields);
-                    let verdict = self.evaluate(&request, &slot.policies, &slot.attrs);
+                    let request = model::build_for(event, slot.fields());
+                    let verdict = self.evaluate(&request, &slot.policies, slot.attrs());
                     (request, verdict)
                 }
             }

@@ -22,7 +22,7 @@ fn root() -> PathBuf {
 
 fn plan() -> snapback::deploy::Plan {
     let pack = snapback::load_policies(&root().join("policies")).unwrap();
-    snapback::deploy::plan(&pack)
+    snapback::deploy::plan(&pack).unwrap()
 }
 
 fn template(name: &str) -> Yaml {

@@ -194,6 +194,8 @@ fn only_the_exact_pack_the_build_validated_skips_validation() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
     let shipped = snapback::load_policies(&root).unwrap();
     assert!(shipped.validated_at_build);
+    // The schema is parsed when asked for, and is the same schema.
+    let actions = |pack: &snapback::PolicyPack| pack.schema().unwrap().actions().count();
     assert!(
         snapback::policy::load_embedded()
             .unwrap()
@@ -202,6 +204,7 @@ fn only_the_exact_pack_the_build_validated_skips_validation() {
     let revalidated = snapback::policy::load_revalidated(&root).unwrap();
     assert!(!revalidated.validated_at_build);
     assert_eq!(revalidated.hash, shipped.hash);
+    assert_eq!(actions(&shipped), actions(&revalidated));
 
     let same = shipped_copy("same", "", str::to_owned);
     assert!(snapback::load_policies(&same).unwrap().validated_at_build);

@@ -15,7 +15,13 @@ pub fn run(args: &Args) -> Exit {
         Ok(engine) => engine,
         Err(exit) => return exit,
     };
-    let plan = crate::deploy::plan(engine.pack());
+    let plan = match crate::deploy::plan(engine.pack()) {
+        Ok(plan) => plan,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return Exit::Invalid;
+        }
+    };
     if plan.everything {
         eprintln!(
             "warning: a policy matches any call by anyone, so the event pattern cannot be \

@@ -11,6 +11,7 @@
 //! a Cedar request at all.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, OnceLock};
 
 use cedar_policy::{ActionConstraint, Policy, PolicySet, PrincipalConstraint};
 
@@ -62,31 +63,50 @@ impl Fields {
 #[derive(Debug, Clone)]
 pub struct Slot {
     pub policies: PolicySet,
+    members: Vec<Arc<Scoped>>,
+    /// The tags and the attribute names read, worked out when the slot is first used: at a
+    /// cold start, reading every policy's form up front cost more than deciding.
+    reads: OnceLock<(Fields, Fields)>,
+}
+
+impl Slot {
+    fn new(policies: &[&Arc<Scoped>]) -> Self {
+        let mut set = PolicySet::new();
+        for scoped in policies {
+            // Ids are unique in the active set, so adding cannot fail.
+            let _ = set.add(scoped.policy.clone());
+        }
+        Self {
+            policies: set,
+            members: policies.iter().map(|p| Arc::clone(p)).collect(),
+            reads: OnceLock::new(),
+        }
+    }
+
+    fn reads(&self) -> &(Fields, Fields) {
+        self.reads.get_or_init(|| {
+            let mut fields = Fields::none();
+            let mut attrs = Fields::none();
+            for scoped in &self.members {
+                let reads = scoped.reads();
+                fields.merge(&reads.tags);
+                attrs.merge(&reads.attrs);
+            }
+            (fields, attrs)
+        })
+    }
+
     /// The `context.params` tags read.
-    pub fields: Fields,
+    pub fn fields(&self) -> &Fields {
+        &self.reads().0
+    }
+
     /// The attribute names read (`e.name`, `e has name`) of any record or entity. Entities
     /// compare by uid, so dropping the attributes of an entity that no policy names is
     /// invisible to the policies; the top-level context attributes are dropped the same way
     /// unless some policy uses `context` as a whole value (then this is All).
-    pub attrs: Fields,
-}
-
-impl Slot {
-    fn new(policies: &[&Scoped]) -> Self {
-        let mut set = PolicySet::new();
-        let mut fields = Fields::none();
-        let mut attrs = Fields::none();
-        for scoped in policies {
-            // Ids are unique in the active set, so adding cannot fail.
-            let _ = set.add(scoped.policy.clone());
-            fields.merge(&scoped.reads.tags);
-            attrs.merge(&scoped.reads.attrs);
-        }
-        Self {
-            policies: set,
-            fields,
-            attrs,
-        }
+    pub fn attrs(&self) -> &Fields {
+        &self.reads().1
     }
 
     pub fn is_empty(&self) -> bool {
@@ -102,7 +122,7 @@ struct Bucket {
 }
 
 impl Bucket {
-    fn new(policies: &[&Scoped]) -> Self {
+    fn new(policies: &[&Arc<Scoped>]) -> Self {
         let types: BTreeSet<&str> = policies
             .iter()
             .filter_map(|p| p.principal_type.as_deref())
@@ -110,7 +130,7 @@ impl Bucket {
         let by_principal = types
             .into_iter()
             .map(|ty| {
-                let these: Vec<&Scoped> = policies
+                let these: Vec<&Arc<Scoped>> = policies
                     .iter()
                     .copied()
                     .filter(|p| p.principal_type.as_deref().is_none_or(|t| t == ty))
@@ -118,7 +138,7 @@ impl Bucket {
                 (ty.to_owned(), Slot::new(&these))
             })
             .collect();
-        let others: Vec<&Scoped> = policies
+        let others: Vec<&Arc<Scoped>> = policies
             .iter()
             .copied()
             .filter(|p| p.principal_type.is_none())
@@ -142,7 +162,7 @@ struct Scoped {
     actions: Option<Vec<String>>,
     /// `Root` for `principal is Aws::Root` (other namespaces keep theirs); None = any type.
     principal_type: Option<String>,
-    reads: Reads,
+    reads: OnceLock<Reads>,
 }
 
 impl Scoped {
@@ -159,15 +179,21 @@ impl Scoped {
             PrincipalConstraint::Eq(uid) => Some(local(uid.type_name())),
             PrincipalConstraint::Is(ty) | PrincipalConstraint::IsIn(ty, _) => Some(local(&ty)),
         };
-        let reads = policy
-            .to_json()
-            .map_or_else(|_| Reads::all(), |est| Reads::of(&est));
         Self {
             policy: policy.clone(),
             actions,
             principal_type,
-            reads,
+            reads: OnceLock::new(),
         }
+    }
+
+    /// What the policy reads, from its JSON form (made on first use).
+    fn reads(&self) -> &Reads {
+        self.reads.get_or_init(|| {
+            self.policy
+                .to_json()
+                .map_or_else(|_| Reads::all(), |est| Reads::of(&est))
+        })
     }
 }
 
@@ -271,9 +297,12 @@ pub struct PolicyIndex {
 
 impl PolicyIndex {
     pub fn new(active: &PolicySet) -> Self {
-        let scoped: Vec<Scoped> = active.policies().map(Scoped::new).collect();
-        let mut keyed: HashMap<&str, Vec<&Scoped>> = HashMap::new();
-        let mut any: Vec<&Scoped> = Vec::new();
+        let scoped: Vec<Arc<Scoped>> = active
+            .policies()
+            .map(|p| Arc::new(Scoped::new(p)))
+            .collect();
+        let mut keyed: HashMap<&str, Vec<&Arc<Scoped>>> = HashMap::new();
+        let mut any: Vec<&Arc<Scoped>> = Vec::new();
         for policy in &scoped {
             match &policy.actions {
                 None => any.push(policy),
@@ -289,7 +318,7 @@ impl PolicyIndex {
             .map(|&key| {
                 // An action is matched by its own id and by its service group (the model makes
                 // every `svc:Name` a member of `svc`), and by policies on any action.
-                let mut these: Vec<&Scoped> = keyed.get(key).cloned().unwrap_or_default();
+                let mut these: Vec<&Arc<Scoped>> = keyed.get(key).cloned().unwrap_or_default();
                 if let Some((group, _)) = key.split_once(':')
                     && let Some(grouped) = keyed.get(group)
                 {
@@ -389,11 +418,14 @@ mod tests {
         let index = index(PACK);
         let slot = index.slot("ec2:RunInstances", "Root");
         assert_eq!(
-            slot.fields,
+            *slot.fields(),
             Fields::Only(["instanceType".to_owned()].into())
         );
-        assert!(index.slot("s3:PutBucketAcl", "Root").fields == Fields::none());
-        assert_eq!(index.slot("kms:DisableKey", "IAMUser").fields, Fields::All);
+        assert!(*index.slot("s3:PutBucketAcl", "Root").fields() == Fields::none());
+        assert_eq!(
+            *index.slot("kms:DisableKey", "IAMUser").fields(),
+            Fields::All
+        );
     }
 
     #[test]
@@ -409,14 +441,17 @@ mod tests {
             "#,
         );
         assert_eq!(
-            index.slot("ec2:RunInstances", "IAMUser").attrs,
+            *index.slot("ec2:RunInstances", "IAMUser").attrs(),
             Fields::Only(["arn", "ingress", "worldOpen"].map(str::to_owned).into())
         );
         assert_eq!(
-            index.slot("s3:PutBucketAcl", "IAMUser").attrs,
+            *index.slot("s3:PutBucketAcl", "IAMUser").attrs(),
             Fields::Only(["params".to_owned()].into())
         );
-        assert_eq!(index.slot("kms:DisableKey", "IAMUser").attrs, Fields::All);
+        assert_eq!(
+            *index.slot("kms:DisableKey", "IAMUser").attrs(),
+            Fields::All
+        );
     }
 
     #[test]

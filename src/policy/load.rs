@@ -11,7 +11,7 @@ use miette::{Diagnostic, NamedSource, SourceSpan};
 use sha2::{Digest, Sha256};
 
 use super::annotations::{self, Meta, Mode};
-use super::{ENTITIES_FILE, PolicyPack, SCHEMA_FILE};
+use super::{ENTITIES_FILE, LazySchema, PolicyPack, SCHEMA_FILE};
 
 /// A problem with a policy directory.
 #[derive(Debug, thiserror::Error, Diagnostic)]
@@ -267,56 +267,70 @@ enum Reuse {
     Nothing,
 }
 
-#[expect(
-    clippy::result_large_err,
-    reason = "a cold path whose errors are collected for display"
-)]
-fn load_files(source: Files<'_>, reuse: Reuse) -> Result<PolicyPack, Vec<LoadError>> {
-    let dir = &source.dir();
-    let files = source.policies().map_err(|e| vec![e])?;
-    if files.is_empty() {
-        return Err(vec![LoadError::Empty {
-            dir: dir.to_owned(),
-        }]);
-    }
-
-    let schema_path = dir.join(SCHEMA_FILE);
-    if !source.exists(&schema_path) {
-        return Err(vec![LoadError::NoSchema {
-            dir: dir.to_owned(),
-        }]);
-    }
-    let schema_src = source.read(&schema_path).map_err(|e| vec![e])?;
-    // The schema is parsed on a second core while this one reads the policies: the two take
-    // about as long, and a cold start waits for both.
-    std::thread::scope(|scope| {
-        let schema = scope.spawn(|| {
-            Schema::from_cedarschema_str(&schema_src)
-                .map(|(schema, _warnings)| schema)
-                .map_err(|err| LoadError::cedar(err, &schema_path, &schema_src))
-        });
-        let policies = read_policies(source, &files, &schema_src);
-        match schema.join() {
-            Ok(Ok(schema)) => finish(source, schema, policies, reuse),
-            Ok(Err(err)) => Err(vec![err]),
-            Err(_) => Err(vec![LoadError::Io {
-                path: schema_path.clone(),
-                source: std::io::Error::other("the schema parser panicked"),
-            }]),
-        }
-    })
+/// A pack's files, read but not parsed, and the pack's hash.
+struct Texts {
+    schema_path: PathBuf,
+    schema: String,
+    /// Every `*.cedar` file, in name order.
+    policies: Vec<(PathBuf, Result<String, LoadError>)>,
+    entities: Option<(PathBuf, Result<String, LoadError>)>,
+    /// `sha256:` over the schema, every policy file and the entities file, in name order.
+    hash: String,
 }
 
-/// The policies of a pack, parsed and annotated, before validation.
-struct Read {
-    all: PolicySet,
-    metas: Vec<Meta>,
-    sources: HashMap<String, (PathBuf, String)>,
-    errors: Vec<LoadError>,
-    /// SHA-256 so far: the schema, then every policy file, in name order.
-    hasher: Sha256,
-    /// The active set, indexed (built here, beside the schema parse, when nothing failed).
-    index: Option<super::PolicyIndex>,
+impl Texts {
+    fn read(source: Files<'_>) -> Result<Self, Vec<LoadError>> {
+        let dir = source.dir();
+        let files = source.policies().map_err(|e| vec![e])?;
+        if files.is_empty() {
+            return Err(vec![LoadError::Empty { dir }]);
+        }
+        let schema_path = dir.join(SCHEMA_FILE);
+        if !source.exists(&schema_path) {
+            return Err(vec![LoadError::NoSchema { dir }]);
+        }
+        let schema = source.read(&schema_path).map_err(|e| vec![e])?;
+        let mut hasher = Sha256::new();
+        hash_file(&mut hasher, SCHEMA_FILE.as_bytes(), &schema);
+        let policies: Vec<_> = files
+            .into_iter()
+            .map(|file| {
+                let src = source.read(&file);
+                if let Ok(src) = &src {
+                    let name = file.file_name().map(|n| n.as_encoded_bytes());
+                    hash_file(&mut hasher, name.unwrap_or_default(), src);
+                }
+                (file, src)
+            })
+            .collect();
+        let entities_path = dir.join(ENTITIES_FILE);
+        let entities = source.exists(&entities_path).then(|| {
+            let src = source.read(&entities_path);
+            if let Ok(src) = &src {
+                hasher.update(ENTITIES_FILE.as_bytes());
+                hasher.update([0]);
+                hasher.update(src.as_bytes());
+            }
+            (entities_path, src)
+        });
+        let mut hash = String::with_capacity(71);
+        hash.push_str("sha256:");
+        for byte in hasher.finalize() {
+            let _ = write!(hash, "{byte:02x}");
+        }
+        Ok(Self {
+            schema_path,
+            schema,
+            policies,
+            entities,
+            hash,
+        })
+    }
+
+    fn all_read(&self) -> bool {
+        self.policies.iter().all(|(_, src)| src.is_ok())
+            && self.entities.as_ref().is_none_or(|(_, src)| src.is_ok())
+    }
 }
 
 /// `name NUL text NUL`: one file's part of a pack's hash.
@@ -327,24 +341,16 @@ fn hash_file(hasher: &mut Sha256, name: &[u8], src: &str) {
     hasher.update([0]);
 }
 
-/// The hash of the embedded pack's schema and policies, if the build validated them (see
-/// build.rs); a pack whose schema and policies hash the same need not be validated again.
-fn embedded_validated() -> Option<&'static [u8]> {
-    static KEY: std::sync::OnceLock<Option<Vec<u8>>> = std::sync::OnceLock::new();
-    KEY.get_or_init(|| {
-        if env!("SNAPBACK_EMBEDDED_VALIDATED") != "yes" {
-            return None;
-        }
-        let source = Files::Embedded(super::EMBEDDED);
-        let mut hasher = Sha256::new();
-        let schema = source.read(&source.dir().join(SCHEMA_FILE)).ok()?;
-        hash_file(&mut hasher, SCHEMA_FILE.as_bytes(), &schema);
-        for file in source.policies().ok()? {
-            let src = source.read(&file).ok()?;
-            let name = file.file_name()?.as_encoded_bytes();
-            hash_file(&mut hasher, name, &src);
-        }
-        Some(hasher.finalize().to_vec())
+/// The embedded pack's hash, if the build validated it (see build.rs): a pack with the same
+/// hash is the same files, so the build's validation stands for it.
+fn embedded_validated() -> Option<&'static str> {
+    static HASH: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| {
+        (env!("SNAPBACK_EMBEDDED_VALIDATED") == "yes")
+            .then(|| Texts::read(Files::Embedded(super::EMBEDDED)).ok())
+            .flatten()
+            .filter(Texts::all_read)
+            .map(|texts| texts.hash)
     })
     .as_deref()
 }
@@ -353,30 +359,118 @@ fn embedded_validated() -> Option<&'static [u8]> {
     clippy::result_large_err,
     reason = "a cold path whose errors are collected for display"
 )]
-fn read_policies(source: Files<'_>, files: &[PathBuf], schema_src: &str) -> Read {
-    let read = |path: &Path| source.read(path);
-    let mut errors = Vec::new();
-    let mut hasher = Sha256::new();
-    hash_file(&mut hasher, SCHEMA_FILE.as_bytes(), schema_src);
+fn load_files(source: Files<'_>, reuse: Reuse) -> Result<PolicyPack, Vec<LoadError>> {
+    let Texts {
+        schema_path,
+        schema: schema_src,
+        policies,
+        entities,
+        hash,
+    } = Texts::read(source)?;
+    let validated_at_build = reuse == Reuse::BuildValidation
+        && embedded_validated() == Some(hash.as_str())
+        && policies.iter().all(|(_, src)| src.is_ok());
+    let pack = |read: Read, schema: LazySchema, accounts, validated_at_build| {
+        let Read {
+            mut metas, index, ..
+        } = read;
+        metas.sort_by(|a, b| a.id.cmp(&b.id));
+        let by_id = metas
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.clone(), i))
+            .collect();
+        PolicyPack {
+            index,
+            policies: metas,
+            by_id,
+            schema,
+            accounts,
+            hash: hash.clone(),
+            dir: source.dir(),
+            validated_at_build,
+        }
+    };
 
+    if validated_at_build {
+        // The files the build validated: read the policies and accounts, and leave the schema
+        // unparsed until something asks for it (deciding never does).
+        let read = read_policies(policies);
+        if read.errors.is_empty() {
+            let mut errors = Vec::new();
+            let accounts = load_entities(entities, None, &mut errors);
+            if errors.is_empty() {
+                return Ok(pack(read, LazySchema::unparsed(schema_src), accounts, true));
+            }
+        }
+        // snapback's own checks failed: load it the long way, to report every problem.
+        return load_files(source, Reuse::Nothing);
+    }
+
+    // The schema is parsed on a second core while this one reads the policies: the two take
+    // about as long.
+    let (schema, read) = std::thread::scope(|scope| {
+        let schema = scope.spawn(|| {
+            Schema::from_cedarschema_str(&schema_src)
+                .map(|(schema, _warnings)| schema)
+                .map_err(|err| LoadError::cedar(err, &schema_path, &schema_src))
+        });
+        let read = read_policies(policies);
+        let schema = schema.join().unwrap_or_else(|_| {
+            Err(LoadError::Io {
+                path: schema_path.clone(),
+                source: std::io::Error::other("the schema parser panicked"),
+            })
+        });
+        (schema, read)
+    });
+    let schema = schema.map_err(|err| vec![err])?;
+    let mut errors = Vec::new();
+    let validation = Validator::new(schema.clone()).validate(&read.all, ValidationMode::Strict);
+    for err in validation.validation_errors() {
+        match read.sources.get(err.policy_id().to_string().as_str()) {
+            Some((file, src)) => errors.push(LoadError::cedar(err.clone(), file, src)),
+            None => errors.push(LoadError::Cedar(Box::new(err.clone()))),
+        }
+    }
+    let accounts = load_entities(entities, Some(&schema), &mut errors);
+    let mut read = read;
+    read.errors.append(&mut errors);
+    if !read.errors.is_empty() {
+        return Err(read.errors);
+    }
+    Ok(pack(
+        read,
+        LazySchema::parsed(schema_src, schema),
+        accounts,
+        false,
+    ))
+}
+
+/// The policies of a pack, parsed and annotated, before validation.
+struct Read {
+    all: PolicySet,
+    metas: Vec<Meta>,
+    sources: HashMap<String, (PathBuf, String)>,
+    errors: Vec<LoadError>,
+    /// The active set, indexed.
+    index: super::PolicyIndex,
+}
+
+fn read_policies(files: Vec<(PathBuf, Result<String, LoadError>)>) -> Read {
+    let mut errors = Vec::new();
     let mut all = PolicySet::new();
     let mut metas: Vec<Meta> = Vec::new();
     let mut sources: HashMap<String, (PathBuf, String)> = HashMap::new();
-    for file in files {
-        let src = match read(file) {
+    for (file, src) in files {
+        let file = &file;
+        let src = match src {
             Ok(src) => src,
             Err(e) => {
                 errors.push(e);
                 continue;
             }
         };
-        hash_file(
-            &mut hasher,
-            file.file_name()
-                .map(|n| n.as_encoded_bytes())
-                .unwrap_or_default(),
-            &src,
-        );
         let parsed = match PolicySet::from_str(&src) {
             Ok(set) => set,
             Err(err) => {
@@ -440,103 +534,40 @@ fn read_policies(source: Files<'_>, files: &[PathBuf], schema_src: &str) -> Read
         metas.push(meta);
     }
 
-    let index = errors.is_empty().then(|| {
-        let mut active = PolicySet::new();
-        for meta in metas.iter().filter(|m| m.mode != Mode::Off) {
-            if let Some(policy) = all.policy(&PolicyId::new(&meta.id)) {
-                // Ids are unique here (duplicates were rejected above), so adding cannot fail.
-                let _ = active.add(policy.clone());
-            }
+    let mut active = PolicySet::new();
+    for meta in metas.iter().filter(|m| m.mode != Mode::Off) {
+        if let Some(policy) = all.policy(&PolicyId::new(&meta.id)) {
+            // Ids are unique here (duplicates were rejected above), so adding cannot fail.
+            let _ = active.add(policy.clone());
         }
-        super::PolicyIndex::new(&active)
-    });
+    }
     Read {
+        index: super::PolicyIndex::new(&active),
         all,
         metas,
         sources,
         errors,
-        hasher,
-        index,
     }
 }
 
-fn finish(
-    source: Files<'_>,
-    schema: Schema,
-    read: Read,
-    reuse: Reuse,
-) -> Result<PolicyPack, Vec<LoadError>> {
-    let Read {
-        all,
-        mut metas,
-        sources,
-        mut errors,
-        mut hasher,
-        index,
-    } = read;
-    let validated_at_build = reuse == Reuse::BuildValidation
-        && errors.is_empty()
-        && embedded_validated().is_some_and(|key| *key == *hasher.clone().finalize());
-    if !validated_at_build {
-        let validation = Validator::new(schema.clone()).validate(&all, ValidationMode::Strict);
-        for err in validation.validation_errors() {
-            match sources.get(err.policy_id().to_string().as_str()) {
-                Some((file, src)) => errors.push(LoadError::cedar(err.clone(), file, src)),
-                None => errors.push(LoadError::Cedar(Box::new(err.clone()))),
-            }
-        }
-    }
-
-    let accounts = load_entities(source, &schema, &mut hasher, &mut errors);
-    let index = match index {
-        Some(index) if errors.is_empty() => index,
-        _ => return Err(errors),
-    };
-    metas.sort_by(|a, b| a.id.cmp(&b.id));
-    let by_id = metas
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.id.clone(), i))
-        .collect();
-    let mut hash = String::with_capacity(71);
-    hash.push_str("sha256:");
-    for byte in hasher.finalize() {
-        let _ = write!(hash, "{byte:02x}");
-    }
-    Ok(PolicyPack {
-        index,
-        policies: metas,
-        by_id,
-        schema,
-        accounts,
-        hash,
-        dir: source.dir(),
-        validated_at_build,
-    })
-}
-
-/// Read `entities.json` (account entities with tags), if the directory has one.
+/// Read `entities.json` (account entities with tags), if the pack has one: against the
+/// schema, or without it for the files the build checked read the same either way.
 fn load_entities(
-    source: Files<'_>,
-    schema: &Schema,
-    hasher: &mut Sha256,
+    file: Option<(PathBuf, Result<String, LoadError>)>,
+    schema: Option<&Schema>,
     errors: &mut Vec<LoadError>,
 ) -> HashMap<String, cedar_policy::Entity> {
-    let path = source.dir().join(ENTITIES_FILE);
-    if !source.exists(&path) {
+    let Some((path, src)) = file else {
         return HashMap::new();
-    }
-    let src = match source.read(&path) {
+    };
+    let src = match src {
         Ok(src) => src,
         Err(e) => {
             errors.push(e);
             return HashMap::new();
         }
     };
-    hasher.update(ENTITIES_FILE.as_bytes());
-    hasher.update([0]);
-    hasher.update(src.as_bytes());
-    match Entities::from_json_str(&src, Some(schema)) {
+    match Entities::from_json_str(&src, schema) {
         Ok(entities) => entities
             .iter()
             .filter(|e| e.uid().type_name().to_string() == "Aws::Account")

@@ -32,7 +32,7 @@ pub struct PolicyPack {
     /// Every policy, sorted by id.
     pub policies: Vec<Meta>,
     by_id: HashMap<String, usize>,
-    pub(crate) schema: cedar_policy::Schema,
+    schema: LazySchema,
     /// Configured account entities (tags for exceptions), by account id.
     pub(crate) accounts: HashMap<String, cedar_policy::Entity>,
     /// SHA-256 over the schema, every policy file and the entities file, in name order.
@@ -53,7 +53,44 @@ impl PolicyPack {
         &self.index
     }
 
-    pub fn schema(&self) -> &cedar_policy::Schema {
-        &self.schema
+    /// The pack's schema. Deciding never needs it, so a pack the build validated parses it
+    /// only when asked; the error is Cedar's, for a schema that no longer parses (which the
+    /// build's check rules out).
+    pub fn schema(&self) -> Result<&cedar_policy::Schema, String> {
+        self.schema.get()
+    }
+}
+
+/// A schema's text, and the schema once parsed.
+#[derive(Debug)]
+struct LazySchema {
+    src: String,
+    parsed: std::sync::OnceLock<Result<cedar_policy::Schema, String>>,
+}
+
+impl LazySchema {
+    fn parsed(src: String, schema: cedar_policy::Schema) -> Self {
+        Self {
+            src,
+            parsed: std::sync::OnceLock::from(Ok(schema)),
+        }
+    }
+
+    fn unparsed(src: String) -> Self {
+        Self {
+            src,
+            parsed: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn get(&self) -> Result<&cedar_policy::Schema, String> {
+        self.parsed
+            .get_or_init(|| {
+                cedar_policy::Schema::from_cedarschema_str(&self.src)
+                    .map(|(schema, _warnings)| schema)
+                    .map_err(|e| format!("{SCHEMA_FILE}: {e}"))
+            })
+            .as_ref()
+            .map_err(Clone::clone)
     }
 }
