@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The Lambda cold start: init to ready with the full pack, measured by the end-to-end harness
 # (tests/lambda_runtime.rs: the Runtime API test double, moto as AWS) on a release `bootstrap`.
-# Init is process start to the first `GET /runtime/invocation/next`: loading and strictly
-# validating the 35-policy pack, building the SDK clients, starting the runtime client.
+# Init is process start to the first `GET /runtime/invocation/next`: loading the embedded
+# 35-policy pack (validated by the build), building the SDK clients, starting the runtime client.
 # Usage: benches/lambda-init.sh [RUNS]   (default 15); prints each run and the median.
 set -euo pipefail
 cd "$(dirname "$0")/.."
