@@ -125,15 +125,8 @@ pub fn engine_from(
 
 /// Print diagnostics to stderr with miette's graphical handler.
 pub fn report(errors: &[crate::policy::LoadError]) {
-    let handler = miette::GraphicalReportHandler::new();
     let mut stderr = std::io::stderr().lock();
-    for err in errors {
-        let mut text = String::new();
-        if handler.render_report(&mut text, err).is_err() {
-            text = format!("error: {err}\n");
-        }
-        let _ = writeln!(stderr, "{text}");
-    }
+    let _ = write!(stderr, "{}", crate::policy::render(errors, true));
     let _ = writeln!(stderr, "{} problem(s) found", errors.len());
 }
 

@@ -102,15 +102,11 @@ impl Settings {
             None => crate::policy::load_embedded(),
         };
         loaded.map_err(|errors| {
-            let handler =
-                miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::none());
-            let mut text = format!("{} problem(s) in the policy set:\n", errors.len());
-            for err in &errors {
-                if handler.render_report(&mut text, err).is_err() {
-                    text.push_str(&format!("{err}\n"));
-                }
-            }
-            text
+            format!(
+                "{} problem(s) in the policy set:\n{}",
+                errors.len(),
+                crate::policy::render(&errors, false)
+            )
         })
     }
 

@@ -127,6 +127,26 @@ pub enum LoadError {
     Cedar(Box<dyn Diagnostic + Send + Sync>),
 }
 
+/// Every diagnostic rendered with miette's graphical handler (in colour or plain), each followed
+/// by a blank line: what `snapback validate` prints and what a Lambda's failed init reports.
+pub fn render(errors: &[LoadError], colour: bool) -> String {
+    let handler = if colour {
+        miette::GraphicalReportHandler::new()
+    } else {
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::none())
+    };
+    let mut out = String::new();
+    for err in errors {
+        let mut text = String::new();
+        if handler.render_report(&mut text, err).is_err() {
+            text = format!("error: {err}\n");
+        }
+        out.push_str(&text);
+        out.push('\n');
+    }
+    out
+}
+
 impl LoadError {
     /// A Cedar parse, schema or validation error, shown against its file.
     fn cedar(err: impl Diagnostic + Send + Sync + 'static, file: &Path, src: &str) -> Self {

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 pub use annotations::{ANNOTATIONS, Meta, Mode, Severity};
 pub use index::{Fields, PolicyIndex, Scope, Slot};
-pub use load::{LoadError, load, load_embedded, load_revalidated};
+pub use load::{LoadError, load, load_embedded, load_revalidated, render};
 
 /// The files of `policies/` as they were when this binary was built (see build.rs).
 const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_policies.rs"));
