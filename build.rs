@@ -17,7 +17,10 @@ use std::str::FromStr;
 use cedar_policy::{Entities, PolicyId, PolicySet, Schema, ValidationMode, Validator};
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    // Read when the script runs, not when it is compiled: clones sharing a target directory
+    // share the compiled script, and `env!` would point every one of them at the first clone.
+    let root = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default();
+    let dir = Path::new(&root).join("policies");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .map(|entries| {
