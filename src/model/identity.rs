@@ -107,20 +107,9 @@ pub fn principal_ref(event: &Event, event_account: &str) -> EntityData {
 pub fn principal(event: &Event, event_account: &str) -> EntityData {
     let empty = Map::new();
     let user = event.user_identity().unwrap_or(&empty);
-    let text = |path: &str| -> String {
-        lookup(user, path)
-            .and_then(Json::as_str)
-            .unwrap_or("")
-            .to_owned()
-    };
-    let Caller {
-        ty,
-        id,
-        arn,
-        account,
-        ..
-    } = Caller::of(user, event_account);
-    let arn = arn.to_owned();
+    let caller = Caller::of(user, event_account);
+    let text = |path: &str| caller.text(path);
+    let arn = caller.arn;
     let identity_type = text("type");
     let principal_id = text("principalId");
     let invoked_by = text("invokedBy");
@@ -129,9 +118,9 @@ pub fn principal(event: &Event, event_account: &str) -> EntityData {
         .filter(|s| !s.is_empty())
         .unwrap_or(issuer_name);
     let session_name = if arn.contains(":assumed-role/") {
-        arn.rsplit('/').next().unwrap_or("").to_owned()
+        arn.rsplit('/').next().unwrap_or("")
     } else {
-        String::new()
+        ""
     };
     let mfa = lookup(user, "sessionContext.attributes.mfaAuthenticated").is_some_and(|v| {
         v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("true")) || v.as_bool() == Some(true)
@@ -144,8 +133,8 @@ pub fn principal(event: &Event, event_account: &str) -> EntityData {
     let source_ip = event.str("sourceIPAddress").unwrap_or("");
 
     let mut attrs = vec![
-        ("arn", Value::str(arn.clone())),
-        ("account", Value::str(account.clone())),
+        ("arn", Value::str(arn)),
+        ("account", Value::str(caller.account.as_str())),
         ("identityType", Value::str(identity_type)),
         ("principalId", Value::str(principal_id)),
         ("userName", Value::str(user_name)),
@@ -172,9 +161,9 @@ pub fn principal(event: &Event, event_account: &str) -> EntityData {
     ));
 
     EntityData {
-        uid: Uid::new(ty, id),
         attrs: attrs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
-        parents: vec![Uid::new("Account", account)],
+        uid: Uid::new(caller.ty, caller.id),
+        parents: vec![Uid::new("Account", caller.account)],
         tags: Vec::new(),
     }
 }
