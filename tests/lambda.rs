@@ -20,23 +20,12 @@ use snapback::aws::Factory;
 use snapback::lambda::{Function, Invocation, Settings};
 
 use common::{
-    ACCOUNT, REGION, broken_policies, endpoint, event, sdk_config, stopped_trail, unique,
+    ACCOUNT, broken_policies, endpoint, event, eventbridge, sdk_config, stopped_trail, unique,
 };
 
 /// An EventBridge event around a CloudTrail record of `source`/`name` by the Developer role.
 fn envelope(source: &str, name: &str, params: Value) -> Value {
-    let record = Value::Object(event(source, name, params).record);
-    json!({
-        "version": "0",
-        "id": unique("eb"),
-        "detail-type": "AWS API Call via CloudTrail",
-        "source": format!("aws.{}", source.split('.').next().unwrap()),
-        "account": ACCOUNT,
-        "time": "2026-11-20T09:05:01Z",
-        "region": REGION,
-        "resources": [],
-        "detail": record,
-    })
+    eventbridge(event(source, name, params).record)
 }
 
 async fn queue() -> (aws_sdk_sqs::Client, String) {

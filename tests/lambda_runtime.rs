@@ -28,7 +28,8 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use common::{
-    ACCOUNT, REGION, broken_policies, endpoint, event, sdk_config, stopped_trail, unique,
+    ACCOUNT, REGION, broken_policies, endpoint, event, eventbridge, sdk_config, stopped_trail,
+    unique,
 };
 
 /// What the runtime double saw.
@@ -223,14 +224,10 @@ async fn bootstrap_reverts_logs_and_measures() {
         "StartLogging",
         json!({"name": trail}),
     );
-    let wrap = |record: serde_json::Map<String, Value>| {
-        json!({
-            "version": "0", "id": unique("eb"), "detail-type": "AWS API Call via CloudTrail",
-            "source": "aws.cloudtrail", "account": ACCOUNT, "time": "2026-11-20T09:05:01Z",
-            "region": REGION, "resources": [], "detail": record,
-        })
-    };
-    let api = RuntimeApi::start(vec![wrap(stop.record), wrap(compliant.record)]);
+    let api = RuntimeApi::start(vec![
+        eventbridge(stop.record),
+        eventbridge(compliant.record),
+    ]);
     let started = Instant::now();
     let child = bootstrap(
         &api,

@@ -76,6 +76,27 @@ pub async fn reactor(mode: ModeOverride) -> Reactor<Factory, SpoolDir> {
     )
 }
 
+/// An EventBridge event ("AWS API Call via CloudTrail") around a CloudTrail record.
+pub fn eventbridge(record: serde_json::Map<String, serde_json::Value>) -> serde_json::Value {
+    let service = record
+        .get("eventSource")
+        .and_then(serde_json::Value::as_str)
+        .and_then(|s| s.split('.').next())
+        .unwrap_or("unknown")
+        .to_owned();
+    serde_json::json!({
+        "version": "0",
+        "id": unique("eb"),
+        "detail-type": "AWS API Call via CloudTrail",
+        "source": format!("aws.{service}"),
+        "account": ACCOUNT,
+        "time": "2026-11-20T09:05:01Z",
+        "region": REGION,
+        "resources": [],
+        "detail": record,
+    })
+}
+
 /// A bare CloudTrail record for `service:event_name` with these request parameters, made by
 /// a developer's assumed role.
 pub fn event(source: &str, event_name: &str, params: serde_json::Value) -> Event {
