@@ -206,3 +206,53 @@ fn explain_shows_the_cedar_request() {
     assert_eq!(shown["request"]["resource"]["type"], "Aws::Trail");
     assert_eq!(shown["request"]["principal"]["type"], "Aws::IAMUser");
 }
+
+/// An event field holding terminal escape sequences (clear the screen, retitle the window) was
+/// printed raw by `--format table`; it is escaped now, and the row stays on one line.
+#[test]
+fn table_output_escapes_control_characters_from_events() {
+    let hostile = STOP_LOGGING.replace(
+        r#""name":"main""#,
+        r#""name":"main\u001b[2J\u001b]0;pwned\u0007\r\nfake row""#,
+    );
+    let out = snapback(&["check", "--format", "table", "-"], Some(&hostile));
+    let stdout = text(&out.stdout);
+    assert!(!stdout.contains('\u{1b}') && !stdout.contains('\u{7}'), "{stdout:?}");
+    assert!(stdout.contains(r"main\u{1b}[2J"), "{stdout}");
+    assert_eq!(stdout.lines().count(), 2, "the header and one row: {stdout}");
+}
+
+/// Diagnostics were rendered in colour even when stderr was a pipe or a file.
+#[test]
+fn no_colours_when_stderr_is_not_a_terminal() {
+    let dir = policy_dir(
+        "nocolour",
+        &[(
+            "bad.cedar",
+            "@id(\"bad\")\n@severity(\"urgent\")\n@description(\"x\")\nforbid (principal, action, resource);\n",
+        )],
+    );
+    let out = snapback(
+        &["validate", "--policies", &dir.display().to_string()],
+        None,
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(!err.contains('\u{1b}'), "escape codes in piped stderr: {err:?}");
+}
+
+/// `redrive` on a spool that does not exist created it, replayed nothing and exited 0: a typo
+/// in the path looked like an empty, healthy spool.
+#[test]
+fn redrive_on_a_missing_spool_is_an_error() {
+    let dir = std::env::temp_dir().join(format!("snapback-no-spool-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = snapback(
+        &["redrive", "--dry-run", "--dead-letter", &dir.display().to_string()],
+        None,
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot read dead-letter spool"), "{err}");
+    assert!(!dir.exists(), "redrive created the spool it was asked to read");
+}

@@ -169,7 +169,7 @@ async fn run(fault: Fault) {
         );
     }
     assert_eq!(reactor.breakers.opened.load(Ordering::Relaxed), 1);
-    let letters = SpoolDir::new(&spool_dir).unwrap().list();
+    let letters = SpoolDir::new(&spool_dir).unwrap().list().unwrap();
     assert_eq!(letters.len(), 3, "{fault:?}: every event dead-lettered");
 
     // The service recovers: redrive against moto reverts them and empties the spool.
@@ -202,7 +202,7 @@ async fn run(fault: Fault) {
         })
         .collect();
     assert_eq!(statuses, ["applied", "noop", "noop"]);
-    assert!(SpoolDir::new(&spool_dir).unwrap().list().is_empty());
+    assert!(SpoolDir::new(&spool_dir).unwrap().list().unwrap().is_empty());
     assert_eq!(
         ct.get_trail_status()
             .name(&trail)

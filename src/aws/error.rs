@@ -79,17 +79,17 @@ where
         SdkError::DispatchFailure(e) => (
             ErrorKind::Transient,
             None,
-            format!("cannot reach the service: {e:?}"),
+            format!("cannot reach the service: {}", one_line(e)),
         ),
         SdkError::ResponseError(e) => (
             ErrorKind::Transient,
             None,
-            format!("unreadable response: {e:?}"),
+            format!("unreadable response: {}", one_line(e)),
         ),
         SdkError::ConstructionFailure(e) => (
             ErrorKind::Rejected,
             None,
-            format!("cannot build the request: {e:?}"),
+            format!("cannot build the request: {}", one_line(e)),
         ),
         SdkError::ServiceError(service) => {
             let inner = service.err();
@@ -106,6 +106,22 @@ where
         code,
         message,
     }
+}
+
+/// An error and its causes as one readable line (`a: b: c`), for records, logs and a person:
+/// not the SDK's debug dump, which spans many lines and names internal types. A cause whose
+/// text its parent already shows is not repeated.
+pub fn one_line(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        let text = e.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
+        if !text.is_empty() && !parts.last().is_some_and(|last| last.contains(&text)) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    parts.join(": ")
 }
 
 fn kind_of(status: u16, code: Option<&str>) -> ErrorKind {
@@ -130,6 +146,30 @@ fn kind_of(status: u16, code: Option<&str>) -> ErrorKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A refused connection was recorded as `DispatchFailure(DispatchFailure { source:
+    /// ConnectorError { kind: Io, source: ... } })`, a debug dump of the SDK's types.
+    #[test]
+    fn a_connection_failure_is_one_readable_line() {
+        use aws_smithy_runtime_api::client::result::ConnectorError;
+        let io = std::io::Error::new(
+            std::io::ErrorKind::ConnectionRefused,
+            "tcp connect error:\n  Connection refused (os error 111)",
+        );
+        let err: SdkError<aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityError, _> =
+            SdkError::dispatch_failure(ConnectorError::io(Box::new(io)));
+        let api = classify("sts:GetCallerIdentity", &err);
+        assert_eq!(api.kind, ErrorKind::Transient);
+        assert!(!api.message.contains('\n'), "{}", api.message);
+        assert!(!api.message.contains("ConnectorError"), "{}", api.message);
+        assert!(
+            api.message.starts_with("cannot reach the service: ")
+                && api.message.ends_with("Connection refused (os error 111)"),
+            "{}",
+            api.message
+        );
+        assert!(!api.to_string().contains('\n'));
+    }
 
     #[test]
     fn kinds() {

@@ -16,7 +16,7 @@ mod test;
 mod validate;
 mod verify;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -126,8 +126,18 @@ pub fn engine_from(
 /// Print diagnostics to stderr with miette's graphical handler.
 pub fn report(errors: &[crate::policy::LoadError]) {
     let mut stderr = std::io::stderr().lock();
-    let _ = write!(stderr, "{}", crate::policy::render(errors, true));
+    let _ = write!(
+        stderr,
+        "{}",
+        crate::policy::render(errors, colour(std::io::stderr().is_terminal()))
+    );
     let _ = writeln!(stderr, "{} problem(s) found", errors.len());
+}
+
+/// Whether to write colours to a stream: only to a terminal, and never when `NO_COLOR` is set
+/// to anything non-empty (<https://no-color.org>). Redirected output carries no escape codes.
+pub fn colour(is_terminal: bool) -> bool {
+    is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// Where decision records go besides stdout, and what is redacted from them.

@@ -7,7 +7,7 @@ use std::time::SystemTime;
 use super::Exit;
 use super::react::{ReactorArgs, Summary, emit};
 use crate::event::StreamParser;
-use crate::resilience::{DeadLetter, DeadLetterSink};
+use crate::resilience::{DeadLetter, DeadLetterSink, SpoolDir};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -33,17 +33,24 @@ impl DeadLetterSink for KeepOriginal {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let spool = match super::react::spool(&args.dead_letter) {
-        Ok(spool) => spool,
-        Err(exit) => return exit,
+    let letters = match SpoolDir::open(&args.dead_letter).and_then(|spool| Ok((spool.list()?, spool))) {
+        Ok(listed) => listed,
+        Err(err) => {
+            eprintln!(
+                "error: cannot read dead-letter spool `{}`: {err}\n  help: pass the directory that `react --dead-letter` wrote (default `dead-letters`)",
+                args.dead_letter.display()
+            );
+            return Exit::Error;
+        }
     };
+    let (letters, spool) = letters;
     let (runtime, reactor, mut log) = match args.reactor.build(KeepOriginal) {
         Ok(built) => built,
         Err(exit) => return exit,
     };
     let mut summary = Summary::default();
     let (mut removed, mut kept, mut unreadable) = (0, 0, 0);
-    for (path, letter) in spool.list() {
+    for (path, letter) in letters {
         let letter = match letter {
             Ok(letter) => letter,
             Err(err) => {

@@ -1,11 +1,42 @@
-//! The table format of decision records, for people at a terminal.
+//! The table format of decision records, for people at a terminal. Every text in a row may
+//! come from an event, so control characters are escaped before they reach the terminal: an
+//! event field must not be able to move the cursor, recolour the screen, retitle the window or
+//! hide text (bidirectional overrides).
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
 
 use crate::decision_log::DecisionRecord;
 use crate::policy::Mode;
 
+/// Whether a character must not reach a terminal as it is: C0 and C1 controls, DEL, and the
+/// bidirectional embeddings, overrides and isolates that can reorder what is displayed.
+fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every control character escaped as Rust writes it (`\n`, `\t`, `\u{1b}`), so that
+/// it prints on one line and moves nothing. Borrowed when there is nothing to escape.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            let _ = write!(out, "{}", c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 const WIDTHS: [usize; 5] = [13, 8, 42, 34, 30];
 
 fn cell(text: &str, width: usize) -> String {
+    let text = printable(text);
     if text.chars().count() <= width {
         format!("{text:<width$}")
     } else {
@@ -52,10 +83,27 @@ pub fn row(r: &DecisionRecord) -> String {
             .collect::<Vec<_>>()
             .join("; ")
     };
-    let line = format!("{} {detail}", cols.join(" "));
+    let line = format!("{} {}", cols.join(" "), printable(&detail));
     if r.decision == crate::engine::Outcome::Error {
-        format!("{line} [{}]", r.source)
+        format!("{line} [{}]", printable(&r.source))
     } else {
         line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An event field holding an escape sequence (here: clear the screen, set the window title,
+    /// and a right-to-left override) printed raw in `--format table` before.
+    #[test]
+    fn control_characters_in_event_fields_are_escaped() {
+        let hostile = "sg-1\u{1b}[2J\u{1b}]0;pwned\u{7}\u{202e}cba\r\n\u{9b}31m";
+        let shown = printable(hostile);
+        assert!(!shown.chars().any(unsafe_char), "{shown}");
+        assert_eq!(shown, "sg-1\\u{1b}[2J\\u{1b}]0;pwned\\u{7}\\u{202e}cba\\r\\n\\u{9b}31m");
+        assert!(matches!(printable("sg-0a1b/ünïcödé ok"), Cow::Borrowed(_)));
+        assert!(!cell(hostile, 80).contains('\u{1b}'));
     }
 }

@@ -42,20 +42,35 @@ impl SpoolDir {
         })
     }
 
+    /// A spool that must already exist: what `redrive` reads. A missing or unreadable
+    /// directory is an error, never an empty spool (a typo in the path would otherwise
+    /// "replay" nothing and exit 0).
+    pub fn open(dir: &Path) -> std::io::Result<Self> {
+        if !std::fs::metadata(dir)?.is_dir() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::NotADirectory,
+                "not a directory",
+            ));
+        }
+        Ok(Self {
+            dir: dir.to_owned(),
+        })
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }
 
-    /// Every dead letter in the spool, oldest first, or why a file could not be read.
-    pub fn list(&self) -> Vec<(PathBuf, Result<DeadLetter, String>)> {
-        let Ok(entries) = std::fs::read_dir(&self.dir) else {
-            return Vec::new();
-        };
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
-            .collect();
+    /// Every dead letter in the spool, oldest first, or why a file could not be read. A spool
+    /// that cannot be listed is an error, not an empty list.
+    pub fn list(&self) -> std::io::Result<Vec<(PathBuf, Result<DeadLetter, String>)>> {
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(&self.dir)? {
+            let path = entry?.path();
+            if path.extension().is_some_and(|e| e == "jsonl") {
+                files.push(path);
+            }
+        }
         files.sort();
         files
             .into_iter()
@@ -68,7 +83,7 @@ impl SpoolDir {
                     });
                 (p, letter)
             })
-            .collect()
+            .collect())
     }
 
     pub fn remove(&self, path: &Path) -> std::io::Result<()> {
