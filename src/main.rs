@@ -5,6 +5,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// What is logged when `SNAPBACK_LOG` is not set.
+const DEFAULT_LOG: &str = "warn,aws_config=error,aws_smithy_runtime=error";
+
 fn main() -> ExitCode {
     let colour = snapback::cli::colour(std::io::stderr().is_terminal());
     // miette's diagnostics (errors printed with `{:?}`) follow the same rule as the logs.
@@ -15,7 +18,9 @@ fn main() -> ExitCode {
         .with_ansi(colour)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("SNAPBACK_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                // The SDK's own warnings (a region looked up on IMDS, say) are debug dumps of
+                // its internal types; snapback reports the errors that matter itself.
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG)),
         )
         .with_writer(std::io::stderr)
         .init();

@@ -202,7 +202,13 @@ async fn run(fault: Fault) {
         })
         .collect();
     assert_eq!(statuses, ["applied", "noop", "noop"]);
-    assert!(SpoolDir::new(&spool_dir).unwrap().list().unwrap().is_empty());
+    assert!(
+        SpoolDir::new(&spool_dir)
+            .unwrap()
+            .list()
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(
         ct.get_trail_status()
             .name(&trail)

@@ -76,20 +76,20 @@ where
 {
     let (kind, code, message) = match err {
         SdkError::TimeoutError(_) => (ErrorKind::Transient, None, "timed out".to_owned()),
-        SdkError::DispatchFailure(e) => (
+        SdkError::DispatchFailure(_) => (
             ErrorKind::Transient,
             None,
-            format!("cannot reach the service: {}", one_line(e)),
+            format!("cannot reach the service: {}", cause(err)),
         ),
-        SdkError::ResponseError(e) => (
+        SdkError::ResponseError(_) => (
             ErrorKind::Transient,
             None,
-            format!("unreadable response: {}", one_line(e)),
+            format!("unreadable response: {}", cause(err)),
         ),
-        SdkError::ConstructionFailure(e) => (
+        SdkError::ConstructionFailure(_) => (
             ErrorKind::Rejected,
             None,
-            format!("cannot build the request: {}", one_line(e)),
+            format!("cannot build the request: {}", cause(err)),
         ),
         SdkError::ServiceError(service) => {
             let inner = service.err();
@@ -108,6 +108,18 @@ where
     }
 }
 
+/// What an SDK error's wrapper holds (the connector's or parser's error and its causes), as one
+/// line.
+fn cause<E>(err: &SdkError<E, aws_smithy_runtime_api::http::Response>) -> String
+where
+    E: std::error::Error + 'static,
+{
+    match std::error::Error::source(err) {
+        Some(inner) => one_line(inner),
+        None => one_line(err),
+    }
+}
+
 /// An error and its causes as one readable line (`a: b: c`), for records, logs and a person:
 /// not the SDK's debug dump, which spans many lines and names internal types. A cause whose
 /// text its parent already shows is not repeated.
@@ -115,7 +127,11 @@ pub fn one_line(err: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut next = Some(err);
     while let Some(e) = next {
-        let text = e.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = e
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         if !text.is_empty() && !parts.last().is_some_and(|last| last.contains(&text)) {
             parts.push(text);
         }

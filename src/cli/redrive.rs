@@ -33,7 +33,9 @@ impl DeadLetterSink for KeepOriginal {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let letters = match SpoolDir::open(&args.dead_letter).and_then(|spool| Ok((spool.list()?, spool))) {
+    let letters = match SpoolDir::open(&args.dead_letter)
+        .and_then(|spool| Ok((spool.list()?, spool)))
+    {
         Ok(listed) => listed,
         Err(err) => {
             eprintln!(

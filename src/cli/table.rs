@@ -102,7 +102,10 @@ mod tests {
         let hostile = "sg-1\u{1b}[2J\u{1b}]0;pwned\u{7}\u{202e}cba\r\n\u{9b}31m";
         let shown = printable(hostile);
         assert!(!shown.chars().any(unsafe_char), "{shown}");
-        assert_eq!(shown, "sg-1\\u{1b}[2J\\u{1b}]0;pwned\\u{7}\\u{202e}cba\\r\\n\\u{9b}31m");
+        assert_eq!(
+            shown,
+            "sg-1\\u{1b}[2J\\u{1b}]0;pwned\\u{7}\\u{202e}cba\\r\\n\\u{9b}31m"
+        );
         assert!(matches!(printable("sg-0a1b/ünïcödé ok"), Cow::Borrowed(_)));
         assert!(!cell(hostile, 80).contains('\u{1b}'));
     }

@@ -72,7 +72,7 @@ impl SpoolDir {
             }
         }
         files.sort();
-        files
+        Ok(files
             .into_iter()
             .map(|p| {
                 let letter = std::fs::read_to_string(&p)
