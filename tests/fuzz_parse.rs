@@ -284,8 +284,8 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    // About 10 s in the dev profile.
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    // About 6 s in the dev profile.
+    #![proptest_config(ProptestConfig::with_cases(1000))]
 
     #[test]
     fn every_well_formed_event_comes_out_once_whatever_the_faults_around_it(case in case()) {

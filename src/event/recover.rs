@@ -51,14 +51,8 @@ impl Junk {
     /// when all of `bytes` is junk.
     pub(super) fn next(&mut self, bytes: &[u8]) -> Option<(usize, Candidate)> {
         for (i, &b) in bytes.iter().enumerate() {
-            // `{` opens an object only when a key or `}` follows (a run of `{` is junk).
-            let opens = match b {
-                b'{' => !matches!(bytes.get(i + 1), Some(n) if !matches!(n, b'"' | b'}') && !n.is_ascii_whitespace()),
-                b'[' => true,
-                _ => false,
-            };
             match b {
-                b'{' | b'[' if opens && self.prev != b':' => {
+                b'{' | b'[' if self.prev != b':' && opens(b, bytes.get(i + 1..)) => {
                     let candidate = if matches!(self.prev, b',' | b'[') {
                         Candidate::Weak
                     } else {
@@ -77,6 +71,19 @@ impl Junk {
             }
         }
         None
+    }
+}
+
+/// Whether `b` (`{` or `[`), followed by `rest`, can open a value worth parsing: `{` only when
+/// a key or `}` follows; in a run of `[`, only the last (it may open an array of records).
+/// Runs of either are junk, passed in one go.
+fn opens(b: u8, rest: Option<&[u8]>) -> bool {
+    let follows = rest.and_then(|rest| rest.iter().find(|n| !n.is_ascii_whitespace()));
+    match (b, follows) {
+        (b'{' | b'[', None) => true,
+        (b'{', Some(n)) => matches!(n, b'"' | b'}'),
+        (b'[', Some(n)) => *n != b'[',
+        _ => false,
     }
 }
 
@@ -149,6 +156,11 @@ pub(super) struct Found {
     /// The last string (offset of its opening quote, offset of its end) before the fault, when
     /// only whitespace follows it.
     pub last_string: Option<(usize, usize)>,
+    /// The fault is inside a string (a line cut short inside one, mostly).
+    pub in_string: bool,
+    /// The outermost value still open at the fault that starts its own line and can open a
+    /// value: where to resume when the fault is only depth (`[[[…` then an event on a line).
+    pub reopen: Option<usize>,
 }
 
 /// Walk `value[..fault]`, which serde_json read as valid JSON, for whole array elements.
@@ -159,6 +171,8 @@ pub(super) fn elements(value: &[u8], fault: usize) -> Found {
     let mut string_start = 0;
     let mut string_end = None;
     let mut last_closed = None;
+    let mut line_start = false;
+    let mut reopen_depth = 0;
     for (i, &b) in value.iter().enumerate().take(fault) {
         if in_string {
             if escaped {
@@ -178,10 +192,21 @@ pub(super) fn elements(value: &[u8], fault: usize) -> Found {
                 string_start = i;
             }
             b'{' | b'[' => {
-                let element = matches!(prev, b'[' | b',') && (1..=2).contains(&open.len());
+                // An element of a top-level array or of a log file's `Records`, or a value that
+                // starts its own line (the next line of JSON Lines, after a line cut short).
+                let element = (matches!(prev, b'[' | b',') && (1..=2).contains(&open.len()))
+                    || (line_start && matches!(prev, b'[' | b',' | b':') && !open.is_empty());
                 open.push((i, element));
+                if line_start && found.reopen.is_none() && opens(b, value.get(i + 1..)) {
+                    found.reopen = Some(i);
+                    reopen_depth = open.len();
+                }
             }
             b'}' | b']' => {
+                if open.len() == reopen_depth {
+                    found.reopen = None;
+                    reopen_depth = 0;
+                }
                 if let Some((at, element)) = open.pop() {
                     if element {
                         found.elements.push((at, i + 1 - at));
@@ -193,13 +218,17 @@ pub(super) fn elements(value: &[u8], fault: usize) -> Found {
             }
             _ => {}
         }
-        if !b.is_ascii_whitespace() {
+        if b == b'\n' {
+            line_start = true;
+        } else if !b.is_ascii_whitespace() {
+            line_start = false;
             prev = b;
             if b != b'"' {
                 string_end = None;
             }
         }
     }
+    found.in_string = in_string;
     if in_string {
         found.last_string = Some((string_start, fault));
     } else if let Some(end) = string_end {
@@ -216,14 +245,7 @@ pub(super) fn elements(value: &[u8], fault: usize) -> Found {
     }
     // Outer elements first, so that an array of records is kept whole, not record by record.
     found.elements.sort_by_key(|&(at, len)| (at, usize::MAX - len));
-    let mut covered = 0;
-    found.elements.retain(|&(at, len)| {
-        let keep = at >= covered;
-        if keep {
-            covered = at + len;
-        }
-        keep
-    });
+    found.elements.dedup();
     found
 }
 

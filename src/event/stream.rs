@@ -27,6 +27,9 @@ const SCAN_FROM: usize = 64 * 1024;
 
 const BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
 
+/// The end of the message for a value nested deeper than serde_json's recursion limit.
+const DEEP: &str = "nested more than 128 levels deep";
+
 /// Splits a byte stream, pushed in chunks of any size, into events.
 pub struct StreamParser {
     source: Arc<str>,
@@ -344,6 +347,9 @@ impl StreamParser {
             Restart::NeedMore if !at_end => return None,
             Restart::NeedMore | Restart::None => None,
         };
+        // Too deep is a fault of depth, not of syntax: a value on its own line inside the run
+        // of brackets may be whole.
+        let restart = restart.or(found.reopen.filter(|_| message.ends_with(DEEP)));
         let report = match self.candidate.take() {
             None => true,
             Some(Candidate::Strong { line_start }) => line_start || !self.in_junk_run,
@@ -365,8 +371,11 @@ impl StreamParser {
             self.in_junk_run = true;
         }
         let mut cursor = (self.line, self.column, 0);
+        // Elements inside one already kept are part of it.
+        let mut kept_until = 0;
         for (offset, len) in found.elements {
-            let Some(bytes) = rest.get(offset..offset + len) else {
+            let Some(bytes) = rest.get(offset..offset + len).filter(|_| offset >= kept_until)
+            else {
                 continue;
             };
             let Ok(value) = serde_json::from_slice::<Value>(bytes) else {
@@ -382,12 +391,17 @@ impl StreamParser {
             classify(value, &origin, &mut |item| items.push(item));
             if !items.is_empty() && items.iter().all(Result::is_ok) {
                 items.into_iter().for_each(&mut *out);
+                kept_until = offset + len;
             }
         }
-        let prev = rest
-            .get(..at)
-            .and_then(|r| r.iter().rev().find(|b| !b.is_ascii_whitespace()))
-            .copied();
+        // The byte before the fault, as resynchronising sees it: inside a string, the string.
+        let prev = if found.in_string {
+            Some(b'"')
+        } else {
+            rest.get(..at)
+                .and_then(|r| r.iter().rev().find(|b| !b.is_ascii_whitespace()))
+                .copied()
+        };
         let line_start = rest
             .get(..at)
             .and_then(|r| r.iter().rev().find(|b| !matches!(b, b' ' | b'\t' | b'\r')))
@@ -444,7 +458,7 @@ impl StreamParser {
             .and_then(|i| text.get(..i))
             .unwrap_or(&text);
         if what.contains("recursion limit") {
-            format!("invalid JSON at {line}:{column}: nested more than 128 levels deep")
+            format!("invalid JSON at {line}:{column}: {DEEP}")
         } else {
             format!("invalid JSON at {line}:{column}: {what}")
         }

@@ -315,3 +315,34 @@ fn a_value_past_the_size_limit_is_an_error_and_skipped_unheld() {
         assert!(err.message.contains("limit of 100000 bytes"), "{err}");
     }
 }
+
+
+// Found by tests/fuzz_parse.rs.
+
+/// A record cut inside a nested array, then the next records of an array on their own lines:
+/// they parsed as elements of the cut record's array, and were lost with it.
+#[test]
+fn records_on_their_own_lines_after_a_cut_inside_a_nested_array_are_kept() {
+    let cut = r#"{"eventName":"X","serviceEventDetails":{"units":[{"id":"ou-1"}"#;
+    let text = format!("[{cut},\n {},\n {}]\n", named("A"), named("B"));
+    assert_resyncs(&text, &["!", "A", "B"]);
+}
+
+/// A line cut inside a string that ends with `:` (`"arn:aws:`): the next line's `{` was taken
+/// for the value of a key.
+#[test]
+fn a_line_cut_inside_a_string_ending_in_a_colon_does_not_hide_the_next_line() {
+    let text = format!("{{\"eventName\":\"X\",\"arn\":\"arn:\n{}\n", named("A"));
+    assert_resyncs(&text, &["!", "A"]);
+}
+
+/// Brackets just short of the depth limit, then an event on its own line whose own nesting
+/// crossed the limit: the event was lost in the error.
+#[test]
+fn an_event_on_its_own_line_after_a_run_of_brackets_is_kept() {
+    for n in [100, 124, 127, 128, 200] {
+        let deep = r#"{"eventName":"A","userIdentity":{"sessionContext":{"attributes":{"x":"y"}}}}"#;
+        let text = format!("{}\n{deep}\n", "[".repeat(n));
+        assert_resyncs(&text, &["!", "A"]);
+    }
+}
