@@ -42,7 +42,7 @@ fn stream() -> (Vec<u8>, u64) {
     .map(|d| corpus.join(d))
     .collect();
     let mut lines = Vec::new();
-    for path in snapback::input::expand(&dirs) {
+    for path in snapback::input::expand(&dirs).files {
         snapback::input::read_path(&path, &mut |item| {
             if let Ok(event) = item {
                 let value = match &event.envelope {

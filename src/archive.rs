@@ -101,8 +101,9 @@ impl Place {
 }
 
 /// CloudTrail log files (`.json.gz`, also plain `.json`) under `roots`, in name order, that
-/// `filter` can concern. Directories that cannot hold wanted files are not descended.
-pub fn files(roots: &[PathBuf], filter: &Filter) -> Vec<PathBuf> {
+/// `filter` can concern, and what the walk skipped (see [`crate::input::expand_with`]: the
+/// integrity digests in `CloudTrail-Digest/` are not read).
+pub fn files(roots: &[PathBuf], filter: &Filter) -> crate::input::Walk {
     crate::input::expand_with(roots, &|path| {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         (name.ends_with(".json.gz") || name.ends_with(".json") || name.ends_with(".gz"))

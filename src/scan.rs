@@ -36,6 +36,8 @@ pub struct Options {
     /// Serialise each record to its JSON line on the worker (when nothing will change it
     /// afterwards: no decision log, no remediation), so that output scales with the threads.
     pub serialize: bool,
+    /// The size limit of one top-level JSON value read (see `--max-event-bytes`).
+    pub max_event_bytes: usize,
 }
 
 impl Default for Options {
@@ -47,6 +49,7 @@ impl Default for Options {
             keep_violating_events: false,
             window: threads * 4,
             serialize: false,
+            max_event_bytes: crate::event::DEFAULT_MAX_EVENT_BYTES,
         }
     }
 }
@@ -209,7 +212,7 @@ fn worker(
             done: false,
         };
         let mut gone = false;
-        crate::input::read_path(path, &mut |item| {
+        crate::input::read_path_limited(path, options.max_event_bytes, &mut |item| {
             if gone {
                 return;
             }

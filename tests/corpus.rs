@@ -45,7 +45,7 @@ fn whole_corpus_loads_and_decides() {
     let mut events = 0;
     let mut failures = Vec::new();
     for dir in EVENT_DIRS {
-        for path in snapback::input::expand(&[root.join(dir)]) {
+        for path in snapback::input::expand(&[root.join(dir)]).files {
             files += 1;
             let mut in_file = 0;
             snapback::input::read_path(&path, &mut |item| {

@@ -22,6 +22,8 @@ pub struct Args {
     pub policies: PolicyArgs,
     #[command(flatten)]
     pub log: LogArgs,
+    #[command(flatten)]
+    pub input: super::InputArgs,
     /// Output format
     #[arg(long, value_enum, default_value = "json")]
     pub format: Format,
@@ -88,7 +90,7 @@ pub fn run(args: &Args) -> Exit {
         let _ = writeln!(stdout, "{}", table::header());
     }
     for path in super::inputs(&args.paths) {
-        crate::input::read_path(&path, &mut |item| {
+        crate::input::read_path_limited(&path, args.input.max_event_bytes, &mut |item| {
             let received = SystemTime::now();
             let mut record = match item {
                 Ok(event) => recorder.record(&event, &engine.decide(&event), received),

@@ -193,11 +193,33 @@ pub fn log_key() -> Option<Vec<u8>> {
         .filter(|k| !k.is_empty())
 }
 
-/// Paths to read: as given, or stdin when none are.
+/// Paths to read: as given, or stdin when none are. What a directory walk skipped is printed
+/// to stderr as a warning.
 fn inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
     if paths.is_empty() {
         vec![PathBuf::from("-")]
     } else {
-        crate::input::expand(paths)
+        warned(crate::input::expand(paths))
     }
+}
+
+/// A walk's files, with its warnings printed to stderr.
+fn warned(walk: crate::input::Walk) -> Vec<PathBuf> {
+    for warning in &walk.warnings {
+        eprintln!("warning: {warning}");
+    }
+    walk.files
+}
+
+/// How inputs are read, shared by the commands that read events.
+#[derive(Debug, Clone, clap::Args)]
+pub struct InputArgs {
+    /// Largest top-level JSON value read, in bytes: a longer one is an error record, skipped
+    #[arg(
+        long,
+        env = "SNAPBACK_MAX_EVENT_BYTES",
+        default_value_t = crate::event::DEFAULT_MAX_EVENT_BYTES,
+        value_name = "BYTES"
+    )]
+    pub max_event_bytes: usize,
 }

@@ -64,6 +64,8 @@ pub struct Args {
         value_name = "DIR"
     )]
     pub dead_letter: PathBuf,
+    #[command(flatten)]
+    pub input: super::InputArgs,
     /// Event files or directories; `-` or nothing reads a stream on stdin
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -204,7 +206,7 @@ pub fn run(args: &Args) -> Exit {
     };
     let mut summary = Summary::default();
     for path in super::inputs(&args.paths) {
-        crate::input::read_path(&path, &mut |item| {
+        crate::input::read_path_limited(&path, args.input.max_event_bytes, &mut |item| {
             let received = SystemTime::now();
             let mut handled = match item {
                 Ok(event) => runtime.block_on(reactor.handle(&event, received)),

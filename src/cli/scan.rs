@@ -60,6 +60,8 @@ pub struct Args {
         value_name = "DIR"
     )]
     pub dead_letter: PathBuf,
+    #[command(flatten)]
+    pub input: super::InputArgs,
     /// Archive roots: an `AWSLogs` tree (or any directory under it) or log files
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -177,6 +179,7 @@ pub fn run(args: &Args) -> Exit {
         violations_only: args.violations_only,
         keep_violating_events: args.remediate,
         serialize: !args.remediate && args.reactor.log.decision_log.is_none(),
+        max_event_bytes: args.input.max_event_bytes,
         ..Options::default()
     };
     let show_bar = !args.no_progress && std::io::stderr().is_terminal();
@@ -205,7 +208,7 @@ pub fn run(args: &Args) -> Exit {
             Err(exit) => return exit,
         }
     } else {
-        let files = archive::files(&args.paths, &filter);
+        let files = super::warned(archive::files(&args.paths, &filter));
         if files.is_empty() {
             eprintln!(
                 "error: no CloudTrail log files (*.json.gz, *.json) under {} match the filters",
@@ -379,7 +382,8 @@ fn scan_api(
             };
             let mut items = Vec::with_capacity(page.records.len());
             let mut parser =
-                StreamParser::new(format!("cloudtrail-api:{region}:page-{}", page.number));
+                StreamParser::new(format!("cloudtrail-api:{region}:page-{}", page.number))
+                    .with_max_value(args.input.max_event_bytes);
             for record in &page.records {
                 parser.push(record.as_bytes(), &mut |item| items.push(item));
                 parser.push(b"\n", &mut |item| items.push(item));

@@ -27,7 +27,7 @@ pub type Line<'a> = Result<(&'a str, DecisionRecord), LineError>;
 /// Every log file a list of paths names: files as given, directories walked in name order
 /// for `*.jsonl`, `*.json`, `*.log` and their `.gz` forms.
 pub fn files(paths: &[PathBuf]) -> Vec<PathBuf> {
-    crate::input::expand_with(paths, &|path| {
+    let walk = crate::input::expand_with(paths, &|path| {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -36,7 +36,11 @@ pub fn files(paths: &[PathBuf]) -> Vec<PathBuf> {
         [".jsonl", ".json", ".log"]
             .iter()
             .any(|ext| base.ends_with(ext))
-    })
+    });
+    for warning in &walk.warnings {
+        tracing::warn!("{warning}");
+    }
+    walk.files
 }
 
 /// Open a file, unwrapping gzip when it starts with the gzip magic bytes.

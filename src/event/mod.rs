@@ -4,9 +4,12 @@
 
 mod parse;
 mod record;
+mod recover;
+mod stream;
 mod time;
 
-pub use parse::{EventError, Position, StreamParser};
+pub use parse::{EventError, Position};
+pub use stream::{DEFAULT_MAX_EVENT_BYTES, StreamParser};
 pub use record::{Envelope, Event, Origin, lookup, scalar_string};
 pub use time::EventTime;
 

@@ -1,20 +1,20 @@
-//! Detecting what a stream of bytes holds and splitting it into events.
+//! What one top-level JSON value holds, turned into events.
 //!
-//! A stream is JSON Lines or concatenated JSON; each top-level value may be an EventBridge event,
-//! a bare CloudTrail record, a log file (`{"Records": [...]}`), LookupEvents output, or an array
-//! of these. A value that cannot be understood becomes an [`EventError`] naming its position,
-//! and parsing resumes at the next line that opens a JSON value, so one bad event never hides
-//! the rest of the stream.
-
-use std::sync::Arc;
+//! A value may be an EventBridge event, a bare CloudTrail record, a log file
+//! (`{"Records": [...]}`), LookupEvents output, or an array of these. A value that cannot be
+//! understood, or a record whose fields snapback reads have the wrong type, becomes an
+//! [`EventError`] naming the field and the position: an event is never read as a pass because a
+//! field it relies on was malformed. Splitting a byte stream into values is
+//! [`super::StreamParser`]'s job.
 
 use serde_json::{Map, Value};
 
 use super::CLOUDTRAIL_DETAIL_TYPES;
-use super::record::{Envelope, Event, Origin};
+use super::record::{Envelope, Event, Origin, check_fields, wrong};
 
 /// A position in a stream: 1-based line and column of the top-level JSON value, and the index
-/// of the record inside it when the value holds several.
+/// of the record inside it when the value holds several. Line 0 means no position (the whole
+/// source, for example a file that cannot be opened).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Position {
     pub line: usize,
@@ -42,220 +42,15 @@ pub struct EventError {
     pub raw: Option<String>,
 }
 
-const MAX_RAW: usize = 64 * 1024;
-
-/// An unfinished value this large is scanned for its end rather than parsed again at every
-/// chunk.
-const SCAN_FROM: usize = 64 * 1024;
-
-/// Splits a byte stream, pushed in chunks of any size, into events.
-pub struct StreamParser {
-    source: Arc<str>,
-    buf: Vec<u8>,
-    line: usize,
-    column: usize,
-    /// Where the bytes held stand structurally, so that a value is parsed once it is whole,
-    /// not once per chunk: a 5 MB log file read in 32 KiB chunks was parsed 150 times over.
-    scan: Scan,
-    /// The buffer's length at the last parse that ran out of input (0: none pending).
-    tried_at: usize,
-    /// Parses tried, for tests.
-    attempts: usize,
-}
-
-/// A byte scanner that follows JSON nesting and strings, to tell when a top-level value may
-/// have ended. It only decides when to parse: serde_json still judges the bytes, and a buffer
-/// that has grown fourfold since the last try is parsed regardless, so malformed input that
-/// confuses the scanner is still reported.
-#[derive(Debug, Clone, Copy, Default)]
-struct Scan {
-    depth: usize,
-    in_string: bool,
-    escaped: bool,
-    /// A top-level value may have ended in the bytes fed since the last parse.
-    ready: bool,
-}
-
-impl Scan {
-    fn feed(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            if self.in_string {
-                if self.escaped {
-                    self.escaped = false;
-                } else if b == b'\\' {
-                    self.escaped = true;
-                } else if b == b'"' {
-                    self.in_string = false;
-                    self.ready |= self.depth == 0;
-                }
-                continue;
-            }
-            match b {
-                b'"' => self.in_string = true,
-                b'{' | b'[' => self.depth += 1,
-                b'}' | b']' => {
-                    self.depth = self.depth.saturating_sub(1);
-                    self.ready |= self.depth == 0;
-                }
-                b' ' | b'\t' | b'\r' | b'\n' => {}
-                // A scalar (or junk) at the top level: let serde_json judge it.
-                _ => self.ready |= self.depth == 0,
-            }
-        }
-    }
-}
-
-impl StreamParser {
-    pub fn new(source: impl Into<Arc<str>>) -> Self {
-        Self {
-            source: source.into(),
-            buf: Vec::new(),
-            line: 1,
-            column: 1,
-            scan: Scan::default(),
-            tried_at: 0,
-            attempts: 0,
-        }
-    }
-
-    pub fn source(&self) -> &Arc<str> {
-        &self.source
-    }
-
-    /// Add bytes and emit every value they complete.
-    pub fn push(&mut self, chunk: &[u8], out: &mut dyn FnMut(Result<Event, EventError>)) {
-        self.buf.extend_from_slice(chunk);
-        if self.tried_at < SCAN_FROM {
-            // Nothing large is pending (a JSON Lines stream, mostly): parsing again is cheaper
-            // than scanning.
-            self.drain(false, out);
-            return;
-        }
-        self.scan.feed(chunk);
-        if self.scan.ready || self.buf.len() >= self.tried_at.saturating_mul(4) {
-            self.drain(false, out);
-        }
-    }
-
-    /// How many times a parse was tried (tests check that it stays linear).
-    #[doc(hidden)]
-    pub fn attempts(&self) -> usize {
-        self.attempts
-    }
-
-    /// End of stream: emit what is left, and an error for a truncated value.
-    pub fn finish(mut self, out: &mut dyn FnMut(Result<Event, EventError>)) {
-        self.drain(true, out);
-    }
-
-    fn drain(&mut self, at_end: bool, out: &mut dyn FnMut(Result<Event, EventError>)) {
-        self.attempts += 1;
-        let mut start = 0;
-        loop {
-            start += self.skip_whitespace(start);
-            let Some(rest) = self.buf.get(start..).filter(|r| !r.is_empty()) else {
-                break;
-            };
-            let position = Position {
-                line: self.line,
-                column: self.column,
-                index: None,
-            };
-            let mut values = serde_json::Deserializer::from_slice(rest).into_iter::<Value>();
-            match values.next() {
-                None => break,
-                Some(Ok(value)) => {
-                    let used = values.byte_offset();
-                    self.advance(start, used);
-                    start += used;
-                    classify(value, &self.origin(position), out);
-                }
-                Some(Err(err)) if err.is_eof() && !at_end => break,
-                Some(Err(err)) => {
-                    let (line, column) = if err.line() <= 1 {
-                        (self.line, self.column + err.column().saturating_sub(1))
-                    } else {
-                        (self.line + err.line() - 1, err.column())
-                    };
-                    let Some(skip) = resync(rest, at_end) else {
-                        break;
-                    };
-                    let raw =
-                        String::from_utf8_lossy(rest.get(..skip.min(MAX_RAW)).unwrap_or_default());
-                    let text = err.to_string();
-                    let what = text
-                        .rfind(" at line ")
-                        .and_then(|i| text.get(..i))
-                        .unwrap_or(&text);
-                    out(Err(EventError {
-                        origin: self.origin(position),
-                        message: if err.is_eof() {
-                            "truncated JSON: the value starting here never ends".to_owned()
-                        } else {
-                            format!("invalid JSON at {line}:{column}: {what}")
-                        },
-                        raw: Some(raw.trim_end().to_owned()),
-                    }));
-                    self.advance(start, skip);
-                    start += skip;
-                }
-            }
-        }
-        self.buf.drain(..start.min(self.buf.len()));
-        // What is left is one unfinished value (or nothing). When it is large, scan it afresh
-        // (skipping a malformed value may have left the old scan state meaningless), so that
-        // the next pushes can tell when it ends.
-        self.tried_at = self.buf.len();
-        self.scan = Scan::default();
-        if self.tried_at >= SCAN_FROM {
-            self.scan.feed(&self.buf);
-            self.scan.ready = false;
-        }
-    }
-
-    fn origin(&self, position: Position) -> Origin {
-        Origin {
-            source: self.source.clone(),
-            position,
-        }
-    }
-
-    fn skip_whitespace(&mut self, start: usize) -> usize {
-        let rest = self.buf.get(start..).unwrap_or_default();
-        let n = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
-        self.advance(start, n);
-        n
-    }
-
-    /// Move the line/column cursor over `len` bytes at `start`.
-    fn advance(&mut self, start: usize, len: usize) {
-        for &b in self.buf.get(start..start + len).unwrap_or_default() {
-            if b == b'\n' {
-                self.line += 1;
-                self.column = 1;
-            } else if b & 0xC0 != 0x80 {
-                self.column += 1;
-            }
-        }
-    }
-}
-
-/// How many bytes to skip after a syntax error: up to the next line that opens an object or
-/// array, or everything at the end of the stream. `None` means: wait for more data.
-fn resync(rest: &[u8], at_end: bool) -> Option<usize> {
-    let next = rest
-        .windows(2)
-        .position(|w| matches!(w, [b'\n', b'{' | b'[']))
-        .map(|i| i + 1);
-    match next {
-        Some(n) => Some(n),
-        None if at_end => Some(rest.len()),
-        None => None,
-    }
-}
+/// The most raw text an error keeps.
+pub(super) const MAX_RAW: usize = 64 * 1024;
 
 /// Turn one top-level JSON value into events.
-fn classify(value: Value, origin: &Origin, out: &mut dyn FnMut(Result<Event, EventError>)) {
+pub(super) fn classify(
+    value: Value,
+    origin: &Origin,
+    out: &mut dyn FnMut(Result<Event, EventError>),
+) {
     match value {
         Value::Array(items) => {
             for (i, item) in items.into_iter().enumerate() {
@@ -323,9 +118,14 @@ fn error(origin: &Origin, message: impl Into<String>, value: &Value) -> EventErr
 }
 
 fn envelope(mut map: Map<String, Value>, origin: &Origin) -> Result<Event, EventError> {
-    let text =
-        |m: &Map<String, Value>, k: &str| m.get(k).and_then(Value::as_str).map(str::to_owned);
-    let detail_type = text(&map, "detail-type").unwrap_or_default();
+    let detail_type = match map.get("detail-type") {
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => {
+            let message = wrong("detail-type", "a string", other);
+            return Err(error(origin, message, &Value::Object(map)));
+        }
+        None => String::new(),
+    };
     if !CLOUDTRAIL_DETAIL_TYPES.contains(&detail_type.as_str()) {
         return Err(error(
             origin,
@@ -336,21 +136,47 @@ fn envelope(mut map: Map<String, Value>, origin: &Origin) -> Result<Event, Event
             &Value::Object(map),
         ));
     }
-    let env = Envelope {
-        id: text(&map, "id"),
-        source: text(&map, "source"),
-        account: text(&map, "account"),
-        region: text(&map, "region"),
-        time: text(&map, "time"),
-        detail_type,
+    let text = |key: &str| match map.get(key) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(wrong(key, "a string", other)),
+    };
+    let fields = (|| {
+        Ok::<_, String>(Envelope {
+            id: text("id")?,
+            source: text("source")?,
+            account: text("account")?,
+            region: text("region")?,
+            time: text("time")?,
+            detail_type,
+        })
+    })();
+    let env = match fields {
+        Ok(env) => env,
+        Err(message) => return Err(error(origin, message, &Value::Object(map))),
     };
     match map.remove("detail") {
-        Some(Value::Object(record)) => Ok(Event {
-            record,
-            envelope: Some(env),
-            origin: origin.clone(),
-        }),
-        _ => Err(error(
+        Some(Value::Object(record)) => match record_problem(&record) {
+            None => Ok(Event {
+                record,
+                envelope: Some(env),
+                origin: origin.clone(),
+            }),
+            Some(problem) => {
+                map.insert("detail".to_owned(), Value::Object(record));
+                Err(error(
+                    origin,
+                    format!("EventBridge `detail`: {problem}"),
+                    &Value::Object(map),
+                ))
+            }
+        },
+        Some(other) => {
+            let message = format!("EventBridge event: {}", wrong("detail", "an object", &other));
+            map.insert("detail".to_owned(), other);
+            Err(error(origin, message, &Value::Object(map)))
+        }
+        None => Err(error(
             origin,
             "EventBridge event has no `detail` object",
             &Value::Object(map),
@@ -377,17 +203,14 @@ fn lookup_event(item: Value, origin: &Origin) -> Result<Event, EventError> {
 
 fn bare(value: Value, origin: &Origin) -> Result<Event, EventError> {
     match value {
-        Value::Object(record) if is_record(&record) => Ok(Event {
-            record,
-            envelope: None,
-            origin: origin.clone(),
-        }),
-        Value::Object(_) => Err(error(
-            origin,
-            "not a CloudTrail event: expected an EventBridge event, a CloudTrail record with \
-             `eventName`, a `{\"Records\": [...]}` log file or LookupEvents output",
-            &value,
-        )),
+        Value::Object(record) => match record_problem(&record) {
+            None => Ok(Event {
+                record,
+                envelope: None,
+                origin: origin.clone(),
+            }),
+            Some(problem) => Err(error(origin, problem, &Value::Object(record))),
+        },
         other => Err(error(
             origin,
             "a CloudTrail record must be a JSON object",
@@ -396,145 +219,131 @@ fn bare(value: Value, origin: &Origin) -> Result<Event, EventError> {
     }
 }
 
-fn is_record(record: &Map<String, Value>) -> bool {
+/// Why a JSON object is not a record snapback can decide, if it is not: no event name (in the
+/// record or, for CloudTrail Insights, in `insightDetails`), or a field of the wrong type.
+fn record_problem(record: &Map<String, Value>) -> Option<String> {
+    if let Err(problem) = check_fields(record) {
+        return Some(problem);
+    }
     let named = |m: &Map<String, Value>| {
         m.get("eventName")
             .and_then(Value::as_str)
             .is_some_and(|s| !s.is_empty())
     };
-    named(record)
-        || record
-            .get("insightDetails")
-            .and_then(Value::as_object)
-            .is_some_and(named)
+    let insight = record.get("insightDetails").and_then(Value::as_object);
+    if named(record) || insight.is_some_and(named) {
+        return None;
+    }
+    Some(match record.get("eventName") {
+        Some(_) => "`eventName` is empty".to_owned(),
+        None => "not a CloudTrail event: no `eventName`; expected an EventBridge event, a \
+                 CloudTrail record, a `{\"Records\": [...]}` log file or LookupEvents output"
+            .to_owned(),
+    })
 }
+
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic, reason = "tests")]
+
     use super::*;
 
-    fn parse(chunks: &[&str]) -> Vec<Result<Event, EventError>> {
+    fn read(text: &str) -> Vec<Result<Event, EventError>> {
+        let value: Value = serde_json::from_str(text).unwrap();
+        let origin = Origin {
+            source: "test.json".into(),
+            position: Position {
+                line: 3,
+                column: 1,
+                index: None,
+            },
+        };
         let mut out = Vec::new();
-        let mut parser = StreamParser::new("test.json");
-        for chunk in chunks {
-            parser.push(chunk.as_bytes(), &mut |r| out.push(r));
-        }
-        parser.finish(&mut |r| out.push(r));
+        classify(value, &origin, &mut |r| out.push(r));
         out
     }
 
-    const RECORD: &str = r#"{"eventName":"StopLogging","eventSource":"cloudtrail.amazonaws.com"}"#;
-
-    #[test]
-    fn json_lines_split_across_chunks() {
-        let text = format!("{RECORD}\n{RECORD}\n");
-        let (a, b) = text.split_at(20);
-        let events = parse(&[a, b]);
-        assert_eq!(events.len(), 2);
-        assert!(events.iter().all(Result::is_ok));
-    }
-
-    #[test]
-    fn bad_line_is_reported_and_the_rest_is_kept() {
-        let text = format!("{RECORD}\n{{\"eventName\": oops}}\n{RECORD}\n");
-        let events = parse(&[&text]);
-        assert_eq!(events.len(), 3);
-        let Some(Err(err)) = events.get(1) else {
-            panic!("expected an error: {events:?}")
-        };
-        assert_eq!(err.origin.position.line, 2);
-        assert!(err.to_string().starts_with("test.json:2:"), "{err}");
-        assert!(events.get(2).is_some_and(Result::is_ok));
-    }
-
-    #[test]
-    fn truncated_tail_is_an_error() {
-        let events = parse(&[&format!("{RECORD}\n{{\"eventName\": \"x\"")]);
-        assert_eq!(events.len(), 2);
-        assert!(matches!(events.get(1), Some(Err(e)) if e.message.contains("truncated")));
-    }
-
-    #[test]
-    fn log_file_records_get_indexes() {
-        let events = parse(&[&format!("{{\"Records\": [{RECORD}, {RECORD}]}}")]);
-        let indexes: Vec<_> = events
-            .iter()
-            .map(|e| e.as_ref().ok().and_then(|e| e.origin.position.index))
-            .collect();
-        assert_eq!(indexes, vec![Some(0), Some(1)]);
-    }
-
-    /// A 1.4 MB log file read in 1 KiB chunks is parsed about once per KiB only until 64 KiB
-    /// are pending, then a handful of times, not once per chunk (which would be quadratic in
-    /// its size), and every record comes out.
-    #[test]
-    fn a_large_value_is_parsed_when_whole_not_at_every_chunk() {
-        let records = vec![RECORD; 20_000].join(", ");
-        let text = format!("{{\"Records\": [{records}]}}\n");
-        let mut parser = StreamParser::new("big.json");
-        let mut events = 0;
-        for chunk in text.as_bytes().chunks(1024) {
-            parser.push(chunk, &mut |r| events += usize::from(r.is_ok()));
+    fn error_of(text: &str) -> String {
+        match read(text).as_slice() {
+            [Err(err)] => err.to_string(),
+            other => panic!("expected one error for {text}: {other:?}"),
         }
-        let attempts = parser.attempts();
-        parser.finish(&mut |r| events += usize::from(r.is_ok()));
-        assert_eq!(events, 20_000);
-        assert!(
-            attempts <= 64 + 8,
-            "{attempts} parses for {} chunks",
-            text.len() / 1024
-        );
     }
 
-    /// A stream still yields each event as soon as its last byte arrives, strings with
-    /// brackets and escaped quotes included.
-    #[test]
-    fn json_lines_are_emitted_as_they_complete() {
-        let tricky = r#"{"eventName":"PutRule","eventSource":"events.amazonaws.com","requestParameters":{"p":"}]\"{["}}"#;
-        let mut parser = StreamParser::new("stdin");
-        let mut seen = 0;
-        let text = format!("{tricky}\n{RECORD}\n");
-        let (first, second) = text.split_at(tricky.len() - 3);
-        parser.push(first.as_bytes(), &mut |_| seen += 1);
-        assert_eq!(seen, 0);
-        let (rest, partial) = second.split_at(4);
-        parser.push(rest.as_bytes(), &mut |r| seen += usize::from(r.is_ok()));
-        assert_eq!(
-            seen, 1,
-            "the first event, complete, is out before the stream ends"
-        );
-        parser.push(partial.as_bytes(), &mut |r| seen += usize::from(r.is_ok()));
-        assert_eq!(seen, 2);
-    }
-
-    /// A truncated line in a stream does not hold back the lines after it for long.
-    #[test]
-    fn a_truncated_line_is_reported_once_more_input_comes() {
-        // A short truncated value, and one past the size where the parser scans instead.
-        for padding in [0, 100 * 1024] {
-            let mut out = Vec::new();
-            let mut parser = StreamParser::new("stdin");
-            let head = format!(
-                "{{\"eventName\": \"x\", \"a\": [\"{}\",\n",
-                "p".repeat(padding)
-            );
-            parser.push(head.as_bytes(), &mut |r| out.push(r));
-            for _ in 0..6000 {
-                parser.push(format!("{RECORD}\n").as_bytes(), &mut |r| out.push(r));
-            }
-            assert!(
-                out.first().is_some_and(Result::is_err),
-                "{padding}: {:?}",
-                out.first()
-            );
-            assert!(out.iter().skip(1).any(Result::is_ok), "{padding}");
-        }
+    fn envelope_of(detail: &str) -> String {
+        format!(
+            r#"{{"version":"0","id":"1","detail-type":"AWS API Call via CloudTrail","source":"aws.s3","account":"111122223333","time":"2026-11-01T00:00:00Z","region":"us-east-1","resources":[],"detail":{detail}}}"#
+        )
     }
 
     #[test]
     fn foreign_detail_type_is_an_error() {
-        let events =
-            parse(&[r#"{"detail-type": "EC2 Instance State-change Notification", "detail": {}}"#]);
-        assert!(matches!(events.first(), Some(Err(e)) if e.message.contains("detail-type")));
+        let text = r#"{"detail-type": "EC2 Instance State-change Notification", "detail": {}}"#;
+        assert!(error_of(text).contains("detail-type"));
+    }
+
+    /// An EventBridge event whose `detail` was `{}`, or whose `eventName` was a number, null
+    /// or missing, was an Event, decided compliant.
+    #[test]
+    fn an_eventbridge_event_without_a_readable_event_name_is_an_error() {
+        for (detail, field) in [
+            ("{}", "`eventName`"),
+            (r#"{"eventName": 5, "eventSource": "s3.amazonaws.com"}"#, "`eventName` must be a string, found a number"),
+            (r#"{"eventName": null, "eventSource": "s3.amazonaws.com"}"#, "`eventName` must be a string, found null"),
+            (r#"{"eventSource": "s3.amazonaws.com"}"#, "no `eventName`"),
+            (r#"{"eventName": "", "eventSource": "s3.amazonaws.com"}"#, "`eventName` is empty"),
+        ] {
+            let message = error_of(&envelope_of(detail));
+            assert!(message.starts_with("test.json:3:1: "), "{message}");
+            assert!(message.contains(field), "{detail}: {message}");
+            // The same record, bare, says the same.
+            assert!(error_of(detail).contains(field), "{detail}");
+        }
+        let message = error_of(&envelope_of("\"text\""));
+        assert!(message.contains("`detail` must be an object"), "{message}");
+    }
+
+    /// Fields the model reads, present with the wrong type, were read as "" or as absent.
+    #[test]
+    fn record_fields_of_the_wrong_type_are_errors_naming_the_field() {
+        for (field, value) in [
+            ("eventSource", "5"),
+            ("eventSource", "null"),
+            ("userIdentity", "\"root\""),
+            ("requestParameters", "\"bucket\""),
+            ("requestParameters", "[]"),
+            ("recipientAccountId", "111122223333"),
+            ("awsRegion", "[\"us-east-1\"]"),
+            ("errorCode", "403"),
+            ("errorCode", "null"),
+            ("readOnly", "\"maybe\""),
+            ("readOnly", "1"),
+            ("eventTime", "1700000000"),
+            ("sourceIPAddress", "{}"),
+        ] {
+            let record = format!(r#"{{"eventName":"PutBucketPolicy","{field}":{value}}}"#);
+            for text in [record.clone(), envelope_of(&record)] {
+                let message = error_of(&text);
+                assert!(message.contains(&format!("`{field}` must be")), "{text}: {message}");
+            }
+        }
+        let identity = r#"{"eventName":"X","userIdentity":{"type":"IAMUser","arn":7}}"#;
+        assert!(error_of(identity).contains("`userIdentity.arn` must be a string"));
+        let envelope = envelope_of(r#"{"eventName":"X"}"#).replace(r#""account":"111122223333""#, r#""account":111122223333"#);
+        assert!(error_of(&envelope).contains("`account` must be a string"));
+    }
+
+    /// What real events contain stays readable: null requestParameters and invokedBy, a
+    /// `readOnly` written as a string, an empty errorCode, Insights records.
+    #[test]
+    fn shapes_of_real_events_are_accepted() {
+        for text in [
+            r#"{"eventName":"X","requestParameters":null,"readOnly":"True","errorCode":""}"#,
+            r#"{"eventName":"X","userIdentity":{"accountId":"1","invokedBy":null}}"#,
+            r#"{"eventType":"AwsCloudTrailInsight","insightDetails":{"eventName":"X","eventSource":"s3.amazonaws.com"}}"#,
+        ] {
+            assert!(matches!(read(text).as_slice(), [Ok(_)]), "{text}");
+        }
     }
 }

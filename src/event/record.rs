@@ -16,6 +16,10 @@ pub struct Origin {
 
 impl std::fmt::Display for Origin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.position.line == 0 {
+            // No position: the whole source (a file that cannot be opened or read).
+            return write!(f, "{}", self.source);
+        }
         write!(f, "{}:{}", self.source, self.position)
     }
 }
@@ -172,6 +176,86 @@ impl Event {
             }
         }
     }
+}
+
+/// The fields the model reads, with the type each must have when present: a field present with
+/// another type is an error naming it, never read as `""` or as absent (fail closed).
+const STRING_FIELDS: &[&str] = &[
+    "eventName",
+    "eventSource",
+    "eventTime",
+    "eventID",
+    "eventType",
+    "awsRegion",
+    "recipientAccountId",
+    "errorCode",
+    "sourceIPAddress",
+    "userAgent",
+];
+
+/// `userIdentity` fields the principal is built from.
+const IDENTITY_FIELDS: &[&str] = &["type", "arn", "accountId", "principalId", "userName"];
+
+/// Check the types of the fields snapback reads in a record. `requestParameters` may be null
+/// (CloudTrail writes null for a call without parameters), as may `userIdentity.invokedBy`;
+/// `readOnly` is a boolean, or the string `"true"`/`"false"` some exporters write.
+pub(super) fn check_fields(record: &Map<String, Value>) -> Result<(), String> {
+    for key in STRING_FIELDS {
+        expect_string(record, key, "")?;
+    }
+    match record.get("userIdentity") {
+        None | Some(Value::Object(_)) => {}
+        Some(other) => return Err(wrong("userIdentity", "an object", other)),
+    }
+    if let Some(Value::Object(user)) = record.get("userIdentity") {
+        for key in IDENTITY_FIELDS {
+            expect_string(user, key, "userIdentity.")?;
+        }
+        match user.get("invokedBy") {
+            None | Some(Value::String(_) | Value::Null) => {}
+            Some(other) => return Err(wrong("userIdentity.invokedBy", "a string", other)),
+        }
+    }
+    match record.get("requestParameters") {
+        None | Some(Value::Object(_) | Value::Null) => {}
+        Some(other) => return Err(wrong("requestParameters", "an object or null", other)),
+    }
+    match record.get("readOnly") {
+        None | Some(Value::Bool(_)) => {}
+        Some(Value::String(s))
+            if s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false") => {}
+        Some(other) => return Err(wrong("readOnly", "a boolean", other)),
+    }
+    match record.get("insightDetails") {
+        None => {}
+        Some(Value::Object(details)) => {
+            expect_string(details, "eventName", "insightDetails.")?;
+            expect_string(details, "eventSource", "insightDetails.")?;
+        }
+        Some(other) => return Err(wrong("insightDetails", "an object", other)),
+    }
+    Ok(())
+}
+
+fn expect_string(map: &Map<String, Value>, key: &str, prefix: &str) -> Result<(), String> {
+    match map.get(key) {
+        None | Some(Value::String(_)) => Ok(()),
+        Some(other) => Err(wrong(&format!("{prefix}{key}"), "a string", other)),
+    }
+}
+
+/// The message for a field of the wrong type.
+pub(super) fn wrong(field: &str, expected: &str, found: &Value) -> String {
+    let found = match found {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(s) if s.is_empty() => "an empty string",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    };
+    format!("`{field}` must be {expected}, found {found}")
 }
 
 /// Look up a dotted path (`a.b.0.c`) in a JSON map. Numeric segments index arrays.
