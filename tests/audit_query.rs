@@ -471,7 +471,11 @@ fn a_record_with_a_duplicated_key_is_an_error_counted_in_stats_not_skipped() {
     write_plain(&path, &[&records[0].line, &line, &records[2].line]);
     let error = format!("error: {}:2: ", path.display());
     for command in ["query", "stats"] {
-        let (code, stdout, stderr) = audit(&[command, "--format", "json"], &[path.clone()], &[]);
+        let (code, stdout, stderr) = audit(
+            &[command, "--format", "json"],
+            std::slice::from_ref(&path),
+            &[],
+        );
         assert_eq!(code, Some(1), "{command}: {stderr}");
         assert!(
             stderr.contains(&error) && stderr.contains("duplicate key `decision`"),
@@ -483,7 +487,7 @@ fn a_record_with_a_duplicated_key_is_an_error_counted_in_stats_not_skipped() {
             assert_eq!(report["unreadable"], 1, "{stdout}");
         }
     }
-    let (_, stdout, _) = audit(&["stats"], &[path.clone()], &[]);
+    let (_, stdout, _) = audit(&["stats"], std::slice::from_ref(&path), &[]);
     assert!(stdout.contains("1 unreadable record"), "{stdout}");
 }
 
@@ -500,7 +504,11 @@ fn a_record_that_is_not_utf8_is_an_error_not_silently_mended() {
     bytes.extend_from_slice(&second);
     bytes.push(b'\n');
     std::fs::write(&path, bytes).unwrap();
-    let (code, stdout, stderr) = audit(&["query", "--format", "json"], &[path.clone()], &[]);
+    let (code, stdout, stderr) = audit(
+        &["query", "--format", "json"],
+        std::slice::from_ref(&path),
+        &[],
+    );
     assert_eq!(code, Some(1), "{stderr}");
     assert_eq!(ids(&stdout), vec![records[0].id.clone()]);
     let error = format!("error: {}:2: ", path.display());
@@ -522,7 +530,7 @@ fn a_record_whose_time_cannot_be_read_is_an_error_not_dropped_by_since() {
     write_plain(&path, &[&records[0].line, &line]);
     let (code, _, stderr) = audit(
         &["query", "--since", "2000-01-01", "--format", "json"],
-        &[path.clone()],
+        std::slice::from_ref(&path),
         &[],
     );
     assert_eq!(code, Some(1), "{stderr}");

@@ -281,10 +281,10 @@ fn without_a_key_a_deleted_digest_is_a_warning_that_says_why() {
     std::fs::remove_file(digest_file(&path)).unwrap();
     let verdict = verify(&path, None);
     assert_eq!(verdict.problem, None);
-    let notes = verdict.notes.join("\n");
+    let warnings = verdict.warnings.join("\n");
     assert!(
-        notes.contains("no digest") && notes.contains("without a key"),
-        "{notes}"
+        warnings.contains("no digest") && warnings.contains("without a key"),
+        "{warnings}"
     );
 }
 
@@ -301,6 +301,23 @@ fn the_digest_carries_the_stream_and_the_record_count() {
         digest["mac"].as_str().unwrap().starts_with("hmac-sha256:"),
         "{text}"
     );
+}
+
+#[test]
+fn an_emptied_log_is_not_started_over_as_a_new_stream() {
+    let path = write_log("emptied", Some(KEY));
+    std::fs::write(&path, "").unwrap();
+    let p = problem(&path, Some(KEY));
+    assert!(p.contains("the log is empty"), "{p}");
+    assert!(
+        LogWriter::open(&path, Some(KEY)).is_err(),
+        "a new stream would overwrite the digest that proves the log was cut"
+    );
+    // A stream that never got a record may be reopened, and verifies under the key.
+    let fresh = scratch("fresh");
+    drop(LogWriter::open(&fresh, Some(KEY)).unwrap());
+    assert!(LogWriter::open(&fresh, Some(KEY)).is_ok());
+    assert_eq!(problem(&fresh, Some(KEY)), "intact");
 }
 
 #[test]
@@ -326,9 +343,14 @@ fn a_duplicated_key_fails_verification_naming_the_line() {
 fn a_reformatted_record_fails_verification_naming_the_line() {
     let path = write_log("reformatted", Some(KEY));
     let original = lines(&path);
-    let edits: [(&str, fn(&str) -> String); 3] = [
-        ("spaces", |l| l.replacen('{', "{ ", 1).replacen("\":", "\": ", 1)),
-        ("escape", |l| l.replacen("\"decision\":", "\"decisio\\u006e\":", 1)),
+    type Edit = fn(&str) -> String;
+    let edits: [(&str, Edit); 3] = [
+        ("spaces", |l| {
+            l.replacen('{', "{ ", 1).replacen("\":", "\": ", 1)
+        }),
+        ("escape", |l| {
+            l.replacen("\"decision\":", "\"decisio\\u006e\":", 1)
+        }),
         ("crlf", |l| format!("{l}\r")),
     ];
     for (what, edit) in edits {
@@ -336,7 +358,10 @@ fn a_reformatted_record_fails_verification_naming_the_line() {
         all[2] = edit(&all[2]);
         rewrite(&path, &all);
         let p = problem(&path, Some(KEY));
-        assert!(p.contains("line 3") && p.contains("canonical"), "{what}: {p}");
+        assert!(
+            p.contains("line 3") && p.contains("canonical"),
+            "{what}: {p}"
+        );
     }
 }
 
@@ -351,7 +376,10 @@ fn an_hmac_log_verified_without_the_key_says_a_key_is_required() {
             None => cmd.env_remove("SNAPBACK_DECISION_LOG_KEY"),
         };
         let out = cmd.output().unwrap();
-        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
     };
     let (code, stdout) = run(None);
     assert_eq!(code, Some(4), "{stdout}");
