@@ -448,9 +448,97 @@ fn a_malformed_line_is_reported_with_file_and_line_and_the_rest_still_come_out()
         records.iter().map(|g| g.id.clone()).collect::<Vec<_>>()
     );
     for (path, line) in [(&paths[0], 2), (&paths[1], 3)] {
-        let warning = format!("warning: {}:{line}: not a decision record", path.display());
-        assert!(stderr.contains(&warning), "{stderr}");
+        let error = format!("error: {}:{line}: not a decision record", path.display());
+        assert!(stderr.contains(&error), "{stderr}");
     }
+}
+
+/// A critical violation whose `decision` key appears twice: readers that take the first
+/// value see `compliant`, serde refuses the record; either way it must not vanish.
+#[test]
+fn a_record_with_a_duplicated_key_is_an_error_counted_in_stats_not_skipped() {
+    let records = generate(&mut Rng(7), 3);
+    let dir = scratch("duplicate-key");
+    let path = dir.join("a.jsonl");
+    let mut record = records[1].record.clone();
+    record["decision"] = json!("non_compliant");
+    record["severity"] = json!("critical");
+    let line = record.to_string().replacen(
+        "\"decision\":\"non_compliant\"",
+        "\"decision\":\"compliant\",\"decision\":\"non_compliant\"",
+        1,
+    );
+    write_plain(&path, &[&records[0].line, &line, &records[2].line]);
+    let error = format!("error: {}:2: ", path.display());
+    for command in ["query", "stats"] {
+        let (code, stdout, stderr) = audit(
+            &[command, "--format", "json"],
+            std::slice::from_ref(&path),
+            &[],
+        );
+        assert_eq!(code, Some(1), "{command}: {stderr}");
+        assert!(
+            stderr.contains(&error) && stderr.contains("duplicate key `decision`"),
+            "{command}: {stderr}"
+        );
+        if command == "stats" {
+            let report: Value = serde_json::from_str(&stdout).unwrap();
+            assert_eq!(report["total"], 2, "{stdout}");
+            assert_eq!(report["unreadable"], 1, "{stdout}");
+        }
+    }
+    let (_, stdout, _) = audit(&["stats"], std::slice::from_ref(&path), &[]);
+    assert!(stdout.contains("1 unreadable record"), "{stdout}");
+}
+
+#[test]
+fn a_record_that_is_not_utf8_is_an_error_not_silently_mended() {
+    let records = generate(&mut Rng(9), 2);
+    let dir = scratch("not-utf8");
+    let path = dir.join("a.jsonl");
+    let mut bytes = records[0].line.clone().into_bytes();
+    bytes.push(b'\n');
+    let at = records[1].line.find("generated").unwrap();
+    let mut second = records[1].line.clone().into_bytes();
+    second[at] = 0xff;
+    bytes.extend_from_slice(&second);
+    bytes.push(b'\n');
+    std::fs::write(&path, bytes).unwrap();
+    let (code, stdout, stderr) = audit(
+        &["query", "--format", "json"],
+        std::slice::from_ref(&path),
+        &[],
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(ids(&stdout), vec![records[0].id.clone()]);
+    let error = format!("error: {}:2: ", path.display());
+    assert!(
+        stderr.contains(&error) && stderr.contains("UTF-8"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_record_whose_time_cannot_be_read_is_an_error_not_dropped_by_since() {
+    let records = generate(&mut Rng(11), 2);
+    let dir = scratch("undated");
+    let path = dir.join("a.jsonl");
+    let mut record = records[1].record.clone();
+    record["event_time"] = json!("not a time");
+    record["decided_at"] = json!("yesterday");
+    let line = record.to_string();
+    write_plain(&path, &[&records[0].line, &line]);
+    let (code, _, stderr) = audit(
+        &["query", "--since", "2000-01-01", "--format", "json"],
+        std::slice::from_ref(&path),
+        &[],
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    let error = format!("error: {}:2: ", path.display());
+    assert!(
+        stderr.contains(&error) && stderr.contains("decided_at"),
+        "{stderr}"
+    );
 }
 
 #[test]

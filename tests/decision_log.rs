@@ -220,6 +220,191 @@ fn verify_command_exit_codes() {
     assert!(String::from_utf8_lossy(&bad.stdout).contains("TAMPERED"));
 }
 
+const KEY: &[u8] = b"auditor-held key";
+
+fn digest_file(path: &Path) -> PathBuf {
+    snapback::decision_log::chain::digest_path(path)
+}
+
+/// What someone without the key does after cutting a log's tail: point the digest's `seq`,
+/// `hash` and (when it has one) `records` at the new last record, keeping everything else.
+fn forge_digest(path: &Path, all: &[String]) {
+    let last: serde_json::Value = serde_json::from_str(all.last().unwrap()).unwrap();
+    let text = std::fs::read_to_string(digest_file(path)).unwrap();
+    let mut digest: serde_json::Value = serde_json::from_str(&text).unwrap();
+    digest["seq"] = last["seq"].clone();
+    digest["hash"] = last["hash"].clone();
+    if digest.get("records").is_some() {
+        digest["records"] = all.len().into();
+    }
+    std::fs::write(digest_file(path), digest.to_string()).unwrap();
+}
+
+/// The same, written in the digest format of snapback 0.1 (no record count, no MAC).
+fn forge_old_format_digest(path: &Path, all: &[String]) {
+    let last: serde_json::Value = serde_json::from_str(all.last().unwrap()).unwrap();
+    let digest = serde_json::json!({
+        "stream": last["stream"], "seq": last["seq"], "hash": last["hash"],
+        "updated_at": "2026-11-28T00:00:00.000Z"
+    });
+    std::fs::write(digest_file(path), digest.to_string()).unwrap();
+}
+
+#[test]
+fn with_a_key_a_cut_tail_and_a_rewritten_digest_fail_verification() {
+    let path = write_log("keyed-cut", Some(KEY));
+    assert_eq!(problem(&path, Some(KEY)), "intact");
+    let mut all = lines(&path);
+    all.truncate(all.len() - 2);
+    rewrite(&path, &all);
+    let p = problem(&path, Some(KEY));
+    assert!(p.contains("2 record(s) missing"), "{p}");
+    forge_digest(&path, &all);
+    let p = problem(&path, Some(KEY));
+    assert!(p.contains("digest") && p.contains("MAC"), "{p}");
+    forge_old_format_digest(&path, &all);
+    let p = problem(&path, Some(KEY));
+    assert!(p.contains("digest") && p.contains("old format"), "{p}");
+}
+
+#[test]
+fn with_a_key_a_deleted_digest_fails_verification() {
+    let path = write_log("keyed-no-digest", Some(KEY));
+    std::fs::remove_file(digest_file(&path)).unwrap();
+    let p = problem(&path, Some(KEY));
+    assert!(p.contains("digest") && p.contains("missing"), "{p}");
+}
+
+#[test]
+fn without_a_key_a_deleted_digest_is_a_warning_that_says_why() {
+    let path = write_log("unkeyed-no-digest", None);
+    std::fs::remove_file(digest_file(&path)).unwrap();
+    let verdict = verify(&path, None);
+    assert_eq!(verdict.problem, None);
+    let warnings = verdict.warnings.join("\n");
+    assert!(
+        warnings.contains("no digest") && warnings.contains("without a key"),
+        "{warnings}"
+    );
+}
+
+#[test]
+fn the_digest_carries_the_stream_and_the_record_count() {
+    let path = write_log("digest-count", Some(KEY));
+    let all = lines(&path);
+    let text = std::fs::read_to_string(digest_file(&path)).unwrap();
+    let digest: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let last: serde_json::Value = serde_json::from_str(all.last().unwrap()).unwrap();
+    assert_eq!(digest["records"], all.len(), "{text}");
+    assert_eq!(digest["stream"], last["stream"], "{text}");
+    assert!(
+        digest["mac"].as_str().unwrap().starts_with("hmac-sha256:"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_emptied_log_is_not_started_over_as_a_new_stream() {
+    let path = write_log("emptied", Some(KEY));
+    std::fs::write(&path, "").unwrap();
+    let p = problem(&path, Some(KEY));
+    assert!(p.contains("the log is empty"), "{p}");
+    assert!(
+        LogWriter::open(&path, Some(KEY)).is_err(),
+        "a new stream would overwrite the digest that proves the log was cut"
+    );
+    // A stream that never got a record may be reopened, and verifies under the key.
+    let fresh = scratch("fresh");
+    drop(LogWriter::open(&fresh, Some(KEY)).unwrap());
+    assert!(LogWriter::open(&fresh, Some(KEY)).is_ok());
+    assert_eq!(problem(&fresh, Some(KEY)), "intact");
+}
+
+#[test]
+fn a_duplicated_key_fails_verification_naming_the_line() {
+    let path = write_log("duplicate-key", Some(KEY));
+    let mut all = lines(&path);
+    let violation = "\"decision\":\"non_compliant\"";
+    let i = all.iter().position(|l| l.contains(violation)).unwrap();
+    all[i] = all[i].replacen(
+        violation,
+        "\"decision\":\"compliant\",\"decision\":\"non_compliant\"",
+        1,
+    );
+    rewrite(&path, &all);
+    let p = problem(&path, Some(KEY));
+    assert!(
+        p.contains(&format!("line {}", i + 1)) && p.contains("duplicate key `decision`"),
+        "{p}"
+    );
+}
+
+#[test]
+fn a_reformatted_record_fails_verification_naming_the_line() {
+    let path = write_log("reformatted", Some(KEY));
+    let original = lines(&path);
+    type Edit = fn(&str) -> String;
+    let edits: [(&str, Edit); 3] = [
+        ("spaces", |l| {
+            l.replacen('{', "{ ", 1).replacen("\":", "\": ", 1)
+        }),
+        ("escape", |l| {
+            l.replacen("\"decision\":", "\"decisio\\u006e\":", 1)
+        }),
+        ("crlf", |l| format!("{l}\r")),
+    ];
+    for (what, edit) in edits {
+        let mut all = original.clone();
+        all[2] = edit(&all[2]);
+        rewrite(&path, &all);
+        let p = problem(&path, Some(KEY));
+        assert!(
+            p.contains("line 3") && p.contains("canonical"),
+            "{what}: {p}"
+        );
+    }
+}
+
+#[test]
+fn an_hmac_log_verified_without_the_key_says_a_key_is_required() {
+    let path = write_log("key-required", Some(KEY));
+    let run = |key: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_snapback"));
+        cmd.args(["audit", "verify"]).arg(&path);
+        match key {
+            Some(key) => cmd.env("SNAPBACK_DECISION_LOG_KEY", key),
+            None => cmd.env_remove("SNAPBACK_DECISION_LOG_KEY"),
+        };
+        let out = cmd.output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, stdout) = run(None);
+    assert_eq!(code, Some(4), "{stdout}");
+    assert!(
+        stdout.contains("key required") && !stdout.contains("TAMPERED"),
+        "{stdout}"
+    );
+    let (code, stdout) = run(Some("auditor-held key"));
+    assert_eq!(code, Some(0), "{stdout}");
+    std::fs::remove_file(digest_file(&path)).unwrap();
+    let (code, stdout) = run(Some("auditor-held key"));
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.contains("TAMPERED") && stdout.contains("missing"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn an_unkeyed_log_verified_with_a_key_fails() {
+    let path = write_log("keyed-verify-of-unkeyed", None);
+    let p = problem(&path, Some(KEY));
+    assert!(p.contains("line 1") && p.contains("without the key"), "{p}");
+}
+
 #[test]
 fn golden_decision_log_of_the_examples() {
     let path = scratch("golden");

@@ -468,7 +468,7 @@ fn check_exposition(body: &str) {
 }
 
 #[test]
-fn cli_table_warns_on_malformed_lines_and_exits_1() {
+fn cli_table_reports_malformed_lines_as_errors_and_exits_1() {
     let dir = scratch("table");
     let log = small_log(&dir, "{not json");
     let out = snapback(&[dir.to_str().unwrap(), "--window", "1h", "--now", NOW]);
@@ -476,7 +476,7 @@ fn cli_table_warns_on_malformed_lines_and_exits_1() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
         stderr.contains(&format!(
-            "warning: {}:51: not a decision record",
+            "error: {}:51: not a decision record",
             log.display()
         )),
         "{stderr}"
@@ -495,6 +495,46 @@ fn cli_table_warns_on_malformed_lines_and_exits_1() {
         stdout.contains("assumes one Lambda invocation per event"),
         "{stdout}"
     );
+}
+
+/// An error record whose `decision` key appears twice must not drop out of availability.
+#[test]
+fn cli_a_record_with_a_duplicated_key_is_an_error_counted_as_unreadable() {
+    let dir = scratch("duplicate-key");
+    let line = rec(MINUTE / 2, "error", 1000).to_string().replacen(
+        "\"decision\":\"error\"",
+        "\"decision\":\"error\",\"decision\":\"compliant\"",
+        1,
+    );
+    let log = small_log(&dir, &line);
+    let out = snapback(&[log.to_str().unwrap(), "--format", "json", "--now", NOW]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let error = format!("error: {}:51: ", log.display());
+    assert!(
+        stderr.contains(&error) && stderr.contains("duplicate key `decision`"),
+        "{stderr}"
+    );
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["unreadable"], 1, "{stdout}");
+}
+
+#[test]
+fn cli_a_record_whose_decided_at_is_not_a_time_is_an_error_naming_its_line() {
+    let dir = scratch("undated");
+    let mut r = rec(MINUTE / 2, "error", 1000);
+    r["decided_at"] = json!("yesterday");
+    let log = small_log(&dir, &r.to_string());
+    let out = snapback(&[log.to_str().unwrap(), "--format", "json", "--now", NOW]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let error = format!("error: {}:51: ", log.display());
+    assert!(
+        stderr.contains(&error) && stderr.contains("decided_at"),
+        "{stderr}"
+    );
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["unreadable"], 1, "{stdout}");
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! `snapback audit`: questions for the decision log. `query` prints the records that match a
 //! filter as a table, JSON Lines or CSV; `stats` counts them. Both stream the logs (plain or
-//! gzip files, or directories of them) in constant memory, and report a malformed line with
-//! its file and line on stderr without stopping; the exit code says whether any was.
+//! gzip files, or directories of them) in constant memory. A line they cannot read as a record
+//! is an error on stderr with its file and line, counted by `stats`, and makes the exit code
+//! 1; they go on and print what they could read, but never pass over a record in silence.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -18,7 +19,8 @@ use crate::policy::Severity;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    /// Check the hash chain and digest of decision logs: exit 0 if intact, 1 if tampered
+    /// Check the records, hash chain and digest of decision logs: exit 0 if intact, 1 if
+    /// tampered, 4 if the logs are keyed and SNAPBACK_DECISION_LOG_KEY is not set
     Verify(super::verify::VerifyArgs),
     /// Print the decision record's JSON Schema
     Schema,
@@ -157,9 +159,9 @@ fn query(args: &QueryArgs) -> Exit {
         QueryFormat::Json => Ok(()),
     };
     let mut shown = 0;
-    let mut clean = true;
+    let mut unreadable = 0;
     if written.is_ok() && args.limit != Some(0) {
-        clean = scan(&args.paths, &mut |text, record| {
+        unreadable = scan(&args.paths, &mut |text, record| {
             if !filter.matches(record) {
                 return ControlFlow::Continue(());
             }
@@ -176,25 +178,31 @@ fn query(args: &QueryArgs) -> Exit {
             }
         });
     }
-    finish(written.and_then(|()| out.flush()), clean)
+    finish(written.and_then(|()| out.flush()), unreadable == 0)
 }
 
 fn stats(args: &StatsArgs) -> Exit {
     let filter = args.filter.filter();
     let mut stats = Stats::default();
-    let clean = scan(&args.paths, &mut |_, record| {
+    let unreadable = scan(&args.paths, &mut |_, record| {
         if filter.matches(record) {
             stats.add(record);
         }
         ControlFlow::Continue(())
     });
-    let report = stats.report();
+    let report = Report {
+        unreadable,
+        ..stats.report()
+    };
     let text = match args.format {
         StatsFormat::Json => serde_json::to_string_pretty(&report).unwrap_or_default(),
         StatsFormat::Table => stats_table(&report),
     };
     let mut out = io::stdout().lock();
-    finish(writeln!(out, "{text}").and_then(|()| out.flush()), clean)
+    finish(
+        writeln!(out, "{text}").and_then(|()| out.flush()),
+        unreadable == 0,
+    )
 }
 
 /// The exit code once output is written: an error when it could not be, or when a log had a
@@ -210,20 +218,19 @@ fn finish(written: io::Result<()>, clean: bool) -> Exit {
 }
 
 /// Call `each` with every record in the logs `paths` name, with its line's text, until it
-/// breaks. Lines that are not records are reported on stderr and skipped. Returns whether
-/// every line was a record and every file could be read.
-fn scan(paths: &[PathBuf], each: &mut dyn FnMut(&str, &DecisionRecord) -> ControlFlow<()>) -> bool {
-    let mut clean = true;
+/// breaks. A line that is not a record, or a file that cannot be read, is an error on stderr
+/// naming the file and line. Returns how many there were.
+fn scan(paths: &[PathBuf], each: &mut dyn FnMut(&str, &DecisionRecord) -> ControlFlow<()>) -> u64 {
+    let mut unreadable = 0;
     reader::records(paths, &mut |item| match item {
-        Ok((text, record)) => each(text, &record),
+        Ok(read) => each(read.text, &read.record),
         Err(err) => {
-            let level = if err.line == 0 { "error" } else { "warning" };
-            eprintln!("{level}: {err}");
-            clean = false;
+            eprintln!("error: {err}");
+            unreadable += 1;
             ControlFlow::Continue(())
         }
     });
-    clean
+    unreadable
 }
 
 const CSV_HEADER: &str = "decision_id,event_time,account,region,principal_arn,action,\
@@ -296,6 +303,12 @@ fn cells(texts: [&str; 4]) -> String {
 
 fn stats_table(report: &Report) -> String {
     let mut out = format!("{} matching records\n", report.total);
+    if report.unreadable > 0 {
+        out.push_str(&format!(
+            "{} unreadable record(s) or file(s), not counted: see the errors above\n",
+            report.unreadable
+        ));
+    }
     for (title, counts) in [
         ("DECISION", &report.by_decision),
         ("POLICY", &report.by_policy),
@@ -342,6 +355,7 @@ mod tests {
         };
         let report = Report {
             total: 3,
+            unreadable: 0,
             by_decision: count("non_compliant", 3),
             by_policy: vec![],
             by_account: vec![],

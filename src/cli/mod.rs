@@ -1,7 +1,7 @@
 //! The `snapback` command line: one file per subcommand, each an args struct and a `run`.
 //!
 //! Exit codes carry meaning: 0 ok or compliant, 1 error, 2 non-compliant found, 3 policies
-//! failed validation.
+//! failed validation, 4 a keyed decision log verified without its key.
 
 mod audit;
 mod check;
@@ -31,6 +31,8 @@ pub enum Exit {
     Error = 1,
     NonCompliant = 2,
     Invalid = 3,
+    /// `audit verify` of a keyed (HMAC) log without `SNAPBACK_DECISION_LOG_KEY`.
+    KeyRequired = 4,
 }
 
 impl From<Exit> for ExitCode {
@@ -45,7 +47,8 @@ impl From<Exit> for ExitCode {
     version,
     about = "Evaluate AWS CloudTrail events against Cedar compliance policies",
     long_about = "Evaluate AWS CloudTrail events against Cedar compliance policies.\n\n\
-                  Exit codes: 0 ok/compliant, 1 error, 2 non-compliant found, 3 policies failed validation."
+                  Exit codes: 0 ok/compliant, 1 error, 2 non-compliant found, 3 policies failed validation, \
+                  4 a keyed decision log verified without its key."
 )]
 pub struct Cli {
     #[command(subcommand)]

@@ -1,6 +1,9 @@
 //! `snapback slo`: read decision logs as a stream, keep a compact sample per record, and print
 //! the SLIs, error budgets, burn rates, alerts and cost estimate of
-//! [`crate::decision_log::slo`] as a table, one JSON object, or Prometheus text exposition.
+//! [`crate::decision_log::slo`] as a table, one JSON object, or Prometheus text exposition. A
+//! line that cannot be read as a record is an error naming its file and line, counted as
+//! `unreadable` in the report, and makes the exit code 1: an SLO computed over a log with
+//! holes must not look like one computed over the whole log.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -81,25 +84,26 @@ pub fn run(args: &Args) -> Exit {
     };
     let mut samples = Vec::new();
     let mut undated = 0;
-    let mut failed = false;
+    let mut unreadable = 0;
     reader::records(&args.paths, &mut |item| {
         match item {
-            Ok((_, record)) => match Sample::from_record(&record) {
+            Ok(read) => match Sample::from_record(&read.record) {
                 Some(sample) => samples.push(sample),
-                None => undated += 1,
+                None => {
+                    undated += 1;
+                    eprintln!(
+                        "error: {}:{}: `decided_at` is not an RFC 3339 time",
+                        read.file, read.line
+                    );
+                }
             },
             Err(err) => {
-                failed = true;
-                eprintln!("warning: {err}");
+                unreadable += 1;
+                eprintln!("error: {err}");
             }
         }
         std::ops::ControlFlow::Continue(())
     });
-    if undated > 0 {
-        eprintln!(
-            "warning: {undated} record(s) with a `decided_at` that is not RFC 3339 were left out"
-        );
-    }
     let now = args
         .now
         .map(|t| t.epoch_millis)
@@ -107,6 +111,7 @@ pub fn run(args: &Args) -> Exit {
         .unwrap_or_else(wall_clock);
     let report = Report {
         undated,
+        unreadable,
         ..slo::report(&samples, now, &config)
     };
     let text = match args.format {
@@ -117,7 +122,11 @@ pub fn run(args: &Args) -> Exit {
         Format::Prometheus => prometheus(&report),
     };
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
-    if failed { Exit::Error } else { Exit::Ok }
+    if undated + unreadable > 0 {
+        Exit::Error
+    } else {
+        Exit::Ok
+    }
 }
 
 fn wall_clock() -> i64 {
@@ -147,9 +156,13 @@ fn seconds(ms: Option<u64>) -> String {
 /// The human report.
 pub fn table(r: &Report) -> String {
     let mut out = String::new();
+    let unreadable = match r.unreadable {
+        0 => String::new(),
+        n => format!(", {n} unreadable"),
+    };
     let _ = writeln!(
         out,
-        "{} events in the {} window ending {} ({} outside it, {} undated)\n",
+        "{} events in the {} window ending {} ({} outside it, {} undated{unreadable})\n",
         r.events, r.window, r.now, r.outside_window, r.undated
     );
     let burns: String = slo::BURN_WINDOWS
@@ -389,6 +402,12 @@ pub fn prometheus(r: &Report) -> String {
         "Decision records in the SLO window.",
     );
     e.sample("snapback_events_total", &[], r.events as f64);
+    e.family(
+        "snapback_unreadable_records",
+        "gauge",
+        "Log lines (or files) that could not be read as decision records; the report left them out.",
+    );
+    e.sample("snapback_unreadable_records", &[], r.unreadable as f64);
     e.family(
         "snapback_cost_per_million_events_usd",
         "gauge",

@@ -1,9 +1,12 @@
-//! `snapback audit verify`: has anyone edited, removed, reordered or cut records of a decision
-//! log? Exit 0 when every log is intact, 1 otherwise.
+//! `snapback audit verify`: has anyone edited, reformatted, removed, reordered or cut records
+//! of a decision log, or rewritten its digest? Exit 0 when every log is intact, 1 when any is
+//! not, 4 when none is tampered but some are keyed and `SNAPBACK_DECISION_LOG_KEY` is not set
+//! (such a log cannot be checked at all, which is not the same as tampered).
 
 use std::path::PathBuf;
 
 use super::Exit;
+use crate::decision_log::Status;
 
 #[derive(Debug, clap::Args)]
 pub struct VerifyArgs {
@@ -17,23 +20,35 @@ pub struct VerifyArgs {
 
 pub fn run(args: &VerifyArgs) -> Exit {
     let key = super::log_key();
-    let mut intact = true;
+    let (mut tampered, mut key_required) = (false, false);
     for path in crate::decision_log::reader::files(&args.paths) {
         let verdict = crate::decision_log::verify(&path, key.as_deref());
-        intact &= verdict.problem.is_none();
+        tampered |= verdict.status == Status::Tampered;
+        key_required |= verdict.status == Status::KeyRequired;
         if args.json {
             println!("{}", serde_json::to_string(&verdict).unwrap_or_default());
             continue;
         }
-        match &verdict.problem {
-            None => println!("{}: intact ({} records)", verdict.file, verdict.records),
-            Some(problem) => println!("{}: TAMPERED: {problem}", verdict.file),
+        let problem = verdict.problem.as_deref().unwrap_or_default();
+        match verdict.status {
+            Status::Intact => println!("{}: intact ({} records)", verdict.file, verdict.records),
+            Status::Tampered => println!("{}: TAMPERED: {problem}", verdict.file),
+            Status::KeyRequired => println!("{}: key required: {problem}", verdict.file),
+        }
+        for warning in &verdict.warnings {
+            println!("{}: warning: {warning}", verdict.file);
         }
         for note in &verdict.notes {
             println!("{}: note: {note}", verdict.file);
         }
     }
-    if intact { Exit::Ok } else { Exit::Error }
+    if tampered {
+        Exit::Error
+    } else if key_required {
+        Exit::KeyRequired
+    } else {
+        Exit::Ok
+    }
 }
 
 /// `snapback audit schema`: print the decision record's JSON Schema.

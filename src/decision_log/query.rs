@@ -227,6 +227,7 @@ impl Stats {
     pub fn report(&self) -> Report {
         Report {
             total: self.total,
+            unreadable: 0,
             by_decision: sorted(&self.decision),
             by_policy: sorted(&self.policy),
             by_account: sorted(&self.account),
@@ -250,6 +251,8 @@ fn sorted(counts: &HashMap<String, u64>) -> Vec<Count> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
     pub total: u64,
+    /// Lines (or whole files) that could not be read as records, and so are in no count.
+    pub unreadable: u64,
     pub by_decision: Vec<Count>,
     pub by_policy: Vec<Count>,
     pub by_account: Vec<Count>,

@@ -1,6 +1,8 @@
 //! Reading decision logs back: plain or gzip files, or directories of them, as a stream of
 //! lines, so that `audit`, `slo` and `verify` work on logs of any size in constant memory. A
-//! malformed line is reported with its file and line and does not stop the read.
+//! line that is not a record (not UTF-8, not JSON, a key given twice, a field of the wrong
+//! type, an unknown decision, a `decided_at` that is not a time) is handed to the caller as an
+//! error with its file and line, never dropped and never mended, and does not stop the read.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -9,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use flate2::read::MultiGzDecoder;
 
-use super::DecisionRecord;
+use super::{DecisionRecord, canonical};
 
 /// A line that could not be read as a decision record.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -21,8 +23,18 @@ pub struct LineError {
     pub message: String,
 }
 
-/// A record with its line's text, or why the line is not one.
-pub type Line<'a> = Result<(&'a str, DecisionRecord), LineError>;
+/// A record read from a log, with where it was read and its line's text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found<'a> {
+    pub file: &'a str,
+    /// 1-based.
+    pub line: usize,
+    pub text: &'a str,
+    pub record: DecisionRecord,
+}
+
+/// A record, or why a line is not one.
+pub type Line<'a> = Result<Found<'a>, LineError>;
 
 /// Every log file a list of paths names: files as given, directories walked in name order
 /// for `*.jsonl`, `*.json`, `*.log` and their `.gz` forms.
@@ -54,13 +66,13 @@ pub fn open(path: &Path) -> std::io::Result<Box<dyn BufRead>> {
     })
 }
 
-/// Call `each` with every non-blank line of a file, until it breaks: the line's 1-based number,
-/// its text without the newline, and whether it ended with a newline (a last line without one
-/// was cut short).
-pub fn lines(
-    path: &Path,
-    each: &mut dyn FnMut(usize, &str, bool) -> ControlFlow<()>,
-) -> Result<ControlFlow<()>, LineError> {
+/// What [`lines`] calls with each line: its 1-based number, its bytes without the newline
+/// (exactly as stored: not trimmed, not decoded), and whether it ended with a newline (a last
+/// line without one was cut short).
+pub type EachLine<'f> = dyn FnMut(usize, &[u8], bool) -> ControlFlow<()> + 'f;
+
+/// Call `each` with every line of a file, until it breaks.
+pub fn lines(path: &Path, each: &mut EachLine<'_>) -> Result<ControlFlow<()>, LineError> {
     let file = path.display().to_string();
     let fail = |line, err: std::io::Error| LineError {
         file: file.clone(),
@@ -80,31 +92,49 @@ pub fn lines(
         }
         number += 1;
         let complete = buf.last() == Some(&b'\n');
-        let text = String::from_utf8_lossy(&buf);
-        let text = text.trim_end_matches(['\n', '\r']);
-        if text.trim().is_empty() {
-            continue;
-        }
-        if each(number, text, complete).is_break() {
+        let bytes = buf.strip_suffix(b"\n").unwrap_or(&buf);
+        if each(number, bytes, complete).is_break() {
             return Ok(ControlFlow::Break(()));
         }
     }
 }
 
-/// Call `each` with every record in `paths` and its line's text, or the error for a line that
-/// is not a record or a file that cannot be read, until it breaks.
+/// One line as a record, or why it is not one; `None` for a blank line. A line that ends in
+/// `\r` is read without it.
+fn record<'a>(file: &'a str, line: usize, bytes: &'a [u8]) -> Option<Line<'a>> {
+    let error = |message: String| LineError {
+        file: file.to_owned(),
+        line,
+        message: format!("not a decision record: {message}"),
+    };
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text.strip_suffix('\r').unwrap_or(text),
+        Err(e) => return Some(Err(error(format!("not UTF-8 (byte {})", e.valid_up_to())))),
+    };
+    if text.trim().is_empty() {
+        return None;
+    }
+    Some(match canonical::record(text) {
+        Ok(record) => Ok(Found {
+            file,
+            line,
+            text,
+            record,
+        }),
+        Err(message) => Err(error(message)),
+    })
+}
+
+/// Call `each` with every record in `paths`, or the error for a line that is not a record or a
+/// file that cannot be read, until it breaks. Blank lines are the only lines passed over.
 pub fn records(paths: &[PathBuf], each: &mut dyn FnMut(Line<'_>) -> ControlFlow<()>) {
     for path in files(paths) {
         let file = path.display().to_string();
         let result = lines(
             &path,
-            &mut |line, text, _| match serde_json::from_str::<DecisionRecord>(text) {
-                Ok(record) => each(Ok((text, record))),
-                Err(e) => each(Err(LineError {
-                    file: file.clone(),
-                    line,
-                    message: format!("not a decision record: {e}"),
-                })),
+            &mut |line, bytes, _| match record(&file, line, bytes) {
+                Some(item) => each(item),
+                None => ControlFlow::Continue(()),
             },
         );
         match result {

@@ -399,6 +399,8 @@ pub struct Report {
     pub outside_window: u64,
     /// Records whose `decided_at` does not parse, left out of everything.
     pub undated: u64,
+    /// Lines (or whole files) that could not be read as records, left out of everything.
+    pub unreadable: u64,
     pub slos: Vec<SloReport>,
     pub decision_latency_us: Percentiles,
     pub time_to_remediate_ms: Percentiles,
@@ -521,6 +523,7 @@ pub fn report(samples: &[Sample], now_ms: i64, config: &Config) -> Report {
         events,
         outside_window: samples.len() as u64 - events,
         undated: 0,
+        unreadable: 0,
         slos,
         decision_latency_us: Percentiles::of(windowed.iter().map(|s| s.decide_us).collect()),
         time_to_remediate_ms: Percentiles::of(windowed.iter().filter_map(|s| s.ttr_ms).collect()),
