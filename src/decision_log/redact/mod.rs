@@ -21,13 +21,7 @@ pub const REDACTED: &str = "[REDACTED]";
 const ACTION_FIELDS: &[(&str, &str, &str)] = &[("ssm.amazonaws.com", "PutParameter", "value")];
 
 /// The name half of a name/value pair (folded, see [`names::is`]).
-const PAIR_NAMES: &[&str] = &[
-    "name",
-    "key",
-    "parameterkey",
-    "parametername",
-    "optionname",
-];
+const PAIR_NAMES: &[&str] = &["name", "key", "parameterkey", "parametername", "optionname"];
 
 /// The value half of a name/value pair.
 const PAIR_VALUES: &[&str] = &["value", "parametervalue"];
@@ -249,9 +243,7 @@ fn secret_pair(map: &Map<String, Value>) -> bool {
         };
         (PAIR_NAMES.iter().any(|n| names::is(key, n)) && names::secret_name(text))
             || (names::is(key, "type")
-                && PARAMETER_TYPES
-                    .iter()
-                    .any(|t| text.eq_ignore_ascii_case(t)))
+                && PARAMETER_TYPES.iter().any(|t| text.eq_ignore_ascii_case(t)))
     })
 }
 
@@ -359,10 +351,16 @@ mod tests {
         let (out, paths) = Redactor::default().redact(&params);
         let text = out.to_string();
         for secret in ["s1", "s2", "s3", "s4", "s5"] {
-            assert!(!text.contains(&format!("\"{secret}\"")), "{secret} in {text}");
+            assert!(
+                !text.contains(&format!("\"{secret}\"")),
+                "{secret} in {text}"
+            );
         }
         assert_eq!(out["codebuild"]["environment"]["privilegedMode"], true);
-        assert_eq!(out["codebuild"]["environment"]["image"], "aws/codebuild/standard:7.0");
+        assert_eq!(
+            out["codebuild"]["environment"]["image"],
+            "aws/codebuild/standard:7.0"
+        );
         assert_eq!(out["environment"], "production");
         assert_eq!(
             paths,
@@ -401,7 +399,10 @@ mod tests {
         let (out, paths) = Redactor::default().redact(&params);
         let body: Value = serde_json::from_str(out["templateBody"].as_str().unwrap_or_default())
             .unwrap_or_default();
-        assert_eq!(body["Resources"]["Db"]["Properties"]["MasterUserPassword"], REDACTED);
+        assert_eq!(
+            body["Resources"]["Db"]["Properties"]["MasterUserPassword"],
+            REDACTED
+        );
         assert_eq!(body["Resources"]["Db"]["Properties"]["Engine"], "mysql");
         assert_eq!(out["policyDocument"], params["policyDocument"]);
         assert_eq!(out["dsn"], "postgres://app:[REDACTED]@db/x");

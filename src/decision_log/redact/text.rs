@@ -68,7 +68,10 @@ fn key_before(bytes: &[u8], end: usize) -> Option<(&str, bool)> {
         let key = std::str::from_utf8(inner.get(open + 1..)?).ok()?;
         return Some((key, true));
     }
-    let start = head.iter().rposition(|b| !key_byte(*b)).map_or(0, |p| p + 1);
+    let start = head
+        .iter()
+        .rposition(|b| !key_byte(*b))
+        .map_or(0, |p| p + 1);
     let key = std::str::from_utf8(head.get(start..)?).ok()?;
     Some((key, false)).filter(|(k, _)| !k.is_empty())
 }
@@ -102,7 +105,11 @@ fn value_after(bytes: &[u8], from: usize, stop: fn(u8) -> bool) -> Option<(usize
         }
         return Some((start + 1, end.min(bytes.len())));
     }
-    let len = bytes.get(start..)?.iter().take_while(|b| !stop(**b)).count();
+    let len = bytes
+        .get(start..)?
+        .iter()
+        .take_while(|b| !stop(**b))
+        .count();
     Some((start, start + len))
 }
 
@@ -191,7 +198,9 @@ fn url_password(bytes: &[u8], colon: usize) -> Option<(usize, usize)> {
     let len = authority
         .iter()
         .take_while(|b| {
-            !(b.is_ascii_whitespace() || quote(**b) || matches!(b, b'/' | b'?' | b'#' | b'<' | b'>'))
+            !(b.is_ascii_whitespace()
+                || quote(**b)
+                || matches!(b, b'/' | b'?' | b'#' | b'<' | b'>'))
         })
         .count();
     let at = authority.get(..len)?.iter().rposition(|b| *b == b'@')?;
@@ -206,9 +215,7 @@ fn url_password(bytes: &[u8], colon: usize) -> Option<(usize, usize)> {
 fn pem_body(bytes: &[u8], begin: usize) -> Option<(usize, usize)> {
     let header = bytes.get(begin + 11..)?;
     let close = find(header, b"-----")?;
-    if find(header.get(..close)?, b"PRIVATE KEY").is_none() {
-        return None;
-    }
+    find(header.get(..close)?, b"PRIVATE KEY")?;
     let start = begin + 11 + close + 5;
     let body = bytes.get(start..)?;
     let end = find(body, b"-----END").map_or(bytes.len(), |e| start + e);
@@ -310,7 +317,10 @@ mod tests {
             scrubbed("k=-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----"),
             "k=-----BEGIN RSA PRIVATE KEY-----[REDACTED]-----END RSA PRIVATE KEY-----"
         );
-        assert_eq!(scrub("-----BEGIN CERTIFICATE-----\nMIIE\n-----END CERTIFICATE-----"), None);
+        assert_eq!(
+            scrub("-----BEGIN CERTIFICATE-----\nMIIE\n-----END CERTIFICATE-----"),
+            None
+        );
     }
 
     #[test]
