@@ -1,28 +1,39 @@
-//! `snapback explain`: show policy authors the Cedar request built for each event.
+//! `snapback explain`: show policy authors the Cedar request built for each event. The request
+//! is built from the event as the decision log would keep it, with secrets redacted (and the
+//! paths redacted listed), unless `--unredacted` asks for the request the engine sees.
 
 use std::path::PathBuf;
 
 use serde_json::json;
 
 use super::Exit;
+use crate::decision_log::Redactor;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// Show the request built from the event as received, secrets included
+    #[arg(long)]
+    pub unredacted: bool,
+    /// Also redact this requestParameters path (dotted, `*` for any segment); repeatable
+    #[arg(
+        long = "redact",
+        env = "SNAPBACK_REDACT",
+        value_delimiter = ',',
+        value_name = "PATH"
+    )]
+    pub redact: Vec<String>,
     /// Event files or directories; `-` or nothing reads stdin
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 }
 
 pub fn run(args: &Args) -> Exit {
+    let redactor = (!args.unredacted).then(|| Redactor::new(&args.redact));
     let mut exit = Exit::Ok;
     for path in super::inputs(&args.paths) {
         crate::input::read_path(&path, &mut |item| {
             let shown = match item {
-                Ok(event) => json!({
-                    "source": event.origin.to_string(),
-                    "skipped": crate::engine::skip_reason(&event),
-                    "request": crate::model::build(&event).to_json(),
-                }),
+                Ok(event) => shown(&event, redactor.as_ref()),
                 Err(err) => {
                     exit = Exit::Error;
                     json!({"source": err.origin.to_string(), "error": err.message})
@@ -35,4 +46,25 @@ pub fn run(args: &Args) -> Exit {
         });
     }
     exit
+}
+
+/// What `explain` prints for one event: redacted by `redactor`, or as received without one.
+pub fn shown(event: &crate::event::Event, redactor: Option<&Redactor>) -> serde_json::Value {
+    let skipped = crate::engine::skip_reason(event);
+    match redactor {
+        None => json!({
+            "source": event.origin.to_string(),
+            "skipped": skipped,
+            "request": crate::model::build(event).to_json(),
+        }),
+        Some(redactor) => {
+            let (redacted_event, redacted) = redactor.redact_event(event);
+            json!({
+                "source": event.origin.to_string(),
+                "skipped": skipped,
+                "request": crate::model::build(&redacted_event).to_json(),
+                "redacted": redacted,
+            })
+        }
+    }
 }

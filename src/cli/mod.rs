@@ -6,7 +6,7 @@
 mod audit;
 mod check;
 mod deploy_plan;
-mod explain;
+pub mod explain;
 mod react;
 mod redrive;
 mod scan;

@@ -84,12 +84,9 @@ impl Recorder {
         received: SystemTime,
     ) -> DecisionRecord {
         let req = &decision.request;
-        let (request_parameters, redacted) = match event.record.get("requestParameters") {
-            Some(params) if !params.is_null() => {
-                let (value, paths) = self.redactor.redact(params);
-                (Some(value), paths)
-            }
-            _ => (None, Vec::new()),
+        let (request_parameters, redacted) = match self.redactor.request_parameters(event) {
+            Some((value, paths)) => (Some(value), paths),
+            None => (None, Vec::new()),
         };
         let event_time = event
             .event_time()
