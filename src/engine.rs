@@ -221,10 +221,13 @@ fn fail_closed(verdict: Verdict, malformed: &[&Malformed]) -> Verdict {
     let (outcome, reason, matched, mut errors) = verdict;
     let mut fields: Vec<String> = Vec::with_capacity(malformed.len());
     for m in malformed {
-        errors.push(PolicyError {
-            policy: None,
-            message: m.to_string(),
-        });
+        let message = m.to_string();
+        if !errors.iter().any(|e| e.message == message) {
+            errors.push(PolicyError {
+                policy: None,
+                message,
+            });
+        }
         let field = format!("`{}`", m.field);
         if !fields.contains(&field) {
             fields.push(field);

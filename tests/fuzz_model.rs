@@ -381,3 +381,33 @@ fn breaking_any_one_value_of_a_violation_never_makes_it_compliant() {
         }
     }
 }
+
+/// A rules-tests case's event, with its `requestParameters` replaced.
+fn case_with(case: &str, params: Value) -> Value {
+    let text = std::fs::read_to_string(root().join("rules-tests/cases").join(case)).unwrap();
+    let mut event: Value = serde_json::from_str::<Value>(&text).unwrap()["event"].take();
+    record_mut(&mut event)["requestParameters"] = params;
+    event
+}
+
+/// Found by the fuzzer: a ModifySecurityGroupRules request object written as a number named no
+/// group, so the resource fell back to the account and the world-open policies never applied.
+#[test]
+fn regression_modify_security_group_rules_request_that_is_a_number_is_an_error() {
+    let event = case_with(
+        "ec2-sg-world-ssh/non-compliant-modify-rule-ssh.json",
+        json!({"ModifySecurityGroupRulesRequest": 7}),
+    );
+    assert_eq!(decide(&event), Ok(Outcome::Error));
+}
+
+/// Found by the fuzzer: the same for ModifyInstanceMetadataOptions, whose instance id and
+/// `HttpTokens` both sit under the request object.
+#[test]
+fn regression_modify_instance_metadata_request_that_is_a_number_is_an_error() {
+    let event = case_with(
+        "ec2-imdsv1-enabled/non-compliant-http-tokens-optional.json",
+        json!({"ModifyInstanceMetadataOptionsRequest": 7}),
+    );
+    assert_eq!(decide(&event), Ok(Outcome::Error));
+}

@@ -203,7 +203,9 @@ fn instance_metadata(
     let root = Path::root("requestParameters");
     let mut field = |paths: &[&str]| {
         for path in paths {
-            if let Some(value) = present(crate::event::lookup(params, path))
+            if let Some(prefix) = super::malformed::dead_end(params, path) {
+                report.flag(&root.key(prefix), format!("expected an object holding `{path}`"));
+            } else if let Some(value) = present(crate::event::lookup(params, path))
                 && !value.is_string()
                 && first_string(params, &[path]).is_none()
             {

@@ -119,6 +119,26 @@ pub fn present(value: Option<&Json>) -> Option<&Json> {
     value.filter(|v| !v.is_null())
 }
 
+/// Where a dotted lookup (`a.b.c`, as [`crate::event::lookup`] reads it) runs into a value that
+/// is present but cannot hold the rest of the path: `a` when `a` is a number or a string. None
+/// when the path leads to a value, or to nothing (a missing key, `null`, a list without that
+/// index: those are absent).
+pub fn dead_end<'p>(map: &Map<String, Json>, path: &'p str) -> Option<&'p str> {
+    let mut parts = path.split('.');
+    let mut current = map.get(parts.next()?)?;
+    let mut end = path.find('.').unwrap_or(path.len());
+    for part in parts {
+        current = match current {
+            Json::Object(m) => m.get(part)?,
+            Json::Array(items) => items.get(part.parse::<usize>().ok()?)?,
+            Json::Null => return None,
+            Json::Bool(_) | Json::Number(_) | Json::String(_) => return path.get(..end),
+        };
+        end += 1 + part.len();
+    }
+    None
+}
+
 /// A boolean, or a string that spells one (any case).
 pub fn boolish(value: &Json) -> Option<bool> {
     match value {
@@ -358,6 +378,20 @@ mod tests {
         assert!(report.items(&at, Some(&Json::Null)).is_empty());
         assert!(report.items(&at, Some(&json!({}))).is_empty());
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn a_scalar_in_the_way_of_a_path_is_a_dead_end() {
+        let params = json!({"Request": 7, "List": [], "Deep": {"Inner": "x"}, "Gone": null});
+        let Json::Object(map) = params else {
+            unreachable!()
+        };
+        assert_eq!(dead_end(&map, "Request.GroupId"), Some("Request"));
+        assert_eq!(dead_end(&map, "Deep.Inner.More"), Some("Deep.Inner"));
+        assert_eq!(dead_end(&map, "Deep.Inner"), None);
+        assert_eq!(dead_end(&map, "List.0.Id"), None);
+        assert_eq!(dead_end(&map, "Gone.Id"), None);
+        assert_eq!(dead_end(&map, "Missing.Id"), None);
     }
 
     #[test]

@@ -288,17 +288,24 @@ fn resource(
 }
 
 /// None of `paths` held a name: report the first that holds something else than an empty
-/// string (an object, a list of objects), for the resource would silently become the account,
-/// out of reach of every policy scoped to a resource type.
+/// string (an object, a list of objects), or whose lookup runs into a scalar (a request object
+/// written as a number), for the resource would silently become the account, out of reach of
+/// every policy scoped to a resource type.
 fn unreadable(paths: &[&str], params: &Map<String, serde_json::Value>, out: &mut Vec<Malformed>) {
-    let held = paths.iter().find(|path| {
-        malformed::present(event::lookup(params, path))
-            .is_some_and(|v| !v.as_str().is_some_and(str::is_empty))
-    });
-    if let Some(path) = held {
-        let root = malformed::Path::root("requestParameters");
-        malformed::Report::new(RESOURCE, out)
-            .flag(&root.key(path), "expected a string naming the resource");
+    let root = malformed::Path::root("requestParameters");
+    for path in paths {
+        if let Some(prefix) = malformed::dead_end(params, path) {
+            malformed::Report::new(RESOURCE, out)
+                .flag(&root.key(prefix), format!("expected an object holding `{path}`"));
+            return;
+        }
+        let held = malformed::present(event::lookup(params, path))
+            .is_some_and(|v| !v.as_str().is_some_and(str::is_empty));
+        if held {
+            malformed::Report::new(RESOURCE, out)
+                .flag(&root.key(path), "expected a string naming the resource");
+            return;
+        }
     }
 }
 
@@ -342,6 +349,17 @@ mod tests {
         assert!(
             resource_malformed(group, json!({"groupId": {"content": "sg-1", "tag": 1}, "groupName": "default"}))
                 .is_empty()
+        );
+    }
+
+    /// Found by the model fuzzer: `{"ModifySecurityGroupRulesRequest": 7}` named no group, so
+    /// the resource fell back to the account and no security-group policy applied.
+    #[test]
+    fn a_request_object_written_as_a_number_is_malformed_not_absent() {
+        let group = &ec2::EVENTS[0].resource;
+        assert_eq!(
+            resource_malformed(group, json!({"ModifySecurityGroupRulesRequest": 7})),
+            ["resource requestParameters.ModifySecurityGroupRulesRequest: expected an object holding `ModifySecurityGroupRulesRequest.GroupId`"]
         );
     }
 }
