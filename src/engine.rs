@@ -14,8 +14,8 @@ use cedar_policy::{
 use serde::{Deserialize, Serialize};
 
 use crate::event::Event;
-use crate::model::{self, EntityData, Request, Uid, Value};
-use crate::policy::{Fields, Meta, PolicyPack};
+use crate::model::{self, EntityData, Malformed, Request, Uid, Value};
+use crate::policy::{Fields, Meta, PolicyPack, Slot};
 
 /// The verdict on one event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
@@ -89,15 +89,26 @@ impl Engine {
                 (Outcome::Skipped, reason, Vec::new(), Vec::new()),
             ),
             None => {
-                let slot = self
-                    .pack
-                    .index()
-                    .slot(&model::action_id(event), model::principal_type(event));
+                let index = self.pack.index();
+                let action = model::action_id(event);
+                let slot = index.slot(&action, model::principal_type(event));
                 if slot.is_empty() {
-                    (model::build_scope(event), compliant())
+                    // No policy for this principal type: one scoped to another type might have
+                    // concerned the event, if its principal's type cannot be read.
+                    let verdict = match model::malformed_principal_type(event) {
+                        Some(m) if index.typed(&action) => fail_closed(compliant(), &[&m]),
+                        _ => compliant(),
+                    };
+                    (model::build_scope(event), verdict)
                 } else {
                     let request = model::build_for(event, slot.fields());
                     let verdict = self.evaluate(&request, &slot.policies, slot.attrs());
+                    let verdict = if request.malformed.is_empty() {
+                        verdict
+                    } else {
+                        let relied_on = relied_on(&request, slot, index.typed(&action));
+                        fail_closed(verdict, &relied_on)
+                    };
                     (request, verdict)
                 }
             }
@@ -181,6 +192,64 @@ fn compliant() -> Verdict {
         Vec::new(),
         Vec::new(),
     )
+}
+
+/// The malformed fields of a request that some policy evaluated against it relies on: the
+/// attribute derived from the field is read by a policy that can match the request's resource
+/// type, or the field names the resource and some policy constrains it, or the field is the
+/// principal's type and some policy on the action is scoped to a principal type (`typed`).
+fn relied_on<'r>(request: &'r Request, slot: &Slot, typed: bool) -> Vec<&'r Malformed> {
+    let resource_type = request.resource.uid.ty;
+    request
+        .malformed
+        .iter()
+        .filter(|m| match m.fact {
+            model::RESOURCE => slot.relies_on_resource(),
+            model::PRINCIPAL_TYPE => typed || slot.relies_on(m.fact, resource_type),
+            fact => slot.relies_on(fact, resource_type),
+        })
+        .collect()
+}
+
+/// Fail closed on fields that are present but malformed: each is an error about the request
+/// (no policy named). A violation that matched stays `non_compliant` (its revert still runs),
+/// with the errors listed; otherwise the decision is `error`, never `compliant`.
+fn fail_closed(verdict: Verdict, malformed: &[&Malformed]) -> Verdict {
+    if malformed.is_empty() {
+        return verdict;
+    }
+    let (outcome, reason, matched, mut errors) = verdict;
+    let mut fields: Vec<String> = Vec::with_capacity(malformed.len());
+    for m in malformed {
+        let message = m.to_string();
+        if !errors.iter().any(|e| e.message == message) {
+            errors.push(PolicyError {
+                policy: None,
+                message,
+            });
+        }
+        let field = format!("`{}`", m.field);
+        if !fields.contains(&field) {
+            fields.push(field);
+        }
+    }
+    errors.sort_by(|a, b| a.policy.cmp(&b.policy));
+    let fields = fields.join(", ");
+    match outcome {
+        Outcome::NonCompliant => (outcome, reason, matched, errors),
+        Outcome::Error => (
+            Outcome::Error,
+            format!("{reason}; malformed {fields}"),
+            matched,
+            errors,
+        ),
+        Outcome::Compliant | Outcome::Skipped => (
+            Outcome::Error,
+            format!("malformed {fields}"),
+            matched,
+            errors,
+        ),
+    }
 }
 
 /// Why an event is not evaluated: a failed call changed nothing, a read changed nothing.

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value as Json};
 
-use super::json::{bool_at, items, str_at, strings};
+use super::malformed::{Malformed, Path, Report};
 use super::{EventSpec, Id, ResourceKind, Value};
 
 const TRAIL: ResourceKind = ResourceKind {
@@ -31,7 +31,9 @@ pub const EVENTS: &[EventSpec] = &[
 ];
 
 /// `trail`: the settings the call sets, each present only when the call sets it.
-fn trail_settings(params: &Map<String, Json>) -> Vec<(String, Value)> {
+fn trail_settings(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+    let mut report = Report::new("trail", out);
+    let root = Path::root("requestParameters");
     let mut fields = Vec::new();
     for key in [
         "enableLogFileValidation",
@@ -39,12 +41,12 @@ fn trail_settings(params: &Map<String, Json>) -> Vec<(String, Value)> {
         "includeGlobalServiceEvents",
         "isOrganizationTrail",
     ] {
-        if let Some(b) = bool_at(params, key) {
+        if let Some(b) = report.boolean(&root.key(key), params.get(key)) {
             fields.push((key, Value::Bool(b)));
         }
     }
     for key in ["kmsKeyId", "s3BucketName"] {
-        if let Some(s) = str_at(params, key) {
+        if let Some(s) = report.string(&root.key(key), params.get(key)) {
             fields.push((key, Value::str(s)));
         }
     }
@@ -52,41 +54,54 @@ fn trail_settings(params: &Map<String, Json>) -> Vec<(String, Value)> {
 }
 
 /// `eventSelectors`: which management events the new selectors keep.
-fn event_selectors(params: &Map<String, Json>) -> Vec<(String, Value)> {
+fn event_selectors(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+    let mut report = Report::new("eventSelectors", out);
+    let root = Path::root("requestParameters");
     let (mut reads, mut writes) = (false, false);
-    for selector in items(params.get("eventSelectors")) {
-        let include = selector
-            .get("includeManagementEvents")
-            .is_none_or(|v| v.as_bool().unwrap_or(v.as_str() != Some("false")));
+    let list = root.key("eventSelectors");
+    for (item, selector) in report.objects(&list, params.get("eventSelectors")) {
+        let at = item.path(&list);
+        let include = report
+            .boolean(
+                &at.key("includeManagementEvents"),
+                selector.get("includeManagementEvents"),
+            )
+            .unwrap_or(true);
+        let kind_at = at.key("readWriteType");
+        let kind = report.string(&kind_at, selector.get("readWriteType"));
+        if kind.is_some_and(|k| !matches!(k, "ReadOnly" | "WriteOnly" | "All")) {
+            report.flag(&kind_at, "expected `ReadOnly`, `WriteOnly` or `All`");
+        }
         if !include {
             continue;
         }
-        match selector
-            .get("readWriteType")
-            .and_then(Json::as_str)
-            .unwrap_or("All")
-        {
+        match kind.unwrap_or("All") {
             "ReadOnly" => reads = true,
             "WriteOnly" => writes = true,
             _ => (reads, writes) = (true, true),
         }
     }
-    for selector in items(params.get("advancedEventSelectors")) {
-        let fields = items(selector.get("fieldSelectors"));
-        let field = |name: &str| {
-            fields
-                .iter()
-                .find(|f| f.get("field").and_then(Json::as_str) == Some(name))
-        };
-        let management = field("eventCategory")
-            .is_some_and(|f| strings(f.get("equals")).contains(&"Management"));
+    let list = root.key("advancedEventSelectors");
+    for (item, selector) in report.objects(&list, params.get("advancedEventSelectors")) {
+        let at = item.path(&list);
+        let fields_at = at.key("fieldSelectors");
+        let mut category = None;
+        let mut read_only = None;
+        for (item, field) in report.objects(&fields_at, selector.get("fieldSelectors")) {
+            let field_at = item.path(&fields_at);
+            let name = report.string(&field_at.key("field"), field.get("field"));
+            let equals = report.strings(&field_at.key("equals"), field.get("equals"));
+            match name {
+                Some("eventCategory") if category.is_none() => category = Some(equals),
+                Some("readOnly") if read_only.is_none() => read_only = Some(equals),
+                _ => {}
+            }
+        }
+        let management = category.is_some_and(|e| e.contains(&"Management"));
         if !management {
             continue;
         }
-        match field("readOnly")
-            .map(|f| strings(f.get("equals")))
-            .as_deref()
-        {
+        match read_only.as_deref() {
             Some(["true"]) => reads = true,
             Some(["false"]) => writes = true,
             _ => (reads, writes) = (true, true),
@@ -116,7 +131,7 @@ mod tests {
         let Json::Object(map) = params else {
             unreachable!()
         };
-        event_selectors(&map)
+        event_selectors(&map, &mut Vec::new())
     }
 
     fn record(kept: &str, writes: bool) -> Vec<(String, Value)> {
@@ -155,5 +170,55 @@ mod tests {
         let writes = json!({"advancedEventSelectors": [{"fieldSelectors": [
             {"field": "eventCategory", "equals": ["Management"]}, {"field": "readOnly", "equals": ["false"]}]}]});
         assert_eq!(kept(writes), record("WriteOnly", true));
+    }
+
+    fn malformed(f: crate::model::FactsFn, params: Json) -> Vec<String> {
+        let Json::Object(map) = params else {
+            unreachable!()
+        };
+        let mut out = Vec::new();
+        f(&map, &mut out);
+        out.into_iter()
+            .map(|m| format!("{} {}: {}", m.fact, m.field, m.problem))
+            .collect()
+    }
+
+    #[test]
+    fn a_trail_flag_that_is_not_a_boolean_is_malformed_not_unset() {
+        assert_eq!(
+            malformed(trail_settings, json!({"name": "t", "enableLogFileValidation": "no", "kmsKeyId": 7})),
+            [
+                "trail requestParameters.enableLogFileValidation: expected a boolean, found a string",
+                "trail requestParameters.kmsKeyId: expected a string, found a number",
+            ]
+        );
+        assert!(malformed(trail_settings, json!({"name": "t", "isMultiRegionTrail": "false", "kmsKeyId": ""})).is_empty());
+    }
+
+    #[test]
+    fn selectors_of_the_wrong_shape_are_malformed() {
+        assert_eq!(
+            malformed(
+                event_selectors,
+                json!({"eventSelectors": [{"readWriteType": "Writes", "includeManagementEvents": "sometimes"}, "All"]})
+            ),
+            [
+                "eventSelectors requestParameters.eventSelectors.1: expected an object, found a string",
+                "eventSelectors requestParameters.eventSelectors.0.includeManagementEvents: expected a boolean, found a string",
+                "eventSelectors requestParameters.eventSelectors.0.readWriteType: expected `ReadOnly`, `WriteOnly` or `All`",
+            ]
+        );
+        assert_eq!(
+            malformed(
+                event_selectors,
+                json!({"advancedEventSelectors": [{"fieldSelectors": [{"field": "eventCategory", "equals": "Management"},
+                    {"field": "readOnly", "equals": [false]}]}]})
+            ),
+            ["eventSelectors requestParameters.advancedEventSelectors.0.fieldSelectors.1.equals.0: expected a string, found a boolean"]
+        );
+        assert_eq!(
+            malformed(event_selectors, json!({"eventSelectors": "{\"readWriteType\": \"All\""})),
+            ["eventSelectors requestParameters.eventSelectors: expected a list or an object, found a string"]
+        );
     }
 }

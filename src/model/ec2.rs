@@ -3,9 +3,14 @@
 
 use serde_json::{Map, Value as Json};
 
-use super::json::{first_string, i64_of, items, str_at};
-use super::net;
+mod ingress;
+
+pub use ingress::ingress_rules;
+
+use super::json::first_string;
+use super::malformed::{Malformed, Path, Report, present};
 use super::{EventSpec, Id, ResourceKind, Value};
+use ingress::ingress;
 
 const SECURITY_GROUP: ResourceKind = ResourceKind {
     ty: "SecurityGroup",
@@ -131,239 +136,32 @@ pub const EVENTS: &[EventSpec] = &[
     },
 ];
 
-/// Ports whose exposure to the internet policies commonly forbid.
-pub const WATCHED_PORTS: &[i64] = &[
-    20, 21, 22, 23, 25, 53, 110, 135, 137, 138, 139, 143, 445, 1433, 1434, 2049, 2375, 2376, 3306,
-    3389, 5432, 5500, 5601, 5900, 5984, 6379, 7001, 8020, 8080, 8888, 9000, 9042, 9092, 9200, 9300,
-    11211, 27017, 27018, 50070,
-];
-
-/// One permission an ingress change opens, as the event wrote it. Remediations reuse it (through
-/// [`ingress_rules`]) to revert exactly what the event opened.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Rule {
-    /// As written: `tcp`, `6`, `-1`, ...
-    pub protocol: String,
-    /// The first port (or ICMP type); 0 when the event gives none.
-    pub from: i64,
-    /// The last port (or ICMP code); 65535 when the event gives none.
-    pub to: i64,
-    /// IPv4 and IPv6 ranges, as written.
-    pub cidrs: Vec<String>,
-    /// Referenced security group ids.
-    pub groups: Vec<String>,
-    /// Referenced prefix list ids.
-    pub prefix_lists: Vec<String>,
-    /// The rule a ModifySecurityGroupRules call changed (`SecurityGroupRuleId`).
-    pub rule_id: Option<String>,
-}
-
-impl Rule {
-    /// The ranges, as written, that are the whole IPv4 or IPv6 internet.
-    pub fn world_cidrs(&self) -> Vec<&str> {
-        self.cidrs
-            .iter()
-            .filter(|c| net::cidr(c).is_some_and(|c| net::is_world(&c)))
-            .map(String::as_str)
-            .collect()
-    }
-
-    /// All protocols (`-1`): the rule has no ports.
-    pub fn all_protocols(&self) -> bool {
-        matches!(self.protocol.as_str(), "-1" | "all")
-    }
-
-    /// Whether the rule reaches TCP or UDP ports at all (not ICMP).
-    fn has_ports(&self) -> bool {
-        self.all_protocols()
-            || matches!(
-                self.protocol.to_ascii_lowercase().as_str(),
-                "tcp" | "udp" | "6" | "17"
-            )
-    }
-
-    fn covers(&self, port: i64) -> bool {
-        self.has_ports() && (self.all_protocols() || (self.from <= port && port <= self.to))
-    }
-
-    fn all_ports(&self) -> bool {
-        self.all_protocols() || (self.has_ports() && self.from <= 0 && self.to >= 65535)
-    }
-}
-
-fn rule(protocol: Option<&Json>, from: Option<&Json>, to: Option<&Json>) -> Rule {
-    let protocol = protocol
-        .and_then(crate::event::scalar_string)
-        .unwrap_or_else(|| "-1".to_owned());
-    Rule {
-        protocol,
-        from: from.and_then(i64_of).unwrap_or(0),
-        to: to.and_then(i64_of).unwrap_or(65535),
-        ..Rule::default()
-    }
-}
-
-/// The permissions an AuthorizeSecurityGroupIngress or ModifySecurityGroupRules call opens, from
-/// its `requestParameters`.
-pub fn ingress_rules(params: &Map<String, Json>) -> Vec<Rule> {
-    rules(params)
-}
-
-/// The permissions an AuthorizeSecurityGroupIngress or ModifySecurityGroupRules call opens.
-fn rules(params: &Map<String, Json>) -> Vec<Rule> {
-    let mut out = Vec::new();
-    for p in items(params.get("ipPermissions")) {
-        let mut r = rule(p.get("ipProtocol"), p.get("fromPort"), p.get("toPort"));
-        for range in items(p.get("ipRanges")) {
-            r.cidrs.extend(
-                range
-                    .get("cidrIp")
-                    .and_then(Json::as_str)
-                    .map(str::to_owned),
-            );
-        }
-        for range in items(p.get("ipv6Ranges")) {
-            r.cidrs.extend(
-                range
-                    .get("cidrIpv6")
-                    .and_then(Json::as_str)
-                    .map(str::to_owned),
-            );
-        }
-        for group in items(p.get("groups")) {
-            r.groups.extend(
-                group
-                    .get("groupId")
-                    .and_then(Json::as_str)
-                    .map(str::to_owned),
-            );
-        }
-        for list in items(p.get("prefixListIds")) {
-            r.prefix_lists.extend(
-                list.get("prefixListId")
-                    .and_then(Json::as_str)
-                    .map(str::to_owned),
-            );
-        }
-        out.push(r);
-    }
-    // The legacy flat form: one permission at the top of requestParameters.
-    if let Some(cidr) = str_at(params, "cidrIp") {
-        let mut r = rule(
-            params.get("ipProtocol"),
-            params.get("fromPort"),
-            params.get("toPort"),
-        );
-        r.cidrs.push(cidr.to_owned());
-        out.push(r);
-    }
-    let modify = params
-        .get("ModifySecurityGroupRulesRequest")
-        .and_then(|m| m.get("SecurityGroupRule"));
-    for update in items(modify) {
-        let Some(s) = update.get("SecurityGroupRule") else {
-            continue;
-        };
-        let mut r = rule(s.get("IpProtocol"), s.get("FromPort"), s.get("ToPort"));
-        for key in ["CidrIpv4", "CidrIpv6"] {
-            r.cidrs
-                .extend(s.get(key).and_then(Json::as_str).map(str::to_owned));
-        }
-        r.groups.extend(
-            s.get("ReferencedGroupId")
-                .and_then(Json::as_str)
-                .map(str::to_owned),
-        );
-        r.prefix_lists.extend(
-            s.get("PrefixListId")
-                .and_then(Json::as_str)
-                .map(str::to_owned),
-        );
-        r.rule_id = update
-            .get("SecurityGroupRuleId")
-            .and_then(Json::as_str)
-            .map(str::to_owned);
-        out.push(r);
-    }
-    out
-}
-
-/// `ingress`: the ranges and ports opened, and which of them face the whole internet.
-fn ingress(params: &Map<String, Json>) -> Vec<(String, Value)> {
-    let rules = rules(params);
-    let mut cidrs = Vec::new();
-    let mut world_ports = Vec::new();
-    let (mut world_open, mut world_all) = (false, false);
-    let mut ranges = Vec::new();
-    let mut groups = Vec::new();
-    for r in &rules {
-        let normalised: Vec<String> = r.cidrs.iter().filter_map(|c| net::cidr(c)).collect();
-        let world = normalised.iter().any(|c| net::is_world(c));
-        if world {
-            world_open = true;
-            world_all |= r.all_ports();
-            world_ports.extend(WATCHED_PORTS.iter().copied().filter(|&p| r.covers(p)));
-        }
-        cidrs.extend(normalised);
-        ranges.push(Value::record([
-            ("protocol", Value::str(r.protocol.clone())),
-            ("fromPort", Value::Long(r.from)),
-            ("toPort", Value::Long(r.to)),
-        ]));
-        groups.extend(r.groups.iter().cloned());
-    }
-    world_ports.sort_unstable();
-    world_ports.dedup();
-    cidrs.sort();
-    cidrs.dedup();
-    vec![(
-        "ingress".to_owned(),
-        Value::record([
-            (
-                "cidrs",
-                Value::Set(cidrs.into_iter().map(Value::Ip).collect()),
-            ),
-            ("worldOpen", Value::Bool(world_open)),
-            ("worldOpenAllPorts", Value::Bool(world_all)),
-            (
-                "worldOpenPorts",
-                Value::Set(world_ports.into_iter().map(Value::Long).collect()),
-            ),
-            ("portRanges", Value::Set(ranges)),
-            (
-                "referencedGroups",
-                Value::Set(groups.into_iter().map(Value::String).collect()),
-            ),
-        ]),
-    )]
-}
-
-fn sharing(permission: Option<&Json>) -> Vec<(String, Value)> {
+fn sharing(
+    params: &Map<String, Json>,
+    key: &str,
+    out: &mut Vec<Malformed>,
+) -> Vec<(String, Value)> {
+    let mut report = Report::new("sharing", out);
+    let root = Path::root("requestParameters");
+    let at = root.key(key);
     let mut public = false;
     let (mut added, mut removed) = (Vec::new(), Vec::new());
-    if let Some(permission) = permission {
-        for item in items(permission.get("add").or_else(|| permission.get("Add"))) {
-            public |= item
-                .get("group")
-                .or_else(|| item.get("Group"))
-                .and_then(Json::as_str)
-                == Some("all");
-            added.extend(
-                item.get("userId")
-                    .or_else(|| item.get("UserId"))
-                    .and_then(Json::as_str),
-            );
-        }
-        for item in items(
-            permission
-                .get("remove")
-                .or_else(|| permission.get("Remove")),
-        ) {
-            removed.extend(
-                item.get("userId")
-                    .or_else(|| item.get("UserId"))
-                    .and_then(Json::as_str),
-            );
+    if let Some(permission) = report.object(&at, params.get(key)) {
+        for (lower, upper, ids) in [("add", "Add", &mut added), ("remove", "Remove", &mut removed)] {
+            let (name, list) = match permission.get(lower) {
+                Some(list) => (lower, Some(list)),
+                None => (upper, permission.get(upper)),
+            };
+            let list_at = at.key(name);
+            for (item, entry) in report.objects(&list_at, list) {
+                let entry_at = item.path(&list_at);
+                if lower == "add" {
+                    let (group, value) = either(entry, "group", "Group");
+                    public |= report.string(&entry_at.key(group), value) == Some("all");
+                }
+                let (user, value) = either(entry, "userId", "UserId");
+                ids.extend(report.string(&entry_at.key(user), value));
+            }
         }
     }
     let set = |ids: Vec<&str>| Value::Set(ids.into_iter().map(Value::str).collect());
@@ -377,16 +175,45 @@ fn sharing(permission: Option<&Json>) -> Vec<(String, Value)> {
     )]
 }
 
-fn snapshot_sharing(params: &Map<String, Json>) -> Vec<(String, Value)> {
-    sharing(params.get("createVolumePermission"))
+/// The field `a`, or else `b` (CloudTrail writes either case), with the name it was found by.
+fn either<'k, 'v>(
+    entry: &'v Map<String, Json>,
+    a: &'k str,
+    b: &'k str,
+) -> (&'k str, Option<&'v Json>) {
+    match entry.get(a) {
+        Some(v) => (a, Some(v)),
+        None => (b, entry.get(b)),
+    }
 }
 
-fn image_sharing(params: &Map<String, Json>) -> Vec<(String, Value)> {
-    sharing(params.get("launchPermission"))
+fn snapshot_sharing(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+    sharing(params, "createVolumePermission", out)
 }
 
-fn instance_metadata(params: &Map<String, Json>) -> Vec<(String, Value)> {
-    let field = |paths: &[&str]| Value::str(first_string(params, paths).unwrap_or_default());
+fn image_sharing(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+    sharing(params, "launchPermission", out)
+}
+
+fn instance_metadata(
+    params: &Map<String, Json>,
+    out: &mut Vec<Malformed>,
+) -> Vec<(String, Value)> {
+    let mut report = Report::new("instanceMetadata", out);
+    let root = Path::root("requestParameters");
+    let mut field = |paths: &[&str]| {
+        for path in paths {
+            if let Some(prefix) = super::malformed::dead_end(params, path) {
+                report.flag(&root.key(prefix), format!("expected an object holding `{path}`"));
+            } else if let Some(value) = present(crate::event::lookup(params, path))
+                && !value.is_string()
+                && first_string(params, &[path]).is_none()
+            {
+                report.flag(&root.key(path), "expected a string");
+            }
+        }
+        Value::str(first_string(params, paths).unwrap_or_default())
+    };
     vec![(
         "instanceMetadata".to_owned(),
         Value::record([
@@ -413,57 +240,48 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn facts(params: Json) -> Value {
+    fn malformed(f: crate::model::FactsFn, params: Json) -> Vec<String> {
         let Json::Object(map) = params else {
             unreachable!()
         };
-        ingress(&map)
-            .into_iter()
-            .next()
-            .map(|(_, v)| v)
-            .unwrap_or(Value::Bool(false))
-    }
-
-    fn field<'a>(record: &'a Value, name: &str) -> Option<&'a Value> {
-        match record {
-            Value::Record(fields) => fields.iter().find(|(k, _)| k == name).map(|(_, v)| v),
-            _ => None,
-        }
+        let mut out = Vec::new();
+        f(&map, &mut out);
+        out.into_iter()
+            .map(|m| format!("{} {}: {}", m.fact, m.field, m.problem))
+            .collect()
     }
 
     #[test]
-    fn world_open_ssh_is_seen() {
-        let f = facts(
-            json!({"groupId": "sg-1", "ipPermissions": {"items": [{"ipProtocol": "tcp", "fromPort": 22,
-            "toPort": 22, "ipRanges": {"items": [{"cidrIp": "0.0.0.0/0"}]}}]}}),
+    fn sharing_entries_of_the_wrong_shape_are_malformed() {
+        let found = malformed(
+            image_sharing,
+            json!({"imageId": "ami-1", "launchPermission": {"add": {"items": [{"group": ["all"]}, "all"]}}}),
         );
-        assert_eq!(field(&f, "worldOpen"), Some(&Value::Bool(true)));
         assert_eq!(
-            field(&f, "worldOpenPorts"),
-            Some(&Value::Set(vec![Value::Long(22)]))
+            found,
+            [
+                "sharing requestParameters.launchPermission.add.items.1: expected an object, found a string",
+                "sharing requestParameters.launchPermission.add.items.0.group: expected a string, found a list",
+            ]
         );
-        assert_eq!(field(&f, "worldOpenAllPorts"), Some(&Value::Bool(false)));
+        let found = malformed(snapshot_sharing, json!({"createVolumePermission": "all"}));
+        assert_eq!(
+            found,
+            ["sharing requestParameters.createVolumePermission: expected an object, found a string"]
+        );
+        assert!(malformed(image_sharing, json!({"attributeType": "description"})).is_empty());
     }
 
     #[test]
-    fn all_traffic_from_ipv6_world_covers_every_watched_port() {
-        let f = facts(
-            json!({"ModifySecurityGroupRulesRequest": {"GroupId": "sg-1", "SecurityGroupRule": {
-            "SecurityGroupRuleId": "sgr-1", "SecurityGroupRule": {"IpProtocol": "-1", "CidrIpv6": "::/0"}}}}),
+    fn metadata_options_that_are_not_strings_are_malformed() {
+        let found = malformed(
+            instance_metadata,
+            json!({"ModifyInstanceMetadataOptionsRequest": {"InstanceId": "i-1", "HttpTokens": {"value": "optional"}}}),
         );
-        assert_eq!(field(&f, "worldOpenAllPorts"), Some(&Value::Bool(true)));
-        let Some(Value::Set(ports)) = field(&f, "worldOpenPorts") else {
-            panic!("no ports")
-        };
-        assert_eq!(ports.len(), WATCHED_PORTS.len());
-    }
-
-    #[test]
-    fn icmp_and_private_ranges_open_no_watched_port() {
-        let f = facts(json!({"ipPermissions": {"items": [
-            {"ipProtocol": "icmp", "fromPort": -1, "toPort": -1, "ipRanges": {"items": [{"cidrIp": "0.0.0.0/0"}]}},
-            {"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "ipRanges": {"items": [{"cidrIp": "10.0.0.0/8"}]}}]}}));
-        assert_eq!(field(&f, "worldOpenPorts"), Some(&Value::Set(vec![])));
-        assert_eq!(field(&f, "worldOpen"), Some(&Value::Bool(true)));
+        assert_eq!(
+            found,
+            ["instanceMetadata requestParameters.ModifyInstanceMetadataOptionsRequest.HttpTokens: expected a string"]
+        );
+        assert!(malformed(instance_metadata, json!({"httpTokens": "optional", "httpEndpoint": ""})).is_empty());
     }
 }

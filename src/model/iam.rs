@@ -2,8 +2,9 @@
 
 use serde_json::{Map, Value as Json};
 
-use super::json::{bool_at, document, i64_at, items, str_at, strings};
-use super::{EventSpec, Id, ResourceKind, Value};
+use super::json::{items, str_at, strings};
+use super::malformed::{Malformed, Path, Report};
+use super::{EventSpec, Id, ResourceKind, Value, document};
 
 const USER: ResourceKind = ResourceKind {
     ty: "IamUser",
@@ -98,8 +99,15 @@ fn facts(arn: &str, admin: bool) -> Vec<(String, Value)> {
     )]
 }
 
-fn attached(params: &Map<String, Json>) -> Vec<(String, Value)> {
-    let arn = str_at(params, "policyArn").unwrap_or("");
+fn attached(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+    let mut report = Report::new("iamPolicy", out);
+    let root = Path::root("requestParameters");
+    let at = root.key("policyArn");
+    let arn = str_at(params, "policyArn").unwrap_or_else(|| {
+        // A list holding one ARN reads as that ARN; anything else present is malformed.
+        report.string(&at, params.get("policyArn"));
+        ""
+    });
     let admin = ADMIN_POLICY_ARNS
         .iter()
         .any(|a| arn.eq_ignore_ascii_case(a))
@@ -107,8 +115,11 @@ fn attached(params: &Map<String, Json>) -> Vec<(String, Value)> {
     facts(arn, admin)
 }
 
-fn inline(params: &Map<String, Json>) -> Vec<(String, Value)> {
-    let admin = document(params.get("policyDocument")).is_some_and(|doc| allows_everything(&doc));
+fn inline(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+    let mut report = Report::new("iamPolicy", out);
+    let root = Path::root("requestParameters");
+    let doc = document::policy(&mut report, &root.key("policyDocument"), params.get("policyDocument"));
+    let admin = doc.is_some_and(|doc| allows_everything(&doc));
     facts(str_at(params, "policyArn").unwrap_or(""), admin)
 }
 
@@ -124,34 +135,50 @@ pub fn allows_everything(doc: &Json) -> bool {
     })
 }
 
-fn password_policy(params: &Map<String, Json>) -> Vec<(String, Value)> {
-    let flag = |name: &str| Value::Bool(bool_at(params, name).unwrap_or(false));
-    let number = |name: &str, default: i64| Value::Long(i64_at(params, name).unwrap_or(default));
+fn password_policy(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+    let mut report = Report::new("passwordPolicy", out);
+    let root = Path::root("requestParameters");
+    let mut flag = |name: &str| {
+        Value::Bool(
+            report
+                .boolean(&root.key(name), params.get(name))
+                .unwrap_or(false),
+        )
+    };
+    let flags = [
+        "requireSymbols",
+        "requireNumbers",
+        "requireUppercaseCharacters",
+        "requireLowercaseCharacters",
+    ]
+    .map(|name| (name, flag(name)));
+    let mut number = |name: &str, default: i64| {
+        Value::Long(
+            report
+                .integer(&root.key(name), params.get(name), 0..=i64::from(u32::MAX))
+                .unwrap_or(default),
+        )
+    };
+    let numbers = [
+        ("minimumPasswordLength", number("minimumPasswordLength", 6)),
+        (
+            "passwordReusePrevention",
+            number("passwordReusePrevention", 0),
+        ),
+        ("maxPasswordAge", number("maxPasswordAge", 0)),
+    ];
+    let [symbols, digits, upper, lower] = flags;
+    let [length, reuse, age] = numbers;
     vec![(
         "passwordPolicy".to_owned(),
-        Value::record([
-            ("minimumPasswordLength", number("minimumPasswordLength", 6)),
-            ("requireSymbols", flag("requireSymbols")),
-            ("requireNumbers", flag("requireNumbers")),
-            (
-                "requireUppercaseCharacters",
-                flag("requireUppercaseCharacters"),
-            ),
-            (
-                "requireLowercaseCharacters",
-                flag("requireLowercaseCharacters"),
-            ),
-            (
-                "passwordReusePrevention",
-                number("passwordReusePrevention", 0),
-            ),
-            ("maxPasswordAge", number("maxPasswordAge", 0)),
-        ]),
+        Value::record([length, symbols, digits, upper, lower, reuse, age]),
     )]
 }
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::indexing_slicing, reason = "tests")]
+
     use super::*;
     use serde_json::json;
 
@@ -166,5 +193,81 @@ mod tests {
         assert!(!allows_everything(&deny));
         let scoped = json!({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::b/*"}]});
         assert!(!allows_everything(&scoped));
+    }
+
+    fn derive(f: crate::model::FactsFn, params: Json) -> (Vec<(String, Value)>, Vec<String>) {
+        let Json::Object(map) = params else {
+            unreachable!()
+        };
+        let mut out = Vec::new();
+        let facts = f(&map, &mut out);
+        let found = out
+            .into_iter()
+            .map(|m| format!("{} {}: {}", m.fact, m.field, m.problem))
+            .collect();
+        (facts, found)
+    }
+
+    #[test]
+    fn inline_policy_that_is_not_json_is_malformed_not_harmless() {
+        let (_, found) = derive(
+            inline,
+            json!({"userName": "a", "policyDocument": "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\""}),
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("iamPolicy requestParameters.policyDocument: not JSON"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn inline_policy_with_a_statement_of_the_wrong_shape_is_malformed() {
+        let (_, found) = derive(
+            inline,
+            json!({"policyDocument": "{\"Version\": \"2012-10-17\", \"Statement\": \"*\"}"}),
+        );
+        assert_eq!(
+            found,
+            ["iamPolicy requestParameters.policyDocument.Statement: expected an object or a list of objects"]
+        );
+    }
+
+    #[test]
+    fn well_formed_and_absent_documents_report_nothing() {
+        let (facts_, found) = derive(
+            inline,
+            json!({"policyDocument": "%7B%22Statement%22%3A%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22*%22%2C%22Resource%22%3A%22*%22%7D%7D"}),
+        );
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(facts_, facts("", true));
+        assert!(derive(inline, json!({"policyDocument": null})).1.is_empty());
+        assert!(derive(attached, json!({"policyArn": ["arn:aws:iam::aws:policy/AdministratorAccess"]})).1.is_empty());
+    }
+
+    #[test]
+    fn attached_policy_arn_that_is_not_a_string_is_malformed() {
+        let (_, found) = derive(attached, json!({"policyArn": {"arn": "x"}}));
+        assert_eq!(
+            found,
+            ["iamPolicy requestParameters.policyArn: expected a string, found an object"]
+        );
+    }
+
+    #[test]
+    fn password_policy_numbers_and_flags_that_do_not_read_are_malformed() {
+        let (_, found) = derive(
+            password_policy,
+            json!({"minimumPasswordLength": "fourteen", "requireSymbols": "yes",
+                   "passwordReusePrevention": -3, "maxPasswordAge": "90", "requireNumbers": "TRUE"}),
+        );
+        assert_eq!(
+            found,
+            [
+                "passwordPolicy requestParameters.requireSymbols: expected a boolean, found a string",
+                "passwordPolicy requestParameters.minimumPasswordLength: expected an integer, found a string",
+                "passwordPolicy requestParameters.passwordReusePrevention: -3 is out of range (0 to 4294967295)",
+            ]
+        );
     }
 }

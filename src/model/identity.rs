@@ -2,6 +2,7 @@
 
 use serde_json::{Map, Value as Json};
 
+use super::malformed::{Malformed, PRINCIPAL_TYPE, Path, Report, present};
 use super::net;
 use super::value::{EntityData, Uid, Value};
 use crate::event::{Event, lookup};
@@ -46,6 +47,61 @@ pub fn principal_type(event: &Event) -> &'static str {
             .and_then(Json::as_str)
             .unwrap_or(""),
     )
+}
+
+/// The `userIdentity` strings the principal is built from, and the attribute each becomes.
+const TEXTS: &[(&str, &str)] = &[
+    ("type", PRINCIPAL_TYPE),
+    ("arn", "arn"),
+    ("principalId", "principalId"),
+    ("invokedBy", "invokedBy"),
+    ("accountId", "account"),
+    ("userName", "userName"),
+    ("accessKeyId", "accessKeyId"),
+    ("sessionContext.sessionIssuer.arn", "sessionIssuerArn"),
+    ("sessionContext.sessionIssuer.type", "sessionIssuerType"),
+    ("sessionContext.sessionIssuer.userName", "userName"),
+];
+
+/// `userIdentity.type` when it is present but not a string: the principal's type is unknown,
+/// so a policy scoped to any principal type might have applied.
+pub fn malformed_principal_type(event: &Event) -> Option<Malformed> {
+    let value = present(event.user_identity()?.get("type"))?;
+    if value.is_string() {
+        return None;
+    }
+    let mut out = Vec::new();
+    Report::new(PRINCIPAL_TYPE, &mut out).string(&Path::root("userIdentity").key("type"), Some(value));
+    out.pop()
+}
+
+/// Report the `userIdentity` fields the principal reads that are present but malformed: a
+/// string field that is not a string, a `sessionContext` part that is not an object, an MFA
+/// flag that is not a boolean.
+fn check(user: &Map<String, Json>, out: &mut Vec<Malformed>) {
+    let root = Path::root("userIdentity");
+    for &(path, attr) in TEXTS {
+        if let Some(value) = present(lookup(user, path))
+            && !value.is_string()
+        {
+            Report::new(attr, out).string(&root.key(path), Some(value));
+        }
+    }
+    let context_at = root.key("sessionContext");
+    let issuer = Report::new("sessionIssuerArn", out).object(&context_at, user.get("sessionContext"));
+    let Some(context) = issuer else {
+        return;
+    };
+    Report::new("sessionIssuerArn", out)
+        .object(&context_at.key("sessionIssuer"), context.get("sessionIssuer"));
+    let attributes_at = context_at.key("attributes");
+    let mut mfa = Report::new("mfaAuthenticated", out);
+    if let Some(attributes) = mfa.object(&attributes_at, context.get("attributes")) {
+        mfa.boolean(
+            &attributes_at.key("mfaAuthenticated"),
+            attributes.get("mfaAuthenticated"),
+        );
+    }
 }
 
 /// Who the caller is: its Cedar type, uid, ARN and account.
@@ -104,9 +160,12 @@ pub fn principal_ref(event: &Event, event_account: &str) -> EntityData {
     }
 }
 
-pub fn principal(event: &Event, event_account: &str) -> EntityData {
+/// The principal with every attribute, reporting the `userIdentity` fields it reads that are
+/// present but malformed.
+pub fn principal(event: &Event, event_account: &str, malformed: &mut Vec<Malformed>) -> EntityData {
     let empty = Map::new();
     let user = event.user_identity().unwrap_or(&empty);
+    check(user, malformed);
     let caller = Caller::of(user, event_account);
     let text = |path: &str| caller.text(path);
     let arn = caller.arn;
@@ -165,5 +224,53 @@ pub fn principal(event: &Event, event_account: &str) -> EntityData {
         uid: Uid::new(caller.ty, caller.id),
         parents: vec![Uid::new("Account", caller.account)],
         tags: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn malformed(user: Json) -> Vec<String> {
+        let Json::Object(map) = user else {
+            unreachable!()
+        };
+        let mut out = Vec::new();
+        check(&map, &mut out);
+        out.into_iter()
+            .map(|m| format!("{} {}: {}", m.fact, m.field, m.problem))
+            .collect()
+    }
+
+    #[test]
+    fn identity_fields_that_are_not_strings_are_malformed_not_empty() {
+        assert_eq!(
+            malformed(json!({"type": {"name": "Root"}, "invokedBy": 1,
+                "sessionContext": {"sessionIssuer": {"arn": ["arn:aws:iam::1:role/snapback-break-glass"]},
+                "attributes": {"mfaAuthenticated": "maybe"}}})),
+            [
+                "identityType userIdentity.type: expected a string, found an object",
+                "invokedBy userIdentity.invokedBy: expected a string, found a number",
+                "sessionIssuerArn userIdentity.sessionContext.sessionIssuer.arn: expected a string, found a list",
+                "mfaAuthenticated userIdentity.sessionContext.attributes.mfaAuthenticated: expected a boolean, found a string",
+            ]
+        );
+        assert_eq!(
+            malformed(json!({"type": "AssumedRole", "sessionContext": "role"})),
+            ["sessionIssuerArn userIdentity.sessionContext: expected an object, found a string"]
+        );
+    }
+
+    #[test]
+    fn identities_as_cloudtrail_writes_them_report_nothing() {
+        for user in [
+            json!({"type": "AssumedRole", "arn": "arn:aws:sts::1:assumed-role/r/s", "invokedBy": null,
+                "sessionContext": {"sessionIssuer": null, "attributes": {"mfaAuthenticated": "False", "creationDate": "x"}}}),
+            json!({"type": "Root", "principalId": "1", "sessionContext": {"sessionIssuer": {}, "webIdFederationData": {}}}),
+            json!({"type": "AWSService", "invokedBy": "ec2.amazonaws.com"}),
+        ] {
+            assert!(malformed(user.clone()).is_empty(), "{user}");
+        }
     }
 }

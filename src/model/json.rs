@@ -20,27 +20,6 @@ pub fn first_string(map: &Map<String, Value>, paths: &[&str]) -> Option<String> 
     })
 }
 
-pub fn bool_at(map: &Map<String, Value>, path: &str) -> Option<bool> {
-    match lookup(map, path)? {
-        Value::Bool(b) => Some(*b),
-        Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
-        Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
-        _ => None,
-    }
-}
-
-pub fn i64_of(value: &Value) -> Option<i64> {
-    match value {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-pub fn i64_at(map: &Map<String, Value>, path: &str) -> Option<i64> {
-    lookup(map, path).and_then(i64_of)
-}
-
 pub fn str_at<'a>(map: &'a Map<String, Value>, path: &str) -> Option<&'a str> {
     match lookup(map, path)? {
         Value::String(s) => Some(s),
@@ -67,11 +46,15 @@ pub fn items(value: Option<&Value>) -> Vec<&Value> {
 pub fn document(value: Option<&Value>) -> Option<Value> {
     match value? {
         Value::Object(_) | Value::Array(_) => value.cloned(),
-        Value::String(s) => serde_json::from_str(s)
-            .ok()
-            .or_else(|| serde_json::from_str(&percent_decode(s)).ok()),
+        Value::String(s) => parse_document(s).ok(),
         _ => None,
     }
+}
+
+/// A document written as a string: JSON, or URL-encoded JSON. The error is the one for the
+/// text as written.
+pub fn parse_document(text: &str) -> Result<Value, serde_json::Error> {
+    serde_json::from_str(text).or_else(|e| serde_json::from_str(&percent_decode(text)).map_err(|_| e))
 }
 
 fn percent_decode(s: &str) -> String {

@@ -3,8 +3,10 @@
 //! the resource each names and the facts derived for it; unknown events still get a request
 //! (the account as resource, no derived facts) so that broad policies see them.
 
+mod document;
 mod identity;
 pub(crate) mod json;
+mod malformed;
 mod net;
 mod params;
 mod value;
@@ -23,15 +25,18 @@ mod signin;
 
 use serde_json::Map;
 
-use crate::event::{Event, EventTime};
+use crate::event::{self, Event, EventTime};
 use crate::policy::Fields;
 
 pub use identity::identity_types;
-pub use identity::principal_type;
+pub use identity::{malformed_principal_type, principal_type};
+pub use malformed::{Malformed, PRINCIPAL_TYPE, RESOURCE};
 pub use value::{EntityData, Request, Uid, Value};
 
-/// Derives context facts from `requestParameters`.
-pub type FactsFn = fn(&Map<String, serde_json::Value>) -> Vec<(String, Value)>;
+/// Derives context facts from `requestParameters`, reporting each field it reads that is
+/// present but malformed (see [`Malformed`]; nothing is reported for an absent field).
+pub type FactsFn =
+    fn(&Map<String, serde_json::Value>, &mut Vec<Malformed>) -> Vec<(String, Value)>;
 
 /// How an event names its target resource.
 #[derive(Debug, Clone, Copy)]
@@ -146,7 +151,7 @@ pub fn build_scope(event: &Event) -> Request {
     let empty = Map::new();
     let params = event.request_parameters().unwrap_or(&empty);
     let resource = spec(service, event.event_name())
-        .and_then(|s| resource(&s.resource, params, account, region))
+        .and_then(|s| resource(&s.resource, params, account, region, &mut Vec::new()))
         .unwrap_or_else(|| account_entity(account));
     let group = if service.is_empty() {
         "unknown"
@@ -160,6 +165,7 @@ pub fn build_scope(event: &Event) -> Request {
         resource,
         context: Vec::new(),
         entities: Vec::new(),
+        malformed: Vec::new(),
     }
 }
 
@@ -174,10 +180,11 @@ pub fn build_for(event: &Event, fields: &Fields) -> Request {
     let empty = Map::new();
     let params = event.request_parameters().unwrap_or(&empty);
 
+    let mut malformed = Vec::new();
     let resource = spec
-        .and_then(|s| resource(&s.resource, params, account, region))
+        .and_then(|s| resource(&s.resource, params, account, region, &mut malformed))
         .unwrap_or_else(|| account_entity(account));
-    let principal = identity::principal(event, account);
+    let principal = identity::principal(event, account, &mut malformed);
     let params_entity = EntityData {
         uid: Uid::new("Params", event.event_id().unwrap_or("request")),
         attrs: Vec::new(),
@@ -216,7 +223,7 @@ pub fn build_for(event: &Event, fields: &Fields) -> Request {
         Value::Entity(params_entity.uid.clone()),
     ));
     if let Some(facts) = spec.and_then(|s| s.facts) {
-        context.extend(facts(params));
+        context.extend(facts(params, &mut malformed));
     }
 
     let group = if service.is_empty() {
@@ -231,6 +238,7 @@ pub fn build_for(event: &Event, fields: &Fields) -> Request {
         resource,
         context,
         entities: vec![account_entity(account), params_entity],
+        malformed,
     }
 }
 
@@ -239,12 +247,19 @@ fn resource(
     params: &Map<String, serde_json::Value>,
     account: &str,
     region: &str,
+    malformed: &mut Vec<Malformed>,
 ) -> Option<EntityData> {
     if kind.ty == "Account" {
         return Some(account_entity(account));
     }
     let id = match kind.id {
-        Id::Paths(paths) => json::first_string(params, paths)?,
+        Id::Paths(paths) => match json::first_string(params, paths) {
+            Some(id) => id,
+            None => {
+                unreadable(paths, params, malformed);
+                return None;
+            }
+        },
         Id::Account => account.to_owned(),
         Id::Region => region.to_owned(),
     };
@@ -254,7 +269,10 @@ fn resource(
             None => id.clone(),
         }
     } else {
-        json::first_string(params, kind.name).unwrap_or_default()
+        json::first_string(params, kind.name).unwrap_or_else(|| {
+            unreadable(kind.name, params, malformed);
+            String::new()
+        })
     };
     let arn = if id.starts_with("arn:") {
         id.clone()
@@ -267,4 +285,81 @@ fn resource(
         parents: vec![Uid::new("Account", account)],
         tags: Vec::new(),
     })
+}
+
+/// None of `paths` held a name: report the first that holds something else than an empty
+/// string (an object, a list of objects), or whose lookup runs into a scalar (a request object
+/// written as a number), for the resource would silently become the account, out of reach of
+/// every policy scoped to a resource type.
+fn unreadable(paths: &[&str], params: &Map<String, serde_json::Value>, out: &mut Vec<Malformed>) {
+    let root = malformed::Path::root("requestParameters");
+    for path in paths {
+        if let Some(prefix) = malformed::dead_end(params, path) {
+            malformed::Report::new(RESOURCE, out)
+                .flag(&root.key(prefix), format!("expected an object holding `{path}`"));
+            return;
+        }
+        let held = malformed::present(event::lookup(params, path))
+            .is_some_and(|v| !v.as_str().is_some_and(str::is_empty));
+        if held {
+            malformed::Report::new(RESOURCE, out)
+                .flag(&root.key(path), "expected a string naming the resource");
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::indexing_slicing, reason = "tests")]
+
+    use super::*;
+    use serde_json::json;
+
+    fn resource_malformed(kind: &ResourceKind, params: serde_json::Value) -> Vec<String> {
+        let serde_json::Value::Object(map) = params else {
+            unreachable!()
+        };
+        let mut out = Vec::new();
+        resource(kind, &map, "1", "us-east-1", &mut out);
+        out.into_iter()
+            .map(|m| format!("{} {}: {}", m.fact, m.field, m.problem))
+            .collect()
+    }
+
+    #[test]
+    fn a_resource_name_that_is_not_a_string_is_malformed_not_the_account() {
+        let bucket = &s3::EVENTS[0].resource;
+        assert_eq!(
+            resource_malformed(bucket, json!({"bucketName": {"name": "b"}})),
+            ["resource requestParameters.bucketName: expected a string naming the resource"]
+        );
+        assert!(resource_malformed(bucket, json!({"bucketName": ""})).is_empty());
+        assert!(resource_malformed(bucket, json!({"host": "x"})).is_empty());
+        assert!(resource_malformed(bucket, json!({"bucketName": ["b"]})).is_empty());
+    }
+
+    #[test]
+    fn a_security_group_name_that_is_not_a_string_is_malformed() {
+        let group = &ec2::EVENTS[0].resource;
+        assert_eq!(
+            resource_malformed(group, json!({"groupId": "sg-1", "groupName": {"content": {}}})),
+            ["resource requestParameters.groupName: expected a string naming the resource"]
+        );
+        assert!(
+            resource_malformed(group, json!({"groupId": {"content": "sg-1", "tag": 1}, "groupName": "default"}))
+                .is_empty()
+        );
+    }
+
+    /// Found by the model fuzzer: `{"ModifySecurityGroupRulesRequest": 7}` named no group, so
+    /// the resource fell back to the account and no security-group policy applied.
+    #[test]
+    fn a_request_object_written_as_a_number_is_malformed_not_absent() {
+        let group = &ec2::EVENTS[0].resource;
+        assert_eq!(
+            resource_malformed(group, json!({"ModifySecurityGroupRulesRequest": 7})),
+            ["resource requestParameters.ModifySecurityGroupRulesRequest: expected an object holding `ModifySecurityGroupRulesRequest.GroupId`"]
+        );
+    }
 }

@@ -9,11 +9,23 @@ pub fn ip(text: &str) -> Option<String> {
     cedar_form(addr, None)
 }
 
-/// A CIDR range, with host bits cleared, in the form Cedar's `ip()` accepts, or None.
-pub fn cidr(text: &str) -> Option<String> {
+/// An address and prefix length that make a CIDR range (`10.0.0.0/8`, `::/0`).
+fn parse_cidr(text: &str) -> Option<(IpAddr, u8)> {
     let (addr, len) = text.trim().split_once('/')?;
     let addr: IpAddr = addr.parse().ok()?;
     let len: u8 = len.parse().ok()?;
+    let max = if addr.is_ipv4() { 32 } else { 128 };
+    (len <= max).then_some((addr, len))
+}
+
+/// Whether the text is a CIDR range at all (whether or not Cedar can represent it).
+pub fn parses_as_cidr(text: &str) -> bool {
+    parse_cidr(text).is_some()
+}
+
+/// A CIDR range, with host bits cleared, in the form Cedar's `ip()` accepts, or None.
+pub fn cidr(text: &str) -> Option<String> {
+    let (addr, len) = parse_cidr(text)?;
     let network = match addr {
         IpAddr::V4(v4) if len <= 32 => {
             let mask = u32::MAX.checked_shl(32 - u32::from(len)).unwrap_or(0);
@@ -58,6 +70,14 @@ mod tests {
         assert_eq!(cidr("10.0.0.0/33"), None);
         assert_eq!(cidr("..."), None);
         assert_eq!(cidr("10.0.0.1"), None);
+    }
+
+    #[test]
+    fn a_range_cedar_cannot_hold_still_parses() {
+        assert!(parses_as_cidr("::ffff:0.0.0.0/96"));
+        assert_eq!(cidr("::ffff:0.0.0.0/96"), None);
+        assert!(!parses_as_cidr("0.0.0.0/33"));
+        assert!(!parses_as_cidr("junk"));
     }
 
     #[test]

@@ -2,7 +2,8 @@
 
 use serde_json::{Map, Value as Json};
 
-use super::json::{bool_at, document, items, strings};
+use super::json::{document, items, strings};
+use super::malformed::{Malformed, Path, Report};
 use super::{EventSpec, Id, ResourceKind, Value, no_arn};
 
 const BUCKET: ResourceKind = ResourceKind {
@@ -72,9 +73,18 @@ const LIMITING_KEYS: &[&str] = &[
     "s3:dataaccesspointarn",
 ];
 
-fn public_access_block(params: &Map<String, Json>) -> Vec<(String, Value)> {
-    let flag = |name: &str| {
-        bool_at(params, &format!("PublicAccessBlockConfiguration.{name}")).unwrap_or(false)
+fn public_access_block(
+    params: &Map<String, Json>,
+    out: &mut Vec<Malformed>,
+) -> Vec<(String, Value)> {
+    let mut report = Report::new("publicAccessBlock", out);
+    let root = Path::root("requestParameters");
+    let at = root.key("PublicAccessBlockConfiguration");
+    let config = report.object(&at, params.get("PublicAccessBlockConfiguration"));
+    let mut flag = |name: &str| {
+        report
+            .boolean(&at.key(name), config.and_then(|c| c.get(name)))
+            .unwrap_or(false)
     };
     let flags = [
         ("blockPublicAcls", flag("BlockPublicAcls")),
@@ -91,9 +101,9 @@ fn public_access_block(params: &Map<String, Json>) -> Vec<(String, Value)> {
     vec![("publicAccessBlock".to_owned(), Value::record(fields))]
 }
 
-fn bucket_acl(params: &Map<String, Json>) -> Vec<(String, Value)> {
+fn bucket_acl(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
     let canned = canned_acl(params);
-    let groups = public_acl_groups(params);
+    let groups = acl_groups(params, &mut Report::new("bucketAcl", out));
     vec![(
         "bucketAcl".to_owned(),
         Value::record([
@@ -118,23 +128,38 @@ fn canned_acl(params: &Map<String, Json>) -> &str {
 /// and/or `AuthenticatedUsers`, from its canned ACL, its grant headers or its access control
 /// policy.
 pub fn public_acl_groups(params: &Map<String, Json>) -> Vec<&'static str> {
-    let canned = canned_acl(params);
+    acl_groups(params, &mut Report::new("bucketAcl", &mut Vec::new()))
+}
+
+/// [`public_acl_groups`], reporting the fields it reads that are present but malformed.
+fn acl_groups(params: &Map<String, Json>, report: &mut Report<'_>) -> Vec<&'static str> {
+    let root = Path::root("requestParameters");
+    let canned_at = root.key("x-amz-acl");
+    let canned = report
+        .strings(&canned_at, params.get("x-amz-acl"))
+        .into_iter()
+        .find(|s| !s.is_empty())
+        .unwrap_or("");
     let mut public = matches!(canned, "public-read" | "public-read-write");
     let mut authenticated = canned == "authenticated-read";
-    let grants = params
-        .get("AccessControlPolicy")
-        .and_then(|p| p.get("AccessControlList"))
+    let policy_at = root.key("AccessControlPolicy");
+    let list_at = policy_at.key("AccessControlList");
+    let grants_at = list_at.key("Grant");
+    let grants = report
+        .object(&policy_at, params.get("AccessControlPolicy"))
+        .and_then(|p| report.object(&list_at, p.get("AccessControlList")))
         .and_then(|l| l.get("Grant"));
-    for grant in items(grants) {
-        let uri = grant
-            .get("Grantee")
-            .and_then(|g| g.get("URI"))
-            .and_then(Json::as_str);
+    for (item, grant) in report.objects(&grants_at, grants) {
+        let at = item.path(&grants_at);
+        let grantee_at = at.key("Grantee");
+        let uri = report
+            .object(&grantee_at, grant.get("Grantee"))
+            .and_then(|g| report.string(&grantee_at.key("URI"), g.get("URI")));
         public |= uri == Some(ALL_USERS);
         authenticated |= uri == Some(AUTHENTICATED_USERS);
     }
-    for (_, value) in params.iter().filter(|(k, _)| k.starts_with("x-amz-grant-")) {
-        let text = strings(Some(value)).join(",");
+    for (key, value) in params.iter().filter(|(k, _)| k.starts_with("x-amz-grant-")) {
+        let text = report.strings(&root.key(key), Some(value)).join(",");
         public |= text.contains(ALL_USERS);
         authenticated |= text.contains(AUTHENTICATED_USERS);
     }
@@ -144,8 +169,11 @@ pub fn public_acl_groups(params: &Map<String, Json>) -> Vec<&'static str> {
         .collect()
 }
 
-fn bucket_policy(params: &Map<String, Json>) -> Vec<(String, Value)> {
-    let public = document(params.get("bucketPolicy")).is_some_and(|doc| grants_public(&doc));
+fn bucket_policy(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+    let mut report = Report::new("bucketPolicy", out);
+    let root = Path::root("requestParameters");
+    let doc = super::document::policy(&mut report, &root.key("bucketPolicy"), params.get("bucketPolicy"));
+    let public = doc.is_some_and(|doc| grants_public(&doc));
     vec![(
         "bucketPolicy".to_owned(),
         Value::record([("public", Value::Bool(public))]),
@@ -193,6 +221,8 @@ fn limited_by_condition(condition: Option<&Json>) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::indexing_slicing, reason = "tests")]
+
     use super::*;
     use serde_json::json;
 
@@ -209,5 +239,94 @@ mod tests {
         assert!(!grants_public(&deny));
         let account = json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}}]});
         assert!(!grants_public(&account));
+    }
+
+    fn derive(f: crate::model::FactsFn, params: Json) -> (Vec<(String, Value)>, Vec<String>) {
+        let Json::Object(map) = params else {
+            unreachable!()
+        };
+        let mut out = Vec::new();
+        let facts = f(&map, &mut out);
+        let found = out
+            .into_iter()
+            .map(|m| format!("{} {}: {}", m.fact, m.field, m.problem))
+            .collect();
+        (facts, found)
+    }
+
+    #[test]
+    fn bucket_policy_that_is_not_json_is_malformed_not_private() {
+        let (_, found) = derive(bucket_policy, json!({"bucketName": "b", "bucketPolicy": "invalid-json-policy"}));
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].starts_with("bucketPolicy requestParameters.bucketPolicy: not JSON ("),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn bucket_policy_with_an_unknown_principal_shape_is_malformed() {
+        let (_, found) = derive(
+            bucket_policy,
+            json!({"bucketPolicy": {"Statement": [{"Effect": "Allow", "Principal": 1, "Action": "s3:*"}]}}),
+        );
+        assert_eq!(
+            found,
+            ["bucketPolicy requestParameters.bucketPolicy.Statement.0.Principal: unknown principal shape: expected `\"*\"` or an object"]
+        );
+    }
+
+    #[test]
+    fn public_access_block_flags_that_are_not_booleans_are_malformed() {
+        let (_, found) = derive(
+            public_access_block,
+            json!({"PublicAccessBlockConfiguration": {"BlockPublicAcls": "yes", "IgnorePublicAcls": "true",
+                "BlockPublicPolicy": true, "RestrictPublicBuckets": 1}}),
+        );
+        assert_eq!(
+            found,
+            [
+                "publicAccessBlock requestParameters.PublicAccessBlockConfiguration.BlockPublicAcls: expected a boolean, found a string",
+                "publicAccessBlock requestParameters.PublicAccessBlockConfiguration.RestrictPublicBuckets: expected a boolean, found a number",
+            ]
+        );
+        let (_, found) = derive(public_access_block, json!({"PublicAccessBlockConfiguration": "on"}));
+        assert_eq!(
+            found,
+            ["publicAccessBlock requestParameters.PublicAccessBlockConfiguration: expected an object, found a string"]
+        );
+    }
+
+    #[test]
+    fn acl_grants_of_the_wrong_shape_are_malformed() {
+        let (_, found) = derive(
+            bucket_acl,
+            json!({"AccessControlPolicy": {"AccessControlList": {"Grant": [
+                {"Grantee": {"URI": ["http://acs.amazonaws.com/groups/global/AllUsers"]}}, "READ"]}},
+                "x-amz-acl": [{"canned": "public-read"}]}),
+        );
+        assert_eq!(
+            found,
+            [
+                "bucketAcl requestParameters.x-amz-acl.0: expected a string, found an object",
+                "bucketAcl requestParameters.AccessControlPolicy.AccessControlList.Grant.1: expected an object, found a string",
+                "bucketAcl requestParameters.AccessControlPolicy.AccessControlList.Grant.0.Grantee.URI: expected a string, found a list",
+            ]
+        );
+    }
+
+    #[test]
+    fn well_formed_acls_and_policies_report_nothing() {
+        let acl = json!({"AccessControlPolicy": {"AccessControlList": {"Grant": {"Grantee": {
+            "xsi:type": "CanonicalUser", "ID": "abc"}, "Permission": "FULL_CONTROL"}}}, "acl": [""], "x-amz-acl": ["private"]});
+        assert!(derive(bucket_acl, acl).1.is_empty());
+        let policy = json!({"bucketPolicy": {"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:GetObject", "Resource": "*"}]}});
+        let (facts, found) = derive(bucket_policy, policy);
+        assert!(found.is_empty());
+        assert_eq!(
+            facts,
+            vec![("bucketPolicy".to_owned(), Value::record([("public", Value::Bool(true))]))]
+        );
+        assert!(derive(public_access_block, json!({"bucketName": "b"})).1.is_empty());
     }
 }

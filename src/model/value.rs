@@ -118,6 +118,9 @@ pub struct Request {
     pub context: Vec<(String, Value)>,
     /// Other entities the request refers to: the target account and the parameters.
     pub entities: Vec<EntityData>,
+    /// The fields read for the principal, the resource and the derived facts that are present
+    /// but malformed; empty (and unallocated) for a well-formed event.
+    pub malformed: Vec<super::Malformed>,
 }
 
 impl Request {

@@ -13,7 +13,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, OnceLock};
 
-use cedar_policy::{ActionConstraint, Policy, PolicySet, PrincipalConstraint};
+use cedar_policy::{ActionConstraint, Policy, PolicySet, PrincipalConstraint, ResourceConstraint};
 
 /// Names that some policy can read: `requestParameters` fields as flattened tag paths (a
 /// slot's `fields`), or attribute names (a slot's `attrs`).
@@ -112,6 +112,39 @@ impl Slot {
     pub fn is_empty(&self) -> bool {
         self.policies.is_empty()
     }
+
+    /// Whether some policy here that can match a resource of type `resource_type` (`Bucket`)
+    /// reads the attribute `attr` (see [`Slot::attrs`]): whether a field the attribute is
+    /// derived from matters to the event when it is present but malformed.
+    pub fn relies_on(&self, attr: &str, resource_type: &str) -> bool {
+        self.members.iter().any(|m| {
+            let reachable = match &m.resource {
+                ResourceScope::Type(ty) => ty == resource_type,
+                ResourceScope::Any | ResourceScope::Other => true,
+            };
+            reachable && m.reads().attrs.keeps(attr)
+        })
+    }
+
+    /// Whether some policy here constrains the resource: in its scope, or by reading its `id`,
+    /// `name` or `arn`. Then a resource that cannot be read matters to the event.
+    pub fn relies_on_resource(&self) -> bool {
+        self.members.iter().any(|m| {
+            m.resource != ResourceScope::Any
+                || ["id", "name", "arn"].iter().any(|a| m.reads().attrs.keeps(a))
+        })
+    }
+}
+
+/// What a policy's scope says of the resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum ResourceScope {
+    Any,
+    /// `resource is T`, `resource == T::"id"`, `resource is T in ...`: only type `T`
+    /// (without the `Aws::` namespace).
+    Type(String),
+    /// `resource in ...`: any type.
+    Other,
 }
 
 /// The slots of one action key: by principal type, and for every other principal.
@@ -162,6 +195,7 @@ struct Scoped {
     actions: Option<Vec<String>>,
     /// `Root` for `principal is Aws::Root` (other namespaces keep theirs); None = any type.
     principal_type: Option<String>,
+    resource: ResourceScope,
     reads: OnceLock<Reads>,
 }
 
@@ -179,10 +213,19 @@ impl Scoped {
             PrincipalConstraint::Eq(uid) => Some(local(uid.type_name())),
             PrincipalConstraint::Is(ty) | PrincipalConstraint::IsIn(ty, _) => Some(local(&ty)),
         };
+        let resource = match policy.resource_constraint() {
+            ResourceConstraint::Any => ResourceScope::Any,
+            ResourceConstraint::In(_) => ResourceScope::Other,
+            ResourceConstraint::Eq(uid) => ResourceScope::Type(local(uid.type_name())),
+            ResourceConstraint::Is(ty) | ResourceConstraint::IsIn(ty, _) => {
+                ResourceScope::Type(local(&ty))
+            }
+        };
         Self {
             policy: policy.clone(),
             actions,
             principal_type,
+            resource,
             reads: OnceLock::new(),
         }
     }
@@ -340,6 +383,19 @@ impl PolicyIndex {
                 })
                 .collect(),
         }
+    }
+
+    /// Whether some policy that can match this action is scoped to a principal type: then an
+    /// event whose principal type cannot be read might have concerned it.
+    pub fn typed(&self, action: &str) -> bool {
+        let group = action.split_once(':').map(|(g, _)| g);
+        !self
+            .by_action
+            .get(action)
+            .or_else(|| group.and_then(|g| self.by_action.get(g)))
+            .unwrap_or(&self.any)
+            .by_principal
+            .is_empty()
     }
 
     /// Every active policy's scope, in no particular order.
