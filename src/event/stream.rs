@@ -15,8 +15,8 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::parse::{EventError, MAX_RAW, Position, classify};
-use super::recover::{Candidate, Junk, Restart, Skip, cut_restart, elements, error_offset};
 use super::record::{Event, Origin};
+use super::recover::{Candidate, Junk, Restart, Skip, cut_restart, elements, error_offset};
 
 /// The default size limit of one top-level value (32 MiB): a CloudTrail log file is a few MB.
 pub const DEFAULT_MAX_EVENT_BYTES: usize = 32 * 1024 * 1024;
@@ -374,7 +374,9 @@ impl StreamParser {
         // Elements inside one already kept are part of it.
         let mut kept_until = 0;
         for (offset, len) in found.elements {
-            let Some(bytes) = rest.get(offset..offset + len).filter(|_| offset >= kept_until)
+            let Some(bytes) = rest
+                .get(offset..offset + len)
+                .filter(|_| offset >= kept_until)
             else {
                 continue;
             };
