@@ -5,6 +5,7 @@
 mod parse;
 mod record;
 mod recover;
+mod resync;
 mod stream;
 mod time;
 
