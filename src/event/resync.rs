@@ -138,18 +138,8 @@ impl StreamParser {
 
     /// The buffer holds an unfinished value past the size limit: report it, and skip it.
     pub(super) fn oversize(&mut self, out: &mut dyn FnMut(Result<Event, EventError>)) {
-        let raw_end = self.buf.len().min(MAX_RAW);
-        let raw = String::from_utf8_lossy(self.buf.get(..raw_end).unwrap_or_default());
         if self.candidate.take() != Some(Candidate::Weak) || !self.in_junk_run {
-            out(Err(EventError {
-                origin: self.origin(self.position()),
-                message: format!(
-                    "value larger than the limit of {} bytes (set --max-event-bytes or \
-                     SNAPBACK_MAX_EVENT_BYTES to read it): skipped",
-                    self.max_value
-                ),
-                raw: Some(raw.into_owned()),
-            }));
+            out(Err(self.too_large(&self.buf)));
             self.in_junk_run = true;
         }
         let mut skip = Skip::default();
@@ -162,6 +152,21 @@ impl StreamParser {
         } else {
             Mode::Skip(skip)
         };
+    }
+
+    /// The error for a value past the size limit, starting at the cursor.
+    pub(super) fn too_large(&self, bytes: &[u8]) -> EventError {
+        let raw =
+            String::from_utf8_lossy(bytes.get(..bytes.len().min(MAX_RAW)).unwrap_or_default());
+        EventError {
+            origin: self.origin(self.position()),
+            message: format!(
+                "value larger than the limit of {} bytes (set --max-event-bytes or \
+                 SNAPBACK_MAX_EVENT_BYTES to read it): skipped",
+                self.max_value
+            ),
+            raw: Some(raw.into_owned()),
+        }
     }
 
     pub(super) fn describe(&self, err: &serde_json::Error, rest: &[u8], at: usize) -> String {

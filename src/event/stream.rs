@@ -280,8 +280,16 @@ impl StreamParser {
             Ok(value) => {
                 let used = values.byte_offset();
                 let last = rest.get(used.saturating_sub(1)).copied().unwrap_or(b'}');
+                if used > self.max_value {
+                    // Whole in one chunk, but past the limit all the same: the outcome does
+                    // not depend on how the input was cut.
+                    let error = self.too_large(rest.get(..used).unwrap_or_default());
+                    self.candidate = None;
+                    out(Err(error));
+                } else {
+                    self.accept(value, position, last, out);
+                }
                 self.advance(start, used);
-                self.accept(value, position, last, out);
                 Some(start + used)
             }
             Err(err) if err.is_eof() && !at_end => None,
