@@ -41,7 +41,8 @@ fn records() -> Vec<String> {
     paths
         .iter()
         .map(|p| {
-            let value: serde_json::Value = serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap();
+            let value: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap();
             serde_json::to_string(&value).unwrap()
         })
         .collect()
@@ -96,9 +97,12 @@ fn clean(c: &mut Criterion) {
     group.finish();
 }
 
+/// Makes malformed input of a given size from the corpus records.
+type Make = fn(&[String], usize) -> Vec<u8>;
+
 fn malformed(c: &mut Criterion) {
     let records = records();
-    let kinds: [(&str, fn(&[String], usize) -> Vec<u8>); 4] = [
+    let kinds: [(&str, Make); 4] = [
         ("nul", |_, size| vec![0u8; size]),
         ("open-brackets", |_, size| vec![b'['; size]),
         ("endless-string", |_, size| {

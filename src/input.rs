@@ -171,7 +171,11 @@ fn io_error(source: &Arc<str>, position: Position, err: &std::io::Error) -> Even
 }
 
 /// Parse a reader, unwrapping gzip when the stream starts with its magic bytes.
-pub fn read_stream(reader: impl Read, name: Arc<str>, sink: &mut dyn FnMut(Result<Event, EventError>)) {
+pub fn read_stream(
+    reader: impl Read,
+    name: Arc<str>,
+    sink: &mut dyn FnMut(Result<Event, EventError>),
+) {
     read_stream_with(reader, StreamParser::new(name), sink);
 }
 
@@ -236,7 +240,8 @@ mod tests {
     const RECORD: &str = r#"{"eventName":"StopLogging","eventSource":"cloudtrail.amazonaws.com"}"#;
 
     fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("snapback-input-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("snapback-input-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
@@ -275,14 +280,22 @@ mod tests {
         let dir = scratch("fifo");
         std::fs::write(dir.join("a.json"), RECORD).unwrap();
         let fifo = dir.join("pipe.json");
-        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
         assert!(made.success());
         let walk = expand(std::slice::from_ref(&dir));
         assert_eq!(walk.files, vec![dir.join("a.json")]);
         let [warning] = walk.warnings.as_slice() else {
             panic!("{:?}", walk.warnings)
         };
-        assert!(warning.to_string().contains("a FIFO, not a regular file: skipped"), "{warning}");
+        assert!(
+            warning
+                .to_string()
+                .contains("a FIFO, not a regular file: skipped"),
+            "{warning}"
+        );
         assert_eq!(events_in(&walk), 1);
         std::fs::remove_dir_all(&dir).unwrap();
     }
@@ -296,7 +309,11 @@ mod tests {
         std::fs::create_dir_all(&logs).unwrap();
         std::fs::create_dir_all(&digests).unwrap();
         std::fs::write(logs.join("log.json"), format!("{{\"Records\":[{RECORD}]}}")).unwrap();
-        std::fs::write(digests.join("digest.json"), r#"{"awsAccountId":"111122223333"}"#).unwrap();
+        std::fs::write(
+            digests.join("digest.json"),
+            r#"{"awsAccountId":"111122223333"}"#,
+        )
+        .unwrap();
         let walk = expand(std::slice::from_ref(&dir));
         assert_eq!(walk.files, vec![logs.join("log.json")]);
         assert!(walk.warnings.is_empty());
@@ -313,7 +330,10 @@ mod tests {
             panic!("{errors:?}")
         };
         let text = error.to_string();
-        assert!(text.starts_with(&format!("{}: cannot read", missing.display())), "{text}");
+        assert!(
+            text.starts_with(&format!("{}: cannot read", missing.display())),
+            "{text}"
+        );
         assert!(!text.contains(":0:0"), "{text}");
     }
 }

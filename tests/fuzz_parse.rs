@@ -94,7 +94,16 @@ fn fault() -> impl Strategy<Value = Fault> {
         (
             any::<Index>(),
             prop::collection::vec(
-                prop_oneof![Just(b'{'), Just(b'['), Just(b'"'), Just(b':'), Just(b'x'), Just(b'\\'), Just(0u8), Just(b'\n')],
+                prop_oneof![
+                    Just(b'{'),
+                    Just(b'['),
+                    Just(b'"'),
+                    Just(b':'),
+                    Just(b'x'),
+                    Just(b'\\'),
+                    Just(0u8),
+                    Just(b'\n')
+                ],
                 1..6
             )
         )
@@ -106,8 +115,16 @@ fn fault() -> impl Strategy<Value = Fault> {
 }
 
 fn case() -> impl Strategy<Value = Case> {
-    let piece = (any::<bool>(), any::<Index>(), prop::option::weighted(0.35, fault()))
-        .prop_map(|(envelope, event, fault)| Piece { envelope, event, fault });
+    let piece = (
+        any::<bool>(),
+        any::<Index>(),
+        prop::option::weighted(0.35, fault()),
+    )
+        .prop_map(|(envelope, event, fault)| Piece {
+            envelope,
+            event,
+            fault,
+        });
     let layout = prop_oneof![
         Just(Layout::Lines),
         Just(Layout::Indented),
@@ -124,7 +141,13 @@ fn case() -> impl Strategy<Value = Case> {
         any::<bool>(),
         prop::collection::vec(1usize..5000, 1..8),
     )
-        .prop_map(|(layout, pieces, bom, gzip, chunks)| Case { layout, pieces, bom, gzip, chunks })
+        .prop_map(|(layout, pieces, bom, gzip, chunks)| Case {
+            layout,
+            pieces,
+            bom,
+            gzip,
+            chunks,
+        })
 }
 
 /// The piece's event, marked so that it can be found in the output.
@@ -170,7 +193,9 @@ fn broken(mut bytes: Vec<u8>, fault: &Fault) -> Option<Vec<u8>> {
         }
         Fault::Brackets(n) => bytes = vec![b'['; *n],
     }
-    serde_json::from_slice::<Value>(&bytes).is_err().then_some(bytes)
+    serde_json::from_slice::<Value>(&bytes)
+        .is_err()
+        .then_some(bytes)
 }
 
 /// The bytes of a case, and the markers of its well-formed events.
@@ -265,20 +290,42 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for event in out.iter().flatten() {
         let marker = event.record.get("fuzzMarker").and_then(Value::as_str);
-        prop_assert!(marker.is_some(), "an event no piece holds: {:?}", event.record);
-        *seen.entry(marker.unwrap_or_default().to_owned()).or_default() += 1;
+        prop_assert!(
+            marker.is_some(),
+            "an event no piece holds: {:?}",
+            event.record
+        );
+        *seen
+            .entry(marker.unwrap_or_default().to_owned())
+            .or_default() += 1;
     }
     for marker in &good {
-        prop_assert_eq!(seen.get(marker).copied(), Some(1), "{} in {:?}", marker, String::from_utf8_lossy(&bytes));
+        prop_assert_eq!(
+            seen.get(marker).copied(),
+            Some(1),
+            "{} in {:?}",
+            marker,
+            String::from_utf8_lossy(&bytes)
+        );
     }
     for (marker, n) in &seen {
-        prop_assert!(good.contains(marker) || *n == 1, "{marker} came out {n} times");
+        prop_assert!(
+            good.contains(marker) || *n == 1,
+            "{marker} came out {n} times"
+        );
     }
     let errors = out.iter().filter(|r| r.is_err()).count();
     if bad > 0 {
         prop_assert!(errors >= 1, "{bad} broken values and no error");
     } else {
-        prop_assert_eq!(errors, 0, "errors for a clean stream: {:?}", out.iter().filter_map(|r| r.as_ref().err()).collect::<Vec<_>>());
+        prop_assert_eq!(
+            errors,
+            0,
+            "errors for a clean stream: {:?}",
+            out.iter()
+                .filter_map(|r| r.as_ref().err())
+                .collect::<Vec<_>>()
+        );
     }
     Ok(())
 }
@@ -291,13 +338,17 @@ proptest! {
     fn every_well_formed_event_comes_out_once_whatever_the_faults_around_it(case in case()) {
         check(&case)?;
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
 
     /// Junk of any size, in any chunks, is held at most up to the size limit plus a chunk.
     #[test]
     fn junk_is_held_at_most_up_to_the_limit(
         byte in prop_oneof![Just(0u8), Just(b'['), Just(b'{'), Just(b'"'), Just(b'x')],
         len in 1usize..200_000,
-        chunk in 1usize..9000,
+        chunk in 64usize..9000,
     ) {
         let limit = 4096;
         let mut parser = StreamParser::new("junk").with_max_value(limit);

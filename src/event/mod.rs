@@ -5,12 +5,13 @@
 mod parse;
 mod record;
 mod recover;
+mod resync;
 mod stream;
 mod time;
 
 pub use parse::{EventError, Position};
-pub use stream::{DEFAULT_MAX_EVENT_BYTES, StreamParser};
 pub use record::{Envelope, Event, Origin, lookup, scalar_string};
+pub use stream::{DEFAULT_MAX_EVENT_BYTES, StreamParser};
 pub use time::EventTime;
 
 /// The EventBridge `detail-type`s that carry a CloudTrail record in `detail`.

@@ -172,7 +172,10 @@ fn envelope(mut map: Map<String, Value>, origin: &Origin) -> Result<Event, Event
             }
         },
         Some(other) => {
-            let message = format!("EventBridge event: {}", wrong("detail", "an object", &other));
+            let message = format!(
+                "EventBridge event: {}",
+                wrong("detail", "an object", &other)
+            );
             map.insert("detail".to_owned(), other);
             Err(error(origin, message, &Value::Object(map)))
         }
@@ -242,7 +245,6 @@ fn record_problem(record: &Map<String, Value>) -> Option<String> {
     })
 }
 
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::panic, reason = "tests")]
@@ -289,10 +291,19 @@ mod tests {
     fn an_eventbridge_event_without_a_readable_event_name_is_an_error() {
         for (detail, field) in [
             ("{}", "`eventName`"),
-            (r#"{"eventName": 5, "eventSource": "s3.amazonaws.com"}"#, "`eventName` must be a string, found a number"),
-            (r#"{"eventName": null, "eventSource": "s3.amazonaws.com"}"#, "`eventName` must be a string, found null"),
+            (
+                r#"{"eventName": 5, "eventSource": "s3.amazonaws.com"}"#,
+                "`eventName` must be a string, found a number",
+            ),
+            (
+                r#"{"eventName": null, "eventSource": "s3.amazonaws.com"}"#,
+                "`eventName` must be a string, found null",
+            ),
             (r#"{"eventSource": "s3.amazonaws.com"}"#, "no `eventName`"),
-            (r#"{"eventName": "", "eventSource": "s3.amazonaws.com"}"#, "`eventName` is empty"),
+            (
+                r#"{"eventName": "", "eventSource": "s3.amazonaws.com"}"#,
+                "`eventName` is empty",
+            ),
         ] {
             let message = error_of(&envelope_of(detail));
             assert!(message.starts_with("test.json:3:1: "), "{message}");
@@ -325,12 +336,16 @@ mod tests {
             let record = format!(r#"{{"eventName":"PutBucketPolicy","{field}":{value}}}"#);
             for text in [record.clone(), envelope_of(&record)] {
                 let message = error_of(&text);
-                assert!(message.contains(&format!("`{field}` must be")), "{text}: {message}");
+                assert!(
+                    message.contains(&format!("`{field}` must be")),
+                    "{text}: {message}"
+                );
             }
         }
         let identity = r#"{"eventName":"X","userIdentity":{"type":"IAMUser","arn":7}}"#;
         assert!(error_of(identity).contains("`userIdentity.arn` must be a string"));
-        let envelope = envelope_of(r#"{"eventName":"X"}"#).replace(r#""account":"111122223333""#, r#""account":111122223333"#);
+        let envelope = envelope_of(r#"{"eventName":"X"}"#)
+            .replace(r#""account":"111122223333""#, r#""account":111122223333"#);
         assert!(error_of(&envelope).contains("`account` must be a string"));
     }
 

@@ -198,41 +198,39 @@ const IDENTITY_FIELDS: &[&str] = &["type", "arn", "accountId", "principalId", "u
 
 /// Check the types of the fields snapback reads in a record. `requestParameters` may be null
 /// (CloudTrail writes null for a call without parameters), as may `userIdentity.invokedBy`;
-/// `readOnly` is a boolean, or the string `"true"`/`"false"` some exporters write.
+/// `readOnly` is a boolean, or the string `"true"`/`"false"` some exporters write. One pass
+/// over the record's fields, not a lookup per field: this runs for every event.
 pub(super) fn check_fields(record: &Map<String, Value>) -> Result<(), String> {
-    for key in STRING_FIELDS {
-        expect_string(record, key, "")?;
-    }
-    match record.get("userIdentity") {
-        None | Some(Value::Object(_)) => {}
-        Some(other) => return Err(wrong("userIdentity", "an object", other)),
-    }
-    if let Some(Value::Object(user)) = record.get("userIdentity") {
-        for key in IDENTITY_FIELDS {
-            expect_string(user, key, "userIdentity.")?;
+    for (key, value) in record {
+        let key = key.as_str();
+        match (key, value) {
+            (_, Value::String(_)) if STRING_FIELDS.contains(&key) => {}
+            (_, other) if STRING_FIELDS.contains(&key) => {
+                return Err(wrong(key, "a string", other));
+            }
+            ("userIdentity", Value::Object(user)) => {
+                for key in IDENTITY_FIELDS {
+                    expect_string(user, key, "userIdentity.")?;
+                }
+                match user.get("invokedBy") {
+                    None | Some(Value::String(_) | Value::Null) => {}
+                    Some(other) => return Err(wrong("userIdentity.invokedBy", "a string", other)),
+                }
+            }
+            ("userIdentity", other) => return Err(wrong(key, "an object", other)),
+            ("requestParameters", Value::Object(_) | Value::Null) => {}
+            ("requestParameters", other) => return Err(wrong(key, "an object or null", other)),
+            ("readOnly", Value::Bool(_)) => {}
+            ("readOnly", Value::String(s))
+                if s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false") => {}
+            ("readOnly", other) => return Err(wrong(key, "a boolean", other)),
+            ("insightDetails", Value::Object(details)) => {
+                expect_string(details, "eventName", "insightDetails.")?;
+                expect_string(details, "eventSource", "insightDetails.")?;
+            }
+            ("insightDetails", other) => return Err(wrong(key, "an object", other)),
+            _ => {}
         }
-        match user.get("invokedBy") {
-            None | Some(Value::String(_) | Value::Null) => {}
-            Some(other) => return Err(wrong("userIdentity.invokedBy", "a string", other)),
-        }
-    }
-    match record.get("requestParameters") {
-        None | Some(Value::Object(_) | Value::Null) => {}
-        Some(other) => return Err(wrong("requestParameters", "an object or null", other)),
-    }
-    match record.get("readOnly") {
-        None | Some(Value::Bool(_)) => {}
-        Some(Value::String(s))
-            if s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false") => {}
-        Some(other) => return Err(wrong("readOnly", "a boolean", other)),
-    }
-    match record.get("insightDetails") {
-        None => {}
-        Some(Value::Object(details)) => {
-            expect_string(details, "eventName", "insightDetails.")?;
-            expect_string(details, "eventSource", "insightDetails.")?;
-        }
-        Some(other) => return Err(wrong("insightDetails", "an object", other)),
     }
     Ok(())
 }

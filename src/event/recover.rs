@@ -244,7 +244,9 @@ pub(super) fn elements(value: &[u8], fault: usize) -> Found {
         }
     }
     // Outer elements first, so that an array of records is kept whole, not record by record.
-    found.elements.sort_by_key(|&(at, len)| (at, usize::MAX - len));
+    found
+        .elements
+        .sort_by_key(|&(at, len)| (at, usize::MAX - len));
     found.elements.dedup();
     found
 }

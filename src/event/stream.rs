@@ -14,9 +14,9 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::parse::{EventError, MAX_RAW, Position, classify};
-use super::recover::{Candidate, Junk, Restart, Skip, cut_restart, elements, error_offset};
+use super::parse::{EventError, Position};
 use super::record::{Event, Origin};
+use super::recover::{Candidate, Junk, Skip, error_offset};
 
 /// The default size limit of one top-level value (32 MiB): a CloudTrail log file is a few MB.
 pub const DEFAULT_MAX_EVENT_BYTES: usize = 32 * 1024 * 1024;
@@ -28,14 +28,14 @@ const SCAN_FROM: usize = 64 * 1024;
 const BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
 
 /// The end of the message for a value nested deeper than serde_json's recursion limit.
-const DEEP: &str = "nested more than 128 levels deep";
+pub(super) const DEEP: &str = "nested more than 128 levels deep";
 
 /// Splits a byte stream, pushed in chunks of any size, into events.
 pub struct StreamParser {
-    source: Arc<str>,
-    buf: Vec<u8>,
-    line: usize,
-    column: usize,
+    pub(super) source: Arc<str>,
+    pub(super) buf: Vec<u8>,
+    pub(super) line: usize,
+    pub(super) column: usize,
     /// Where the bytes held stand structurally, so that a value is parsed once it is whole,
     /// not once per chunk: a 5 MB log file read in 32 KiB chunks was parsed 150 times over.
     scan: Scan,
@@ -43,20 +43,20 @@ pub struct StreamParser {
     tried_at: usize,
     /// Parses tried, for tests.
     attempts: usize,
-    max_value: usize,
-    mode: Mode,
+    pub(super) max_value: usize,
+    pub(super) mode: Mode,
     /// The value at the start of the buffer was found while resynchronising.
-    candidate: Option<Candidate>,
+    pub(super) candidate: Option<Candidate>,
     /// An error was reported and no value has been read since: more failures in the same
     /// stretch of junk are part of it, not new records.
-    in_junk_run: bool,
+    pub(super) in_junk_run: bool,
     /// The stream's first bytes were checked for a byte order mark and for UTF-16.
-    sniffed: bool,
+    pub(super) sniffed: bool,
 }
 
 /// What the parser is doing with the bytes it is given.
 #[derive(Debug, Clone, Copy)]
-enum Mode {
+pub(super) enum Mode {
     /// Parsing values from the start of the buffer.
     Values,
     /// After a malformed value: skipping to the next place a value can start.
@@ -280,8 +280,16 @@ impl StreamParser {
             Ok(value) => {
                 let used = values.byte_offset();
                 let last = rest.get(used.saturating_sub(1)).copied().unwrap_or(b'}');
+                if used > self.max_value {
+                    // Whole in one chunk, but past the limit all the same: the outcome does
+                    // not depend on how the input was cut.
+                    let error = self.too_large(rest.get(..used).unwrap_or_default());
+                    self.candidate = None;
+                    out(Err(error));
+                } else {
+                    self.accept(value, position, last, out);
+                }
                 self.advance(start, used);
-                self.accept(value, position, last, out);
                 Some(start + used)
             }
             Err(err) if err.is_eof() && !at_end => None,
@@ -298,173 +306,7 @@ impl StreamParser {
         }
     }
 
-    /// Emit a parsed value's events, or, while resynchronising, keep it only when it is what
-    /// it seems: a value that holds only events, or one that starts its own line.
-    fn accept(
-        &mut self,
-        value: Value,
-        position: Position,
-        last: u8,
-        out: &mut dyn FnMut(Result<Event, EventError>),
-    ) {
-        let origin = self.origin(position);
-        let Some(candidate) = self.candidate.take() else {
-            classify(value, &origin, out);
-            return;
-        };
-        let mut items = Vec::new();
-        classify(value, &origin, &mut |item| items.push(item));
-        let events = !items.is_empty() && items.iter().all(Result::is_ok);
-        let own_line = candidate == Candidate::Strong { line_start: true };
-        if events || own_line {
-            items.into_iter().for_each(&mut *out);
-        }
-        if (events || own_line) && candidate != Candidate::Weak {
-            self.in_junk_run = false;
-        } else {
-            // An element recovered from a broken array, or a fragment of a broken value:
-            // resynchronising goes on after it.
-            self.mode = Mode::Junk(Junk::after(last));
-        }
-    }
-
-    /// A malformed value at `start`, with the fault `at` bytes into it: report it (once per
-    /// stretch of junk), keep the whole records it held, and resynchronise after the fault.
-    /// Returns the offset to go on from, or `None` to wait for more input.
-    fn fail(
-        &mut self,
-        start: usize,
-        at: usize,
-        message: String,
-        at_end: bool,
-        out: &mut dyn FnMut(Result<Event, EventError>),
-    ) -> Option<usize> {
-        let rest = self.buf.get(start..).unwrap_or_default();
-        let at = at.min(rest.len());
-        let found = elements(rest, at);
-        let restart = match cut_restart(rest, found.last_string) {
-            Restart::At(offset) => Some(offset),
-            Restart::NeedMore if !at_end => return None,
-            Restart::NeedMore | Restart::None => None,
-        };
-        // Too deep is a fault of depth, not of syntax: a value on its own line inside the run
-        // of brackets may be whole.
-        let restart = restart.or(found.reopen.filter(|_| message.ends_with(DEEP)));
-        let report = match self.candidate.take() {
-            None => true,
-            Some(Candidate::Strong { line_start }) => line_start || !self.in_junk_run,
-            Some(Candidate::Weak) => false,
-        };
-        if report {
-            let end = rest
-                .iter()
-                .skip(at)
-                .position(|&b| b == b'\n')
-                .map_or(rest.len(), |n| at + n)
-                .min(MAX_RAW);
-            let raw = String::from_utf8_lossy(rest.get(..end).unwrap_or_default());
-            out(Err(EventError {
-                origin: self.origin(self.position()),
-                message,
-                raw: Some(raw.trim_end().to_owned()),
-            }));
-            self.in_junk_run = true;
-        }
-        let mut cursor = (self.line, self.column, 0);
-        // Elements inside one already kept are part of it.
-        let mut kept_until = 0;
-        for (offset, len) in found.elements {
-            let Some(bytes) = rest.get(offset..offset + len).filter(|_| offset >= kept_until)
-            else {
-                continue;
-            };
-            let Ok(value) = serde_json::from_slice::<Value>(bytes) else {
-                continue;
-            };
-            let mut items = Vec::new();
-            cursor = move_cursor(rest, cursor, offset);
-            let origin = self.origin(Position {
-                line: cursor.0,
-                column: cursor.1,
-                index: None,
-            });
-            classify(value, &origin, &mut |item| items.push(item));
-            if !items.is_empty() && items.iter().all(Result::is_ok) {
-                items.into_iter().for_each(&mut *out);
-                kept_until = offset + len;
-            }
-        }
-        // The byte before the fault, as resynchronising sees it: inside a string, the string.
-        let prev = if found.in_string {
-            Some(b'"')
-        } else {
-            rest.get(..at)
-                .and_then(|r| r.iter().rev().find(|b| !b.is_ascii_whitespace()))
-                .copied()
-        };
-        let line_start = rest
-            .get(..at)
-            .and_then(|r| r.iter().rev().find(|b| !matches!(b, b' ' | b'\t' | b'\r')))
-            .is_none_or(|&b| b == b'\n');
-        let (skip, next) = match restart {
-            Some(offset) => (offset, Mode::Values),
-            // A value never fails on its first byte unless that byte is junk; step over it
-            // anyway, so that resynchronising always moves on.
-            None if at == 0 => (1, Mode::Junk(Junk::after(b'?'))),
-            None => (at, Mode::Junk(Junk::new(prev, line_start))),
-        };
-        if restart.is_some() {
-            self.candidate = Some(Candidate::Strong { line_start: false });
-        }
-        let skip = skip.min(rest.len());
-        self.advance(start, skip);
-        self.mode = next;
-        Some(start + skip)
-    }
-
-    /// The buffer holds an unfinished value past the size limit: report it, and skip it.
-    fn oversize(&mut self, out: &mut dyn FnMut(Result<Event, EventError>)) {
-        let raw_end = self.buf.len().min(MAX_RAW);
-        let raw = String::from_utf8_lossy(self.buf.get(..raw_end).unwrap_or_default());
-        if self.candidate.take() != Some(Candidate::Weak) || !self.in_junk_run {
-            out(Err(EventError {
-                origin: self.origin(self.position()),
-                message: format!(
-                    "value larger than the limit of {} bytes (set --max-event-bytes or \
-                     SNAPBACK_MAX_EVENT_BYTES to read it): skipped",
-                    self.max_value
-                ),
-                raw: Some(raw.into_owned()),
-            }));
-            self.in_junk_run = true;
-        }
-        let mut skip = Skip::default();
-        let len = self.buf.len();
-        let used = skip.end(&self.buf).unwrap_or(len);
-        self.advance(0, used);
-        self.buf.drain(..used.min(len));
-        self.mode = if used < len {
-            Mode::Values
-        } else {
-            Mode::Skip(skip)
-        };
-    }
-
-    fn describe(&self, err: &serde_json::Error, rest: &[u8], at: usize) -> String {
-        let (line, column, _) = move_cursor(rest, (self.line, self.column, 0), at);
-        let text = err.to_string();
-        let what = text
-            .rfind(" at line ")
-            .and_then(|i| text.get(..i))
-            .unwrap_or(&text);
-        if what.contains("recursion limit") {
-            format!("invalid JSON at {line}:{column}: {DEEP}")
-        } else {
-            format!("invalid JSON at {line}:{column}: {what}")
-        }
-    }
-
-    fn position(&self) -> Position {
+    pub(super) fn position(&self) -> Position {
         Position {
             line: self.line,
             column: self.column,
@@ -472,7 +314,7 @@ impl StreamParser {
         }
     }
 
-    fn origin(&self, position: Position) -> Origin {
+    pub(super) fn origin(&self, position: Position) -> Origin {
         Origin {
             source: self.source.clone(),
             position,
@@ -498,7 +340,7 @@ impl StreamParser {
     }
 
     /// Move the line/column cursor over `len` bytes at `start`.
-    fn advance(&mut self, start: usize, len: usize) {
+    pub(super) fn advance(&mut self, start: usize, len: usize) {
         let (line, column, _) = move_cursor(
             self.buf.get(start..).unwrap_or_default(),
             (self.line, self.column, 0),
@@ -510,7 +352,11 @@ impl StreamParser {
 }
 
 /// A (line, column, offset) cursor over `bytes`, moved forward to `to`.
-fn move_cursor(bytes: &[u8], cursor: (usize, usize, usize), to: usize) -> (usize, usize, usize) {
+pub(super) fn move_cursor(
+    bytes: &[u8],
+    cursor: (usize, usize, usize),
+    to: usize,
+) -> (usize, usize, usize) {
     let (mut line, mut column, from) = cursor;
     for &b in bytes.get(from..to.max(from)).unwrap_or_default() {
         if b == b'\n' {

@@ -1,7 +1,12 @@
 //! The stream parser's tests: splitting, the linear fast path, resynchronising after every
 //! kind of fault in every layout, and the bounds on time and memory.
 
-#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, reason = "tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
 
 use super::*;
 
@@ -144,7 +149,9 @@ fn names(out: &[Result<Event, EventError>]) -> Vec<String> {
 }
 
 fn named(name: &str) -> String {
-    format!(r#"{{"eventName":"{name}","eventSource":"s3.amazonaws.com","requestParameters":{{"a":[{{"b":1}}]}}}}"#)
+    format!(
+        r#"{{"eventName":"{name}","eventSource":"s3.amazonaws.com","requestParameters":{{"a":[{{"b":1}}]}}}}"#
+    )
 }
 
 /// Each layout, with a bad value between two good ones, in one chunk and byte by byte.
@@ -157,22 +164,39 @@ fn assert_resyncs(text: &str, expected: &[&str]) {
 
 #[test]
 fn events_on_indented_lines_after_a_bad_line_are_kept() {
-    let text = format!("  {}\n  {{\"eventName\": oops}}\n  {}\n", named("A"), named("B"));
+    let text = format!(
+        "  {}\n  {{\"eventName\": oops}}\n  {}\n",
+        named("A"),
+        named("B")
+    );
     assert_resyncs(&text, &["A", "!", "B"]);
 }
 
 #[test]
 fn events_on_tab_indented_lines_after_a_bad_line_are_kept() {
-    let text = format!("\t{}\n\t{{\"eventName\": \"x\"\n\t{}\n", named("A"), named("B"));
+    let text = format!(
+        "\t{}\n\t{{\"eventName\": \"x\"\n\t{}\n",
+        named("A"),
+        named("B")
+    );
     assert_resyncs(&text, &["A", "!", "B"]);
 }
 
 #[test]
 fn events_later_on_the_same_line_after_a_bad_value_are_kept() {
-    let text = format!("{}{{\"eventName\": oops, \"x\": [{{\"y\": 1}}]}}{} {}\n", named("A"), named("B"), named("C"));
+    let text = format!(
+        "{}{{\"eventName\": oops, \"x\": [{{\"y\": 1}}]}}{} {}\n",
+        named("A"),
+        named("B"),
+        named("C")
+    );
     assert_resyncs(&text, &["A", "!", "B", "C"]);
     // Cut short, then the next value at once.
-    let text = format!("{}{{\"eventName\": \"x\", \"n\": 12{}\n", named("A"), named("B"));
+    let text = format!(
+        "{}{{\"eventName\": \"x\", \"n\": 12{}\n",
+        named("A"),
+        named("B")
+    );
     assert_resyncs(&text, &["A", "!", "B"]);
 }
 
@@ -195,7 +219,12 @@ fn pretty_printed_events_after_a_bad_one_are_kept() {
 
 #[test]
 fn records_of_a_broken_array_are_kept() {
-    let text = format!("[{}, {{\"eventName\": oops}}, {}]\n{}\n", named("A"), named("B"), named("C"));
+    let text = format!(
+        "[{}, {{\"eventName\": oops}}, {}]\n{}\n",
+        named("A"),
+        named("B"),
+        named("C")
+    );
     assert_resyncs(&text, &["!", "A", "B", "C"]);
     let text = format!(
         "{{\"Records\": [\n  {},\n  {{\"eventName\": oops}},\n  {}\n]}}\n{}\n",
@@ -208,13 +237,22 @@ fn records_of_a_broken_array_are_kept() {
 
 #[test]
 fn a_line_cut_after_a_comma_does_not_swallow_the_next_line() {
-    let text = format!("{{\"eventName\": \"x\", \"a\": [1,\n{}\n{}\n", named("A"), named("B"));
+    let text = format!(
+        "{{\"eventName\": \"x\", \"a\": [1,\n{}\n{}\n",
+        named("A"),
+        named("B")
+    );
     assert_resyncs(&text, &["!", "A", "B"]);
 }
 
 #[test]
 fn junk_between_events_is_one_error_each() {
-    let text = format!("{} garbage {}\n\u{0}\u{0}\u{0}{}", named("A"), named("B"), named("C"));
+    let text = format!(
+        "{} garbage {}\n\u{0}\u{0}\u{0}{}",
+        named("A"),
+        named("B"),
+        named("C")
+    );
     assert_resyncs(&text, &["A", "!", "B", "!", "C"]);
 }
 
@@ -229,7 +267,11 @@ fn utf16_input_is_one_error_that_says_so() {
     let utf16 = |bom: &[u8], big_endian: bool| {
         let mut bytes = bom.to_vec();
         for unit in format!("{}\n{}\n", named("A"), named("B")).encode_utf16() {
-            let pair = if big_endian { unit.to_be_bytes() } else { unit.to_le_bytes() };
+            let pair = if big_endian {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            };
             bytes.extend_from_slice(&pair);
         }
         bytes
@@ -243,7 +285,9 @@ fn utf16_input_is_one_error_that_says_so() {
         for chunk in [bytes.len(), 3, 1] {
             let out = parse_bytes(&bytes, chunk);
             assert_eq!(out.len(), 1, "{chunk}: {out:?}");
-            let Some(Err(err)) = out.first() else { panic!() };
+            let Some(Err(err)) = out.first() else {
+                panic!()
+            };
             assert!(err.message.contains("UTF-16"), "{err}");
         }
     }
@@ -275,7 +319,11 @@ fn a_run_of_open_brackets_is_one_error_in_bounded_memory() {
         let chunk = vec![byte; 64 * 1024];
         for _ in 0..64 {
             parser.push(&chunk, &mut |r| out.push(r));
-            assert!(parser.buffered() <= 2 * chunk.len(), "{}", parser.buffered());
+            assert!(
+                parser.buffered() <= 2 * chunk.len(),
+                "{}",
+                parser.buffered()
+            );
         }
         parser.push(format!("\n{}", named("A")).as_bytes(), &mut |r| out.push(r));
         parser.finish(&mut |r| out.push(r));
@@ -298,7 +346,10 @@ fn deep_nesting_is_an_error_record_not_a_crash() {
 
 #[test]
 fn a_value_past_the_size_limit_is_an_error_and_skipped_unheld() {
-    let big = format!(r#"{{"eventName":"Big","p":"{}","q":[{{}}]}}"#, "x".repeat(500_000));
+    let big = format!(
+        r#"{{"eventName":"Big","p":"{}","q":[{{}}]}}"#,
+        "x".repeat(500_000)
+    );
     let unfinished = format!(r#"{{"eventName":"Big","p":"{}"#, "x".repeat(500_000));
     for (value, tail) in [(&big, "\n"), (&unfinished, "")] {
         let text = format!("{}\n{value}{tail}{}\n", named("A"), named("B"));
@@ -306,16 +357,23 @@ fn a_value_past_the_size_limit_is_an_error_and_skipped_unheld() {
         let mut out = Vec::new();
         for chunk in text.as_bytes().chunks(16 * 1024) {
             parser.push(chunk, &mut |r| out.push(r));
-            assert!(parser.buffered() <= 100_000 + 16 * 1024, "{}", parser.buffered());
+            assert!(
+                parser.buffered() <= 100_000 + 16 * 1024,
+                "{}",
+                parser.buffered()
+            );
         }
         parser.finish(&mut |r| out.push(r));
-        let expected: &[&str] = if tail.is_empty() { &["A", "!"] } else { &["A", "!", "B"] };
+        let expected: &[&str] = if tail.is_empty() {
+            &["A", "!"]
+        } else {
+            &["A", "!", "B"]
+        };
         assert_eq!(names(&out), expected);
         let Some(Err(err)) = out.get(1) else { panic!() };
         assert!(err.message.contains("limit of 100000 bytes"), "{err}");
     }
 }
-
 
 // Found by tests/fuzz_parse.rs.
 
@@ -341,7 +399,8 @@ fn a_line_cut_inside_a_string_ending_in_a_colon_does_not_hide_the_next_line() {
 #[test]
 fn an_event_on_its_own_line_after_a_run_of_brackets_is_kept() {
     for n in [100, 124, 127, 128, 200] {
-        let deep = r#"{"eventName":"A","userIdentity":{"sessionContext":{"attributes":{"x":"y"}}}}"#;
+        let deep =
+            r#"{"eventName":"A","userIdentity":{"sessionContext":{"attributes":{"x":"y"}}}}"#;
         let text = format!("{}\n{deep}\n", "[".repeat(n));
         assert_resyncs(&text, &["!", "A"]);
     }
