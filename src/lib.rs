@@ -17,6 +17,7 @@
 //! * [`decision_log`] is the record every event gets.
 
 pub mod archive;
+pub mod archive_digest;
 pub mod aws;
 pub mod cases;
 pub mod cli;

@@ -62,6 +62,10 @@ pub struct Args {
     pub dead_letter: PathBuf,
     #[command(flatten)]
     pub input: super::InputArgs,
+    /// Before scanning, check CloudTrail's digest files under the archive roots (the SHA-256 of
+    /// every log file listed and the chain of digests); stop with exit 1 if any fails
+    #[arg(long)]
+    pub verify_digests: bool,
     /// Archive roots: an `AWSLogs` tree (or any directory under it) or log files
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -147,6 +151,9 @@ pub fn run(args: &Args) -> Exit {
             "error: give archive paths, or --api to read the CloudTrail API (not both)\n  \
              help: snapback scan AWSLogs/ --since 2026-11-01, or snapback scan --api --region us-east-1"
         );
+        return Exit::Error;
+    }
+    if args.verify_digests && !crate::archive_digest::verify(&args.paths).print() {
         return Exit::Error;
     }
     // With --remediate, the reactor owns the engine and recorder; without, they are built here.
