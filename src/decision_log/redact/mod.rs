@@ -103,6 +103,7 @@ impl Redactor {
         let mut walk = Walk {
             redactor: Some(self),
             action,
+            embedded: 0,
             out: Vec::new(),
         };
         let copy = walk.copy(params, &mut Vec::new());
@@ -145,6 +146,8 @@ struct Walk<'r> {
     redactor: Option<&'r Redactor>,
     /// The top-level field [`ACTION_FIELDS`] names for this request, if any.
     action: Option<&'static str>,
+    /// How many strings deep this document is embedded (0: the parameters themselves).
+    embedded: usize,
     /// The paths redacted so far.
     out: Vec<String>,
 }
@@ -187,7 +190,7 @@ impl Walk<'_> {
                     })
                     .collect(),
             ),
-            Value::String(s) => match scrub(s) {
+            Value::String(s) => match scrub(s, self.embedded) {
                 Some(scrubbed) => {
                     self.out.push(dotted(path));
                     Value::String(scrubbed)
@@ -247,16 +250,25 @@ fn secret_pair(map: &Map<String, Value>) -> bool {
     })
 }
 
+/// JSON embedded in a string embedded in a string... deeper than this is redacted whole, so
+/// that hostile nesting cannot make the walk's recursion unbounded.
+const MAX_EMBEDDED: usize = 4;
+
 /// A string with its secrets replaced, or `None` when it holds none. A string that holds a
 /// JSON object or array is parsed and redacted like the parameters, and re-serialized only
-/// when something in it was redacted (a policy document stays byte for byte).
-fn scrub(s: &str) -> Option<String> {
+/// when something in it was redacted (a policy document stays byte for byte); `embedded` is
+/// how many strings deep `s` already is.
+fn scrub(s: &str, embedded: usize) -> Option<String> {
     if s.trim_start().starts_with(['{', '['])
         && let Ok(inner) = serde_json::from_str::<Value>(s)
     {
+        if embedded >= MAX_EMBEDDED {
+            return Some(REDACTED.to_owned());
+        }
         let mut walk = Walk {
             redactor: None,
             action: None,
+            embedded: embedded + 1,
             out: Vec::new(),
         };
         let copy = walk.copy(&inner, &mut Vec::new());
@@ -407,5 +419,16 @@ mod tests {
         assert_eq!(out["policyDocument"], params["policyDocument"]);
         assert_eq!(out["dsn"], "postgres://app:[REDACTED]@db/x");
         assert_eq!(paths, ["templateBody", "dsn"]);
+    }
+
+    #[test]
+    fn json_embedded_too_deep_is_redacted_whole() {
+        let mut nested = json!({"password": "s1", "note": "x"});
+        for _ in 0..8 {
+            nested = json!({"doc": nested.to_string()});
+        }
+        let (out, paths) = Redactor::default().redact(&nested);
+        assert!(!out.to_string().contains("s1"), "{out}");
+        assert_eq!(paths, ["doc"]);
     }
 }
