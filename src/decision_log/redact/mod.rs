@@ -6,6 +6,7 @@
 //! the event as received: only the copies that are written are redacted.
 
 mod names;
+mod shapes;
 mod text;
 
 use serde_json::{Map, Value};
@@ -19,15 +20,6 @@ pub const REDACTED: &str = "[REDACTED]";
 /// an SSM parameter's value (CloudTrail hides `SecureString` values itself, but `String`
 /// parameters routinely hold secrets too).
 const ACTION_FIELDS: &[(&str, &str, &str)] = &[("ssm.amazonaws.com", "PutParameter", "value")];
-
-/// The name half of a name/value pair (folded, see [`names::is`]).
-const PAIR_NAMES: &[&str] = &["name", "key", "parameterkey", "parametername", "optionname"];
-
-/// The value half of a name/value pair.
-const PAIR_VALUES: &[&str] = &["value", "parametervalue"];
-
-/// The `type` of an SSM parameter: an object of that type has a secret-bearing `value`.
-const PARAMETER_TYPES: &[&str] = &["String", "StringList", "SecureString"];
 
 /// Redacts request parameters; see the module documentation.
 #[derive(Debug, Clone)]
@@ -158,7 +150,7 @@ impl Walk<'_> {
     fn copy<'a>(&mut self, value: &'a Value, path: &mut Vec<Step<'a>>) -> Value {
         match value {
             Value::Object(map) => {
-                let pair = secret_pair(map);
+                let pair = shapes::secret_pair(map);
                 let parent = match path.last() {
                     Some(Step::Key(key)) => Some(*key),
                     _ => None,
@@ -168,7 +160,7 @@ impl Walk<'_> {
                 for (key, child) in map {
                     path.push(Step::Key(key));
                     let whole = !child.is_null()
-                        && (whole(key, child, parent, pair)
+                        && (shapes::whole(key, child, parent, pair)
                             || (top && self.action.is_some_and(|field| names::is(key, field)))
                             || self.configured(path));
                     let copied = self.replaced(whole, child, path);
@@ -213,41 +205,6 @@ impl Walk<'_> {
     fn configured(&self, path: &[Step<'_>]) -> bool {
         self.redactor.is_some_and(|r| r.configured(path))
     }
-}
-
-/// Whether `child`, the value of field `key` in an object that is itself the value of field
-/// `parent`, is replaced whole; `pair` says the object is a name/value pair with a secret name.
-fn whole(key: &str, child: &Value, parent: Option<&str>, pair: bool) -> bool {
-    let scalar = matches!(child, Value::Bool(_) | Value::Number(_));
-    (!scalar && names::secret_name(key))
-        || (pair && PAIR_VALUES.iter().any(|v| names::is(key, v)))
-        || names::is(key, "environmentvariables")
-        || names::is(key, "environmentvariablesoverride")
-        || (names::is(key, "variables") && parent.is_some_and(|p| names::is(p, "environment")))
-        || (names::is(key, "environment") && environment_variables(child))
-}
-
-/// Whether an `environment` field holds the variables themselves: a list (ECS and Batch
-/// `[{name, value}]`) or a map of strings (SageMaker, App Runner), rather than an object
-/// that holds them under `variables` (Lambda) or beside other settings (CodeBuild).
-fn environment_variables(child: &Value) -> bool {
-    match child {
-        Value::Array(items) => !items.is_empty(),
-        Value::Object(map) => !map.is_empty() && map.values().all(Value::is_string),
-        _ => false,
-    }
-}
-
-/// Whether `map` is a name/value pair whose name looks secret-bearing, or an SSM parameter.
-fn secret_pair(map: &Map<String, Value>) -> bool {
-    map.iter().any(|(key, value)| {
-        let Some(text) = value.as_str() else {
-            return false;
-        };
-        (PAIR_NAMES.iter().any(|n| names::is(key, n)) && names::secret_name(text))
-            || (names::is(key, "type")
-                && PARAMETER_TYPES.iter().any(|t| text.eq_ignore_ascii_case(t)))
-    })
 }
 
 /// JSON embedded in a string embedded in a string... deeper than this is redacted whole, so
