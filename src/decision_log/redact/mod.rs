@@ -6,6 +6,7 @@
 //! the event as received: only the copies that are written are redacted.
 
 mod names;
+mod shapes;
 mod text;
 
 use serde_json::{Map, Value};
@@ -19,15 +20,6 @@ pub const REDACTED: &str = "[REDACTED]";
 /// an SSM parameter's value (CloudTrail hides `SecureString` values itself, but `String`
 /// parameters routinely hold secrets too).
 const ACTION_FIELDS: &[(&str, &str, &str)] = &[("ssm.amazonaws.com", "PutParameter", "value")];
-
-/// The name half of a name/value pair (folded, see [`names::is`]).
-const PAIR_NAMES: &[&str] = &["name", "key", "parameterkey", "parametername", "optionname"];
-
-/// The value half of a name/value pair.
-const PAIR_VALUES: &[&str] = &["value", "parametervalue"];
-
-/// The `type` of an SSM parameter: an object of that type has a secret-bearing `value`.
-const PARAMETER_TYPES: &[&str] = &["String", "StringList", "SecureString"];
 
 /// Redacts request parameters; see the module documentation.
 #[derive(Debug, Clone)]
@@ -103,6 +95,7 @@ impl Redactor {
         let mut walk = Walk {
             redactor: Some(self),
             action,
+            embedded: 0,
             out: Vec::new(),
         };
         let copy = walk.copy(params, &mut Vec::new());
@@ -145,6 +138,8 @@ struct Walk<'r> {
     redactor: Option<&'r Redactor>,
     /// The top-level field [`ACTION_FIELDS`] names for this request, if any.
     action: Option<&'static str>,
+    /// How many strings deep this document is embedded (0: the parameters themselves).
+    embedded: usize,
     /// The paths redacted so far.
     out: Vec<String>,
 }
@@ -155,7 +150,7 @@ impl Walk<'_> {
     fn copy<'a>(&mut self, value: &'a Value, path: &mut Vec<Step<'a>>) -> Value {
         match value {
             Value::Object(map) => {
-                let pair = secret_pair(map);
+                let pair = shapes::secret_pair(map);
                 let parent = match path.last() {
                     Some(Step::Key(key)) => Some(*key),
                     _ => None,
@@ -165,7 +160,7 @@ impl Walk<'_> {
                 for (key, child) in map {
                     path.push(Step::Key(key));
                     let whole = !child.is_null()
-                        && (whole(key, child, parent, pair)
+                        && (shapes::whole(key, child, parent, pair)
                             || (top && self.action.is_some_and(|field| names::is(key, field)))
                             || self.configured(path));
                     let copied = self.replaced(whole, child, path);
@@ -187,7 +182,7 @@ impl Walk<'_> {
                     })
                     .collect(),
             ),
-            Value::String(s) => match scrub(s) {
+            Value::String(s) => match scrub(s, self.embedded) {
                 Some(scrubbed) => {
                     self.out.push(dotted(path));
                     Value::String(scrubbed)
@@ -212,51 +207,25 @@ impl Walk<'_> {
     }
 }
 
-/// Whether `child`, the value of field `key` in an object that is itself the value of field
-/// `parent`, is replaced whole; `pair` says the object is a name/value pair with a secret name.
-fn whole(key: &str, child: &Value, parent: Option<&str>, pair: bool) -> bool {
-    let scalar = matches!(child, Value::Bool(_) | Value::Number(_));
-    (!scalar && names::secret_name(key))
-        || (pair && PAIR_VALUES.iter().any(|v| names::is(key, v)))
-        || names::is(key, "environmentvariables")
-        || names::is(key, "environmentvariablesoverride")
-        || (names::is(key, "variables") && parent.is_some_and(|p| names::is(p, "environment")))
-        || (names::is(key, "environment") && environment_variables(child))
-}
-
-/// Whether an `environment` field holds the variables themselves: a list (ECS and Batch
-/// `[{name, value}]`) or a map of strings (SageMaker, App Runner), rather than an object
-/// that holds them under `variables` (Lambda) or beside other settings (CodeBuild).
-fn environment_variables(child: &Value) -> bool {
-    match child {
-        Value::Array(items) => !items.is_empty(),
-        Value::Object(map) => !map.is_empty() && map.values().all(Value::is_string),
-        _ => false,
-    }
-}
-
-/// Whether `map` is a name/value pair whose name looks secret-bearing, or an SSM parameter.
-fn secret_pair(map: &Map<String, Value>) -> bool {
-    map.iter().any(|(key, value)| {
-        let Some(text) = value.as_str() else {
-            return false;
-        };
-        (PAIR_NAMES.iter().any(|n| names::is(key, n)) && names::secret_name(text))
-            || (names::is(key, "type")
-                && PARAMETER_TYPES.iter().any(|t| text.eq_ignore_ascii_case(t)))
-    })
-}
+/// JSON embedded in a string embedded in a string... deeper than this is redacted whole, so
+/// that hostile nesting cannot make the walk's recursion unbounded.
+const MAX_EMBEDDED: usize = 4;
 
 /// A string with its secrets replaced, or `None` when it holds none. A string that holds a
 /// JSON object or array is parsed and redacted like the parameters, and re-serialized only
-/// when something in it was redacted (a policy document stays byte for byte).
-fn scrub(s: &str) -> Option<String> {
+/// when something in it was redacted (a policy document stays byte for byte); `embedded` is
+/// how many strings deep `s` already is.
+fn scrub(s: &str, embedded: usize) -> Option<String> {
     if s.trim_start().starts_with(['{', '['])
         && let Ok(inner) = serde_json::from_str::<Value>(s)
     {
+        if embedded >= MAX_EMBEDDED {
+            return Some(REDACTED.to_owned());
+        }
         let mut walk = Walk {
             redactor: None,
             action: None,
+            embedded: embedded + 1,
             out: Vec::new(),
         };
         let copy = walk.copy(&inner, &mut Vec::new());
@@ -407,5 +376,16 @@ mod tests {
         assert_eq!(out["policyDocument"], params["policyDocument"]);
         assert_eq!(out["dsn"], "postgres://app:[REDACTED]@db/x");
         assert_eq!(paths, ["templateBody", "dsn"]);
+    }
+
+    #[test]
+    fn json_embedded_too_deep_is_redacted_whole() {
+        let mut nested = json!({"password": "s1", "note": "x"});
+        for _ in 0..8 {
+            nested = json!({"doc": nested.to_string()});
+        }
+        let (out, paths) = Redactor::default().redact(&nested);
+        assert!(!out.to_string().contains("s1"), "{out}");
+        assert_eq!(paths, ["doc"]);
     }
 }
