@@ -224,18 +224,23 @@ fn record_mut(event: &mut Value) -> &mut Value {
 }
 
 fn record(event: &Value) -> &Value {
-    event.get("detail").filter(|d| d.is_object()).unwrap_or(event)
+    event
+        .get("detail")
+        .filter(|d| d.is_object())
+        .unwrap_or(event)
 }
 
 /// Apply one mutation: the path it changed, or None when it did not apply (nothing to mutate,
 /// or a value it leaves alone).
 fn apply(event: &mut Value, m: &Mutation) -> Option<Vec<String>> {
-    let mut path = vec![if m.in_identity {
-        "userIdentity"
-    } else {
-        "requestParameters"
-    }
-    .to_owned()];
+    let mut path = vec![
+        if m.in_identity {
+            "userIdentity"
+        } else {
+            "requestParameters"
+        }
+        .to_owned(),
+    ];
     let changed = mutate(event, m)?;
     path.extend(changed);
     Some(path)
@@ -247,10 +252,7 @@ fn mutate(event: &mut Value, m: &Mutation) -> Option<Vec<String>> {
     } else {
         "requestParameters"
     };
-    let Some(top) = record_mut(event)
-        .get_mut(target)
-        .filter(|t| t.is_object())
-    else {
+    let Some(top) = record_mut(event).get_mut(target).filter(|t| t.is_object()) else {
         return None;
     };
     let mut all = Vec::new();
@@ -311,7 +313,11 @@ fn mutate(event: &mut Value, m: &Mutation) -> Option<Vec<String>> {
             }
             let text = junk[pick % junk.len()];
             // An empty CIDR or port reads as a value that is there and says nothing.
-            *value = if text.is_empty() { json!({}) } else { json!(text) };
+            *value = if text.is_empty() {
+                json!({})
+            } else {
+                json!(text)
+            };
         }
         Kind::Swap(to) => *value = to.clone(),
         Kind::Nest(list) => {
@@ -370,7 +376,9 @@ fn mutated_events_never_panic_never_drop_and_never_fail_open() {
     };
     let mut runner = TestRunner::new(config);
     let strategy = (0..seeds.len(), prop::collection::vec(mutation(), 1..4));
-    let result = runner.run(&strategy, |(seed, mutations)| check(&seeds[seed], &mutations));
+    let result = runner.run(&strategy, |(seed, mutations)| {
+        check(&seeds[seed], &mutations)
+    });
     if let Err(e) = result {
         panic!("{e}");
     }
@@ -380,9 +388,16 @@ fn mutated_events_never_panic_never_drop_and_never_fail_open() {
 /// invariant for one mutation, for the seeds that are violations.
 #[test]
 fn breaking_any_one_value_of_a_violation_never_makes_it_compliant() {
-    for seed in seeds().iter().filter(|s| s.outcome == Outcome::NonCompliant) {
+    for seed in seeds()
+        .iter()
+        .filter(|s| s.outcome == Outcome::NonCompliant)
+    {
         for in_identity in [false, true] {
-            let target = if in_identity { "userIdentity" } else { "requestParameters" };
+            let target = if in_identity {
+                "userIdentity"
+            } else {
+                "requestParameters"
+            };
             let mut all = Vec::new();
             let top = &record(&seed.event)[target];
             if top.is_object() {
@@ -394,7 +409,8 @@ fn breaking_any_one_value_of_a_violation_never_makes_it_compliant() {
                     pick,
                     kind: Kind::Break,
                 };
-                check(seed, &[m]).unwrap_or_else(|e| panic!("{target}.{}: {e}", all[pick].join(".")));
+                check(seed, &[m])
+                    .unwrap_or_else(|e| panic!("{target}.{}: {e}", all[pick].join(".")));
             }
         }
     }
