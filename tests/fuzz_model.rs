@@ -252,9 +252,9 @@ fn mutate(event: &mut Value, m: &Mutation) -> Option<Vec<String>> {
     } else {
         "requestParameters"
     };
-    let Some(top) = record_mut(event).get_mut(target).filter(|t| t.is_object()) else {
-        return None;
-    };
+    let top = record_mut(event)
+        .get_mut(target)
+        .filter(|t| t.is_object())?;
     let mut all = Vec::new();
     paths(top, &mut Vec::new(), &mut all);
     if all.is_empty() {
@@ -275,9 +275,7 @@ fn mutate(event: &mut Value, m: &Mutation) -> Option<Vec<String>> {
         }
         return Some(path);
     }
-    let Some(value) = slot(top, &path) else {
-        return None;
-    };
+    let value = slot(top, &path)?;
     match &m.kind {
         Kind::Break => {
             *value = match value {
@@ -403,14 +401,13 @@ fn breaking_any_one_value_of_a_violation_never_makes_it_compliant() {
             if top.is_object() {
                 paths(top, &mut Vec::new(), &mut all);
             }
-            for pick in 0..all.len() {
+            for (pick, path) in all.iter().enumerate() {
                 let m = Mutation {
                     in_identity,
                     pick,
                     kind: Kind::Break,
                 };
-                check(seed, &[m])
-                    .unwrap_or_else(|e| panic!("{target}.{}: {e}", all[pick].join(".")));
+                check(seed, &[m]).unwrap_or_else(|e| panic!("{target}.{}: {e}", path.join(".")));
             }
         }
     }
