@@ -81,10 +81,9 @@ fn assert_error_naming(record: &DecisionRecord, field: &str) {
         record.reason
     );
     assert!(
-        record
-            .errors
-            .iter()
-            .any(|e| e.policy.is_none() && e.message.starts_with(&format!("`{field}` is malformed"))),
+        record.errors.iter().any(
+            |e| e.policy.is_none() && e.message.starts_with(&format!("`{field}` is malformed"))
+        ),
         "{:?}",
         record.errors
     );
@@ -97,10 +96,9 @@ fn assert_error_naming(record: &DecisionRecord, field: &str) {
 fn assert_violation_listing(record: &DecisionRecord, field: &str) {
     assert_eq!(record.decision, Outcome::NonCompliant, "{}", record.reason);
     assert!(
-        record
-            .errors
-            .iter()
-            .any(|e| e.policy.is_none() && e.message.starts_with(&format!("`{field}` is malformed"))),
+        record.errors.iter().any(
+            |e| e.policy.is_none() && e.message.starts_with(&format!("`{field}` is malformed"))
+        ),
         "{:?}",
         record.errors
     );
@@ -147,7 +145,10 @@ fn inline_iam_policy_whose_statement_is_not_object_or_list_is_an_error() {
         "PutRolePolicy",
         json!({"roleName": "r", "policyName": "p", "policyDocument": {"Statement": "Allow *"}}),
     );
-    assert_error_naming(&decide(&event), "requestParameters.policyDocument.Statement");
+    assert_error_naming(
+        &decide(&event),
+        "requestParameters.policyDocument.Statement",
+    );
 }
 
 fn ingress(ranges: Value, from: Value) -> Value {
@@ -170,7 +171,10 @@ fn ingress_cidr_that_does_not_parse_is_an_error_not_compliant() {
 
 #[test]
 fn ingress_port_that_is_not_a_number_in_range_is_an_error() {
-    let record = decide(&ingress(json!([{"cidrIp": "10.0.0.0/8"}]), json!("twenty-two")));
+    let record = decide(&ingress(
+        json!([{"cidrIp": "10.0.0.0/8"}]),
+        json!("twenty-two"),
+    ));
     assert_error_naming(&record, "requestParameters.ipPermissions.items.0.fromPort");
     let record = decide(&ingress(json!([{"cidrIp": "10.0.0.0/8"}]), json!(65536)));
     assert_error_naming(&record, "requestParameters.ipPermissions.items.0.fromPort");
@@ -281,22 +285,30 @@ fn break_glass_arn_that_is_not_a_string_keeps_the_violation_and_lists_the_error(
     let record = decide(&event);
     assert_eq!(record.decision, Outcome::NonCompliant, "{}", record.reason);
     assert_eq!(policies(&record), ["cloudtrail-logging-stopped"]);
-    assert!(record.errors[0]
-        .message
-        .starts_with("`userIdentity.sessionContext.sessionIssuer.arn` is malformed"));
+    assert!(
+        record.errors[0]
+            .message
+            .starts_with("`userIdentity.sessionContext.sessionIssuer.arn` is malformed")
+    );
 }
 
 #[test]
 fn a_root_violation_beside_a_malformed_bucket_policy_stays_non_compliant() {
-    let mut event = call("s3", "PutBucketPolicy", json!({"bucketName": "b", "bucketPolicy": "nope"}));
+    let mut event = call(
+        "s3",
+        "PutBucketPolicy",
+        json!({"bucketName": "b", "bucketPolicy": "nope"}),
+    );
     event["userIdentity"] = json!({"type": "Root", "arn": "arn:aws:iam::123456789012:root",
         "accountId": "123456789012"});
     let record = decide(&event);
     assert_eq!(record.decision, Outcome::NonCompliant, "{}", record.reason);
     assert_eq!(policies(&record), ["iam-root-activity"]);
-    assert!(record.errors[0]
-        .message
-        .starts_with("`requestParameters.bucketPolicy` is malformed"));
+    assert!(
+        record.errors[0]
+            .message
+            .starts_with("`requestParameters.bucketPolicy` is malformed")
+    );
 }
 
 /// Absent fields and fields no policy relies on for this event decide as before.
@@ -305,18 +317,33 @@ fn absent_or_unread_malformed_fields_change_nothing() {
     // Absent document: nothing to judge.
     let absent = call("s3", "PutBucketPolicy", json!({"bucketName": "b"}));
     assert_eq!(decide(&absent).decision, Outcome::Compliant);
-    let null = call("iam", "PutUserPolicy", json!({"userName": "u", "policyDocument": null}));
+    let null = call(
+        "iam",
+        "PutUserPolicy",
+        json!({"userName": "u", "policyDocument": null}),
+    );
     assert_eq!(decide(&null).decision, Outcome::Compliant);
     // The corpus's PutBucketPolicy with no bucket: the only policy reading `bucketPolicy` is
     // scoped to buckets, so the junk document concerns no policy.
-    let no_bucket = call("s3", "PutBucketPolicy", json!({"bucketPolicy": "invalid-json-policy"}));
+    let no_bucket = call(
+        "s3",
+        "PutBucketPolicy",
+        json!({"bucketPolicy": "invalid-json-policy"}),
+    );
     let record = decide(&no_bucket);
     assert_eq!(record.decision, Outcome::Compliant, "{:?}", record.errors);
     // An event no policy concerns, however odd its parameters.
-    let unmodelled = call("s3", "PutBucketTagging", json!({"bucketName": {"x": 1}, "Tagging": "{"}));
+    let unmodelled = call(
+        "s3",
+        "PutBucketTagging",
+        json!({"bucketName": {"x": 1}, "Tagging": "{"}),
+    );
     assert_eq!(decide(&unmodelled).decision, Outcome::Compliant);
     // A field some other fact reads: the description of a range is not read.
-    let described = ingress(json!([{"cidrIp": "10.0.0.0/8", "description": {"x": 1}}]), json!(22));
+    let described = ingress(
+        json!([{"cidrIp": "10.0.0.0/8", "description": {"x": 1}}]),
+        json!(22),
+    );
     assert_eq!(decide(&described).decision, Outcome::Compliant);
 }
 
@@ -340,7 +367,11 @@ when { context.params.hasTag("bucketName") };
     )
     .unwrap();
     let engine = Engine::new(snapback::load_policies(&dir).unwrap_or_else(|e| panic!("{e:?}")));
-    let event = call("s3", "PutBucketPolicy", json!({"bucketName": "b", "bucketPolicy": "nope"}));
+    let event = call(
+        "s3",
+        "PutBucketPolicy",
+        json!({"bucketName": "b", "bucketPolicy": "nope"}),
+    );
     let record = decide_with(&engine, &event);
     assert_eq!(record.decision, Outcome::NonCompliant, "{}", record.reason);
     assert!(record.errors.is_empty(), "{:?}", record.errors);

@@ -186,13 +186,22 @@ mod tests {
     #[test]
     fn a_trail_flag_that_is_not_a_boolean_is_malformed_not_unset() {
         assert_eq!(
-            malformed(trail_settings, json!({"name": "t", "enableLogFileValidation": "no", "kmsKeyId": 7})),
+            malformed(
+                trail_settings,
+                json!({"name": "t", "enableLogFileValidation": "no", "kmsKeyId": 7})
+            ),
             [
                 "trail requestParameters.enableLogFileValidation: expected a boolean, found a string",
                 "trail requestParameters.kmsKeyId: expected a string, found a number",
             ]
         );
-        assert!(malformed(trail_settings, json!({"name": "t", "isMultiRegionTrail": "false", "kmsKeyId": ""})).is_empty());
+        assert!(
+            malformed(
+                trail_settings,
+                json!({"name": "t", "isMultiRegionTrail": "false", "kmsKeyId": ""})
+            )
+            .is_empty()
+        );
     }
 
     #[test]
@@ -214,11 +223,18 @@ mod tests {
                 json!({"advancedEventSelectors": [{"fieldSelectors": [{"field": "eventCategory", "equals": "Management"},
                     {"field": "readOnly", "equals": [false]}]}]})
             ),
-            ["eventSelectors requestParameters.advancedEventSelectors.0.fieldSelectors.1.equals.0: expected a string, found a boolean"]
+            [
+                "eventSelectors requestParameters.advancedEventSelectors.0.fieldSelectors.1.equals.0: expected a string, found a boolean"
+            ]
         );
         assert_eq!(
-            malformed(event_selectors, json!({"eventSelectors": "{\"readWriteType\": \"All\""})),
-            ["eventSelectors requestParameters.eventSelectors: expected a list or an object, found a string"]
+            malformed(
+                event_selectors,
+                json!({"eventSelectors": "{\"readWriteType\": \"All\""})
+            ),
+            [
+                "eventSelectors requestParameters.eventSelectors: expected a list or an object, found a string"
+            ]
         );
     }
 }

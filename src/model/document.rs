@@ -150,7 +150,9 @@ mod tests {
         );
         assert_eq!(
             problems(json!({"Version": "2012-10-17"})),
-            ["requestParameters.bucketPolicy.Statement: missing: a policy document has a `Statement`"]
+            [
+                "requestParameters.bucketPolicy.Statement: missing: a policy document has a `Statement`"
+            ]
         );
         assert_eq!(
             problems(json!({"Statement": [{"Effect": "Allow", "Action": ["s3:*", 1]}, 3]})),
@@ -171,7 +173,9 @@ mod tests {
         );
         assert_eq!(
             problems(json!({"Statement": [{"Effect": "Allow", "Principal": {"Everyone": "*"}}]})),
-            ["requestParameters.bucketPolicy.Statement.0.Principal.Everyone: unknown principal kind"]
+            [
+                "requestParameters.bucketPolicy.Statement.0.Principal.Everyone: unknown principal kind"
+            ]
         );
     }
 }

@@ -147,7 +147,10 @@ fn sharing(
     let mut public = false;
     let (mut added, mut removed) = (Vec::new(), Vec::new());
     if let Some(permission) = report.object(&at, params.get(key)) {
-        for (lower, upper, ids) in [("add", "Add", &mut added), ("remove", "Remove", &mut removed)] {
+        for (lower, upper, ids) in [
+            ("add", "Add", &mut added),
+            ("remove", "Remove", &mut removed),
+        ] {
             let (name, list) = match permission.get(lower) {
                 Some(list) => (lower, Some(list)),
                 None => (upper, permission.get(upper)),
@@ -195,16 +198,16 @@ fn image_sharing(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(S
     sharing(params, "launchPermission", out)
 }
 
-fn instance_metadata(
-    params: &Map<String, Json>,
-    out: &mut Vec<Malformed>,
-) -> Vec<(String, Value)> {
+fn instance_metadata(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
     let mut report = Report::new("instanceMetadata", out);
     let root = Path::root("requestParameters");
     let mut field = |paths: &[&str]| {
         for path in paths {
             if let Some(prefix) = super::malformed::dead_end(params, path) {
-                report.flag(&root.key(prefix), format!("expected an object holding `{path}`"));
+                report.flag(
+                    &root.key(prefix),
+                    format!("expected an object holding `{path}`"),
+                );
             } else if let Some(value) = present(crate::event::lookup(params, path))
                 && !value.is_string()
                 && first_string(params, &[path]).is_none()
@@ -267,7 +270,9 @@ mod tests {
         let found = malformed(snapshot_sharing, json!({"createVolumePermission": "all"}));
         assert_eq!(
             found,
-            ["sharing requestParameters.createVolumePermission: expected an object, found a string"]
+            [
+                "sharing requestParameters.createVolumePermission: expected an object, found a string"
+            ]
         );
         assert!(malformed(image_sharing, json!({"attributeType": "description"})).is_empty());
     }
@@ -280,8 +285,16 @@ mod tests {
         );
         assert_eq!(
             found,
-            ["instanceMetadata requestParameters.ModifyInstanceMetadataOptionsRequest.HttpTokens: expected a string"]
+            [
+                "instanceMetadata requestParameters.ModifyInstanceMetadataOptionsRequest.HttpTokens: expected a string"
+            ]
         );
-        assert!(malformed(instance_metadata, json!({"httpTokens": "optional", "httpEndpoint": ""})).is_empty());
+        assert!(
+            malformed(
+                instance_metadata,
+                json!({"httpTokens": "optional", "httpEndpoint": ""})
+            )
+            .is_empty()
+        );
     }
 }

@@ -118,7 +118,11 @@ fn attached(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(String
 fn inline(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
     let mut report = Report::new("iamPolicy", out);
     let root = Path::root("requestParameters");
-    let doc = document::policy(&mut report, &root.key("policyDocument"), params.get("policyDocument"));
+    let doc = document::policy(
+        &mut report,
+        &root.key("policyDocument"),
+        params.get("policyDocument"),
+    );
     let admin = doc.is_some_and(|doc| allows_everything(&doc));
     facts(str_at(params, "policyArn").unwrap_or(""), admin)
 }
@@ -229,7 +233,9 @@ mod tests {
         );
         assert_eq!(
             found,
-            ["iamPolicy requestParameters.policyDocument.Statement: expected an object or a list of objects"]
+            [
+                "iamPolicy requestParameters.policyDocument.Statement: expected an object or a list of objects"
+            ]
         );
     }
 
@@ -242,7 +248,14 @@ mod tests {
         assert!(found.is_empty(), "{found:?}");
         assert_eq!(facts_, facts("", true));
         assert!(derive(inline, json!({"policyDocument": null})).1.is_empty());
-        assert!(derive(attached, json!({"policyArn": ["arn:aws:iam::aws:policy/AdministratorAccess"]})).1.is_empty());
+        assert!(
+            derive(
+                attached,
+                json!({"policyArn": ["arn:aws:iam::aws:policy/AdministratorAccess"]})
+            )
+            .1
+            .is_empty()
+        );
     }
 
     #[test]

@@ -71,7 +71,8 @@ pub fn malformed_principal_type(event: &Event) -> Option<Malformed> {
         return None;
     }
     let mut out = Vec::new();
-    Report::new(PRINCIPAL_TYPE, &mut out).string(&Path::root("userIdentity").key("type"), Some(value));
+    Report::new(PRINCIPAL_TYPE, &mut out)
+        .string(&Path::root("userIdentity").key("type"), Some(value));
     out.pop()
 }
 
@@ -88,12 +89,15 @@ fn check(user: &Map<String, Json>, out: &mut Vec<Malformed>) {
         }
     }
     let context_at = root.key("sessionContext");
-    let issuer = Report::new("sessionIssuerArn", out).object(&context_at, user.get("sessionContext"));
+    let issuer =
+        Report::new("sessionIssuerArn", out).object(&context_at, user.get("sessionContext"));
     let Some(context) = issuer else {
         return;
     };
-    Report::new("sessionIssuerArn", out)
-        .object(&context_at.key("sessionIssuer"), context.get("sessionIssuer"));
+    Report::new("sessionIssuerArn", out).object(
+        &context_at.key("sessionIssuer"),
+        context.get("sessionIssuer"),
+    );
     let attributes_at = context_at.key("attributes");
     let mut mfa = Report::new("mfaAuthenticated", out);
     if let Some(attributes) = mfa.object(&attributes_at, context.get("attributes")) {

@@ -54,7 +54,8 @@ pub fn document(value: Option<&Value>) -> Option<Value> {
 /// A document written as a string: JSON, or URL-encoded JSON. The error is the one for the
 /// text as written.
 pub fn parse_document(text: &str) -> Result<Value, serde_json::Error> {
-    serde_json::from_str(text).or_else(|e| serde_json::from_str(&percent_decode(text)).map_err(|_| e))
+    serde_json::from_str(text)
+        .or_else(|e| serde_json::from_str(&percent_decode(text)).map_err(|_| e))
 }
 
 fn percent_decode(s: &str) -> String {

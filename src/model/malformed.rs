@@ -206,11 +206,7 @@ impl<'o> Report<'o> {
             Some(n) => {
                 self.flag(
                     at,
-                    format!(
-                        "{n} is out of range ({} to {})",
-                        range.start(),
-                        range.end()
-                    ),
+                    format!("{n} is out of range ({} to {})", range.start(), range.end()),
                 );
                 None
             }
@@ -361,7 +357,10 @@ mod tests {
         let wrapped = json!({"items": [{"a": 1}, 7]});
         let items = report.objects(&list, Some(&wrapped));
         assert_eq!(items.len(), 1);
-        assert_eq!(items[0].0.path(&list).render(), "requestParameters.ipPermissions.items.0");
+        assert_eq!(
+            items[0].0.path(&list).render(),
+            "requestParameters.ipPermissions.items.0"
+        );
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].field, "requestParameters.ipPermissions.items.1");
         assert_eq!(out[0].problem, "expected an object, found a number");
@@ -400,7 +399,10 @@ mod tests {
         let mut report = Report::new("x", &mut out);
         let at = Path::root("p");
         assert_eq!(report.boolean(&at, Some(&json!("TRUE"))), Some(true));
-        assert_eq!(report.integer(&at, Some(&json!(" 22 ")), 0..=65535), Some(22));
+        assert_eq!(
+            report.integer(&at, Some(&json!(" 22 ")), 0..=65535),
+            Some(22)
+        );
         assert_eq!(report.strings(&at, Some(&json!("a"))), ["a"]);
         assert_eq!(report.items(&at, Some(&json!({"a": 1}))).len(), 1);
         assert!(out.is_empty());

@@ -35,8 +35,7 @@ pub use value::{EntityData, Request, Uid, Value};
 
 /// Derives context facts from `requestParameters`, reporting each field it reads that is
 /// present but malformed (see [`Malformed`]; nothing is reported for an absent field).
-pub type FactsFn =
-    fn(&Map<String, serde_json::Value>, &mut Vec<Malformed>) -> Vec<(String, Value)>;
+pub type FactsFn = fn(&Map<String, serde_json::Value>, &mut Vec<Malformed>) -> Vec<(String, Value)>;
 
 /// How an event names its target resource.
 #[derive(Debug, Clone, Copy)]
@@ -295,8 +294,10 @@ fn unreadable(paths: &[&str], params: &Map<String, serde_json::Value>, out: &mut
     let root = malformed::Path::root("requestParameters");
     for path in paths {
         if let Some(prefix) = malformed::dead_end(params, path) {
-            malformed::Report::new(RESOURCE, out)
-                .flag(&root.key(prefix), format!("expected an object holding `{path}`"));
+            malformed::Report::new(RESOURCE, out).flag(
+                &root.key(prefix),
+                format!("expected an object holding `{path}`"),
+            );
             return;
         }
         let held = malformed::present(event::lookup(params, path))
@@ -343,12 +344,18 @@ mod tests {
     fn a_security_group_name_that_is_not_a_string_is_malformed() {
         let group = &ec2::EVENTS[0].resource;
         assert_eq!(
-            resource_malformed(group, json!({"groupId": "sg-1", "groupName": {"content": {}}})),
+            resource_malformed(
+                group,
+                json!({"groupId": "sg-1", "groupName": {"content": {}}})
+            ),
             ["resource requestParameters.groupName: expected a string naming the resource"]
         );
         assert!(
-            resource_malformed(group, json!({"groupId": {"content": "sg-1", "tag": 1}, "groupName": "default"}))
-                .is_empty()
+            resource_malformed(
+                group,
+                json!({"groupId": {"content": "sg-1", "tag": 1}, "groupName": "default"})
+            )
+            .is_empty()
         );
     }
 
@@ -359,7 +366,9 @@ mod tests {
         let group = &ec2::EVENTS[0].resource;
         assert_eq!(
             resource_malformed(group, json!({"ModifySecurityGroupRulesRequest": 7})),
-            ["resource requestParameters.ModifySecurityGroupRulesRequest: expected an object holding `ModifySecurityGroupRulesRequest.GroupId`"]
+            [
+                "resource requestParameters.ModifySecurityGroupRulesRequest: expected an object holding `ModifySecurityGroupRulesRequest.GroupId`"
+            ]
         );
     }
 }

@@ -172,7 +172,11 @@ fn acl_groups(params: &Map<String, Json>, report: &mut Report<'_>) -> Vec<&'stat
 fn bucket_policy(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
     let mut report = Report::new("bucketPolicy", out);
     let root = Path::root("requestParameters");
-    let doc = super::document::policy(&mut report, &root.key("bucketPolicy"), params.get("bucketPolicy"));
+    let doc = super::document::policy(
+        &mut report,
+        &root.key("bucketPolicy"),
+        params.get("bucketPolicy"),
+    );
     let public = doc.is_some_and(|doc| grants_public(&doc));
     vec![(
         "bucketPolicy".to_owned(),
@@ -256,7 +260,10 @@ mod tests {
 
     #[test]
     fn bucket_policy_that_is_not_json_is_malformed_not_private() {
-        let (_, found) = derive(bucket_policy, json!({"bucketName": "b", "bucketPolicy": "invalid-json-policy"}));
+        let (_, found) = derive(
+            bucket_policy,
+            json!({"bucketName": "b", "bucketPolicy": "invalid-json-policy"}),
+        );
         assert_eq!(found.len(), 1);
         assert!(
             found[0].starts_with("bucketPolicy requestParameters.bucketPolicy: not JSON ("),
@@ -272,7 +279,9 @@ mod tests {
         );
         assert_eq!(
             found,
-            ["bucketPolicy requestParameters.bucketPolicy.Statement.0.Principal: unknown principal shape: expected `\"*\"` or an object"]
+            [
+                "bucketPolicy requestParameters.bucketPolicy.Statement.0.Principal: unknown principal shape: expected `\"*\"` or an object"
+            ]
         );
     }
 
@@ -290,10 +299,15 @@ mod tests {
                 "publicAccessBlock requestParameters.PublicAccessBlockConfiguration.RestrictPublicBuckets: expected a boolean, found a number",
             ]
         );
-        let (_, found) = derive(public_access_block, json!({"PublicAccessBlockConfiguration": "on"}));
+        let (_, found) = derive(
+            public_access_block,
+            json!({"PublicAccessBlockConfiguration": "on"}),
+        );
         assert_eq!(
             found,
-            ["publicAccessBlock requestParameters.PublicAccessBlockConfiguration: expected an object, found a string"]
+            [
+                "publicAccessBlock requestParameters.PublicAccessBlockConfiguration: expected an object, found a string"
+            ]
         );
     }
 
@@ -325,8 +339,15 @@ mod tests {
         assert!(found.is_empty());
         assert_eq!(
             facts,
-            vec![("bucketPolicy".to_owned(), Value::record([("public", Value::Bool(true))]))]
+            vec![(
+                "bucketPolicy".to_owned(),
+                Value::record([("public", Value::Bool(true))])
+            )]
         );
-        assert!(derive(public_access_block, json!({"bucketName": "b"})).1.is_empty());
+        assert!(
+            derive(public_access_block, json!({"bucketName": "b"}))
+                .1
+                .is_empty()
+        );
     }
 }

@@ -131,7 +131,9 @@ impl Slot {
     pub fn relies_on_resource(&self) -> bool {
         self.members.iter().any(|m| {
             m.resource != ResourceScope::Any
-                || ["id", "name", "arn"].iter().any(|a| m.reads().attrs.keeps(a))
+                || ["id", "name", "arn"]
+                    .iter()
+                    .any(|a| m.reads().attrs.keeps(a))
         })
     }
 }

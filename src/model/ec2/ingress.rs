@@ -195,13 +195,21 @@ fn rules(params: &Map<String, Json>, report: &mut Report<'_>) -> Vec<Rule> {
             from: s.get("FromPort"),
             to: s.get("ToPort"),
         };
-        let mut r = rule(report, &rule_at, ["IpProtocol", "FromPort", "ToPort"], fields);
+        let mut r = rule(
+            report,
+            &rule_at,
+            ["IpProtocol", "FromPort", "ToPort"],
+            fields,
+        );
         for key in ["CidrIpv4", "CidrIpv6"] {
             r.cidrs.extend(cidr(report, &rule_at.key(key), s.get(key)));
         }
         r.groups.extend(
             report
-                .string(&rule_at.key("ReferencedGroupId"), s.get("ReferencedGroupId"))
+                .string(
+                    &rule_at.key("ReferencedGroupId"),
+                    s.get("ReferencedGroupId"),
+                )
                 .map(str::to_owned),
         );
         r.prefix_lists.extend(
@@ -221,7 +229,10 @@ fn rules(params: &Map<String, Json>, report: &mut Report<'_>) -> Vec<Rule> {
 }
 
 /// `ingress`: the ranges and ports opened, and which of them face the whole internet.
-pub(super) fn ingress(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+pub(super) fn ingress(
+    params: &Map<String, Json>,
+    out: &mut Vec<Malformed>,
+) -> Vec<(String, Value)> {
     let rules = rules(params, &mut Report::new("ingress", out));
     let mut cidrs = Vec::new();
     let mut world_ports = Vec::new();
@@ -391,14 +402,22 @@ mod tests {
         let found = malformed(ingress, json!({"ipPermissions": "tcp/22 from 0.0.0.0/0"}));
         assert_eq!(
             found,
-            ["ingress requestParameters.ipPermissions: expected a list or an object, found a string"]
+            [
+                "ingress requestParameters.ipPermissions: expected a list or an object, found a string"
+            ]
         );
     }
 
     #[test]
     fn legacy_and_modify_rule_forms_report_malformed_ranges() {
-        let found = malformed(ingress, json!({"groupName": "web", "cidrIp": "everyone", "fromPort": 22, "toPort": 22, "ipProtocol": "tcp"}));
-        assert_eq!(found, ["ingress requestParameters.cidrIp: not a CIDR range"]);
+        let found = malformed(
+            ingress,
+            json!({"groupName": "web", "cidrIp": "everyone", "fromPort": 22, "toPort": 22, "ipProtocol": "tcp"}),
+        );
+        assert_eq!(
+            found,
+            ["ingress requestParameters.cidrIp: not a CIDR range"]
+        );
         let found = malformed(
             ingress,
             json!({"ModifySecurityGroupRulesRequest": {"GroupId": "sg-1", "SecurityGroupRule": {
@@ -406,7 +425,9 @@ mod tests {
         );
         assert_eq!(
             found,
-            ["ingress requestParameters.ModifySecurityGroupRulesRequest.SecurityGroupRule.SecurityGroupRule.CidrIpv4: not a CIDR range"]
+            [
+                "ingress requestParameters.ModifySecurityGroupRulesRequest.SecurityGroupRule.SecurityGroupRule.CidrIpv4: not a CIDR range"
+            ]
         );
     }
 
