@@ -34,7 +34,7 @@ fn corpus() -> &'static [Event] {
             .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
         let dirs: Vec<PathBuf> = EVENT_DIRS.iter().map(|d| root.join(d)).collect();
         let mut events = Vec::new();
-        for path in snapback::input::expand(&dirs) {
+        for path in snapback::input::expand(&dirs).files {
             snapback::input::read_path(&path, &mut |item| events.extend(item.ok()));
         }
         assert!(
