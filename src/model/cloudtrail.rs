@@ -173,14 +173,7 @@ mod tests {
     }
 
     fn malformed(f: crate::model::FactsFn, params: Json) -> Vec<String> {
-        let Json::Object(map) = params else {
-            unreachable!()
-        };
-        let mut out = Vec::new();
-        f(&map, &mut out);
-        out.into_iter()
-            .map(|m| format!("{} {}: {}", m.fact, m.field, m.problem))
-            .collect()
+        crate::model::malformed::derive(f, params).1
     }
 
     #[test]

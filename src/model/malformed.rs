@@ -341,6 +341,26 @@ impl<'o> Report<'o> {
     }
 }
 
+/// Test support for the service files: a facts function's facts, and each malformed field it
+/// reported as `fact field: problem`.
+#[cfg(test)]
+pub(crate) fn derive(
+    f: crate::model::FactsFn,
+    params: Json,
+) -> (Vec<(String, crate::model::Value)>, Vec<String>) {
+    let map = match params {
+        Json::Object(map) => map,
+        _ => Map::new(),
+    };
+    let mut out = Vec::new();
+    let facts = f(&map, &mut out);
+    let found = out
+        .into_iter()
+        .map(|m| format!("{} {}: {}", m.fact, m.field, m.problem))
+        .collect();
+    (facts, found)
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::indexing_slicing, reason = "tests")]

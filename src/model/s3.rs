@@ -245,18 +245,7 @@ mod tests {
         assert!(!grants_public(&account));
     }
 
-    fn derive(f: crate::model::FactsFn, params: Json) -> (Vec<(String, Value)>, Vec<String>) {
-        let Json::Object(map) = params else {
-            unreachable!()
-        };
-        let mut out = Vec::new();
-        let facts = f(&map, &mut out);
-        let found = out
-            .into_iter()
-            .map(|m| format!("{} {}: {}", m.fact, m.field, m.problem))
-            .collect();
-        (facts, found)
-    }
+    use crate::model::malformed::derive;
 
     #[test]
     fn bucket_policy_that_is_not_json_is_malformed_not_private() {
