@@ -375,7 +375,7 @@ fn a_value_past_the_size_limit_is_an_error_and_skipped_unheld() {
     }
 }
 
-// Found by tests/fuzz_parse.rs.
+// Found by tests/integration/fail_closed/fuzz_parse.rs.
 
 /// A record cut inside a nested array, then the next records of an array on their own lines:
 /// they parsed as elements of the cut record's array, and were lost with it.

@@ -15,8 +15,7 @@
     reason = "tests"
 )]
 
-#[path = "remediations/common.rs"]
-mod common;
+use crate::common;
 
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};

@@ -10,8 +10,7 @@
     reason = "tests"
 )]
 
-#[path = "remediations/common.rs"]
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

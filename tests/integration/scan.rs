@@ -11,8 +11,7 @@
     reason = "tests"
 )]
 
-#[path = "remediations/common.rs"]
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};

@@ -8,7 +8,7 @@
 //! chunks of random sizes. Whatever the input: no panic; every well-formed event comes out
 //! exactly once; the broken ones come out as at least one error; and the parser holds at most
 //! its size limit plus a chunk. Failures proptest finds are kept in
-//! `tests/fail_closed/fuzz_parse.proptest-regressions` and replayed first; the named tests at the bottom
+//! `tests/integration/fail_closed/fuzz_parse.proptest-regressions` and replayed first; the named tests at the bottom
 //! are cases it found.
 
 #![allow(

@@ -11,8 +11,7 @@
     reason = "tests"
 )]
 
-#[path = "remediations/common.rs"]
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

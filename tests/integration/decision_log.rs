@@ -532,7 +532,7 @@ fn engine_once() -> &'static Engine {
 }
 
 /// The published JSON Schema is the one the code generates. Regenerate it with
-/// `SNAPBACK_UPDATE_SCHEMA=1 cargo test --test decision_log published_schema`.
+/// `SNAPBACK_UPDATE_SCHEMA=1 cargo test --test integration decision_log::published_schema`.
 #[test]
 fn published_schema_matches_the_record_type() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/decision-record.schema.json");

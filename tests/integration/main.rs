@@ -1,0 +1,24 @@
+//! Every integration test but the policy cases (`rules-tests/`) and the remediations against
+//! moto (`tests/remediations/`), as one test binary: each test binary links the whole SDK, so
+//! one binary instead of fourteen saves most of a fresh build's link time.
+//!
+//! Run one suite with a filter: `cargo test --test integration decision_log::`.
+
+#[path = "../remediations/common.rs"]
+mod common;
+
+mod audit_query;
+mod cli;
+mod corpus;
+mod decision_log;
+mod deploy;
+mod engine;
+mod fail_closed;
+mod faults;
+mod lambda;
+mod lambda_runtime;
+mod reactor;
+mod remediation_registry;
+mod scan;
+mod schema_model;
+mod slo;
