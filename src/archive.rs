@@ -112,11 +112,14 @@ pub fn files(roots: &[PathBuf], filter: &Filter) -> crate::input::Walk {
 }
 
 /// Parse a `--since`/`--until` value: a date (`2026-11-01`, midnight UTC) or an RFC 3339 time.
-pub fn parse_time(text: &str) -> Result<EventTime, String> {
-    EventTime::parse(text).ok_or_else(|| {
-        format!("`{text}` is not a date (YYYY-MM-DD) or an RFC 3339 time (2026-11-01T12:00:00Z)")
-    })
+pub fn parse_time(text: &str) -> Result<EventTime, BadTime> {
+    EventTime::parse(text).ok_or_else(|| BadTime(text.to_owned()))
 }
+
+/// A `--since`/`--until` value that is not a time.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a date (YYYY-MM-DD) or an RFC 3339 time (2026-11-01T12:00:00Z)")]
+pub struct BadTime(pub String);
 
 #[cfg(test)]
 mod tests {

@@ -80,9 +80,10 @@ impl Plan {
 
 /// Derive the plan for the pack's active policies, from what the engine's index says each
 /// policy's scope can match.
-pub fn plan(pack: &PolicyPack) -> Result<Plan, String> {
+pub fn plan(pack: &PolicyPack) -> Result<Plan, crate::policy::SchemaError> {
     let schema_actions: Vec<String> = pack
-        .schema()?
+        .schema()
+        .map_err(Clone::clone)?
         .actions()
         .map(|a| a.id().unescaped().to_owned())
         .collect();

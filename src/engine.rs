@@ -126,7 +126,8 @@ impl Engine {
     fn evaluate(&self, request: &Request, policies: &PolicySet, attrs: &Fields) -> Verdict {
         let (cedar_request, entities) = match to_cedar(request, &self.pack, attrs) {
             Ok(built) => built,
-            Err(message) => {
+            Err(err) => {
+                let message = err.to_string();
                 let reason = format!("cannot build the Cedar request: {message}");
                 return (
                     Outcome::Error,
@@ -266,7 +267,27 @@ pub fn skip_reason(event: &Event) -> Option<String> {
     None
 }
 
-fn uid(u: &Uid) -> Result<EntityUid, String> {
+/// Why a model request could not become a Cedar request: Cedar refused one of its parts.
+#[derive(Debug, thiserror::Error)]
+pub enum RequestError {
+    #[error("entity type `Aws::{ty}`: {source}")]
+    TypeName {
+        ty: &'static str,
+        source: cedar_policy::ParseErrors,
+    },
+    #[error(transparent)]
+    Expression(#[from] cedar_policy::ExpressionConstructionError),
+    #[error(transparent)]
+    Entity(#[from] cedar_policy::EntityAttrEvaluationError),
+    #[error(transparent)]
+    Entities(#[from] cedar_policy::entities_errors::EntitiesError),
+    #[error(transparent)]
+    Context(#[from] cedar_policy::ContextCreationError),
+    #[error(transparent)]
+    Request(#[from] cedar_policy::RequestValidationError),
+}
+
+fn uid(u: &Uid) -> Result<EntityUid, RequestError> {
     Ok(EntityUid::from_type_name_and_id(
         type_name(u.ty)?,
         EntityId::new(&u.id),
@@ -275,7 +296,7 @@ fn uid(u: &Uid) -> Result<EntityUid, String> {
 
 /// `Aws::<ty>`, parsed once per thread: running Cedar's parser for every uid of every event
 /// would cost more than evaluating the policies.
-fn type_name(ty: &'static str) -> Result<EntityTypeName, String> {
+fn type_name(ty: &'static str) -> Result<EntityTypeName, RequestError> {
     thread_local! {
         static TYPES: RefCell<HashMap<&'static str, EntityTypeName>> =
             RefCell::new(HashMap::new());
@@ -284,13 +305,14 @@ fn type_name(ty: &'static str) -> Result<EntityTypeName, String> {
         if let Some(parsed) = types.borrow().get(ty) {
             return Ok(parsed.clone());
         }
-        let parsed = EntityTypeName::from_str(&format!("Aws::{ty}")).map_err(|e| e.to_string())?;
+        let parsed = EntityTypeName::from_str(&format!("Aws::{ty}"))
+            .map_err(|source| RequestError::TypeName { ty, source })?;
         types.borrow_mut().insert(ty, parsed.clone());
         Ok(parsed)
     })
 }
 
-fn expr(v: &Value) -> Result<RestrictedExpression, String> {
+fn expr(v: &Value) -> Result<RestrictedExpression, RequestError> {
     Ok(match v {
         Value::Bool(b) => RestrictedExpression::new_bool(*b),
         Value::Long(n) => RestrictedExpression::new_long(*n),
@@ -302,9 +324,8 @@ fn expr(v: &Value) -> Result<RestrictedExpression, String> {
             fields
                 .iter()
                 .map(|(k, v)| Ok((k.clone(), expr(v)?)))
-                .collect::<Result<Vec<_>, String>>()?,
-        )
-        .map_err(|e| e.to_string())?,
+                .collect::<Result<Vec<_>, RequestError>>()?,
+        )?,
         Value::Ip(s) => RestrictedExpression::new_ip(s),
         Value::Datetime(s) => RestrictedExpression::new_datetime(s),
         Value::Entity(u) => RestrictedExpression::new_entity_uid(uid(u)?),
@@ -312,13 +333,13 @@ fn expr(v: &Value) -> Result<RestrictedExpression, String> {
 }
 
 /// The entity, with only the attributes whose names are in `read`.
-fn entity(data: &EntityData, read: &Fields) -> Result<Entity, String> {
+fn entity(data: &EntityData, read: &Fields) -> Result<Entity, RequestError> {
     let attrs = data
         .attrs
         .iter()
         .filter(|(k, _)| read.keeps(k))
         .map(|(k, v)| Ok((k.clone(), expr(v)?)))
-        .collect::<Result<Vec<_>, String>>()?;
+        .collect::<Result<Vec<_>, RequestError>>()?;
     let parents = data
         .parents
         .iter()
@@ -328,7 +349,12 @@ fn entity(data: &EntityData, read: &Fields) -> Result<Entity, String> {
         .tags
         .iter()
         .map(|(k, v)| (k.clone(), RestrictedExpression::new_string(v.clone())));
-    Entity::new_with_tags(uid(&data.uid)?, attrs, parents, tags).map_err(|e| e.to_string())
+    Ok(Entity::new_with_tags(
+        uid(&data.uid)?,
+        attrs,
+        parents,
+        tags,
+    )?)
 }
 
 /// The Cedar request and entities for a model request, with only the attributes named in
@@ -338,7 +364,7 @@ fn to_cedar(
     request: &Request,
     pack: &PolicyPack,
     read: &Fields,
-) -> Result<(cedar_policy::Request, Entities), String> {
+) -> Result<(cedar_policy::Request, Entities), RequestError> {
     let mut seen = HashSet::new();
     let mut entities = Vec::new();
     for data in [&request.principal, &request.resource]
@@ -367,17 +393,15 @@ fn to_cedar(
             .iter()
             .filter(|(k, _)| read.keeps(k))
             .map(|(k, v)| Ok((k.clone(), expr(v)?)))
-            .collect::<Result<Vec<_>, String>>()?,
-    )
-    .map_err(|e| e.to_string())?;
+            .collect::<Result<Vec<_>, RequestError>>()?,
+    )?;
     let cedar_request = cedar_policy::Request::new(
         uid(&request.principal.uid)?,
         action,
         uid(&request.resource.uid)?,
         context,
         None,
-    )
-    .map_err(|e| e.to_string())?;
-    let entities = Entities::from_entities(entities, None).map_err(|e| e.to_string())?;
+    )?;
+    let entities = Entities::from_entities(entities, None)?;
     Ok((cedar_request, entities))
 }

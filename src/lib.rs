@@ -16,6 +16,23 @@
 //!   (retries, circuit breakers, dead letters, flap limits) and [`aws`] clients;
 //! * [`decision_log`] is the record every event gets.
 
+/// The module layering, bottom first: a module may name (`crate::x`) only modules in lower
+/// layers, never one in its own layer or above, so the module graph has no cycle and data flows
+/// one way. `tests/integration/layering.rs` fails when an edge climbs. A new module goes in the
+/// lowest layer above everything it names; docs/architecture.md says what each layer is for.
+pub const LAYERS: &[&[&str]] = &[
+    &["event"],
+    &["input", "model"],
+    &["archive", "policy"],
+    &["engine"],
+    &["aws", "decision_log", "resilience"],
+    &["remediation"],
+    &["reactor"],
+    &["config"],
+    &["archive_digest", "cases", "deploy", "scan"],
+    &["cli", "lambda"],
+];
+
 pub mod archive;
 pub mod archive_digest;
 pub mod aws;
@@ -37,4 +54,10 @@ pub mod scan;
 pub use decision_log::DecisionRecord;
 pub use engine::{Decision, Engine, Outcome};
 pub use event::{Event, EventError, StreamParser};
-pub use policy::{PolicyPack, load as load_policies};
+pub use policy::PolicyPack;
+
+/// Load, parse, annotate and strictly validate the policy directory `dir`, with snapback's own
+/// remediations as the names `@remediation` may use.
+pub fn load_policies(dir: &std::path::Path) -> Result<PolicyPack, Vec<policy::LoadError>> {
+    policy::load(dir, &remediation::names())
+}

@@ -110,7 +110,7 @@ pub fn run(cli: Cli) -> Exit {
 
 /// Load and validate policies, printing every diagnostic on failure.
 pub fn engine(dir: &Path) -> Result<Engine, Exit> {
-    engine_from(crate::policy::load(dir))
+    engine_from(crate::load_policies(dir))
 }
 
 /// An engine for a loaded pack, or every diagnostic printed.

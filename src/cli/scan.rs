@@ -73,16 +73,21 @@ pub struct Args {
 
 impl Args {
     fn filter(&self) -> Result<Filter, String> {
-        let since = self.since.as_deref().map(archive::parse_time).transpose()?;
+        let since = self
+            .since
+            .as_deref()
+            .map(archive::parse_time)
+            .transpose()
+            .map_err(|e| e.to_string())?;
         let until = match self.until.as_deref() {
             None => None,
             // A bare date means the whole of that day.
             Some(d) if d.trim().len() == 10 => {
-                let mut t = archive::parse_time(d)?;
+                let mut t = archive::parse_time(d).map_err(|e| e.to_string())?;
                 t.epoch_millis += 86_400_000;
                 Some(t)
             }
-            Some(t) => Some(archive::parse_time(t)?),
+            Some(t) => Some(archive::parse_time(t).map_err(|e| e.to_string())?),
         };
         Ok(Filter {
             accounts: self.accounts.clone(),

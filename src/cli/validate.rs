@@ -10,7 +10,10 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Exit {
     // Always Cedar's validator itself, even for the pack this binary was built with.
-    match super::engine_from(crate::policy::load_revalidated(&args.policies.policies)) {
+    match super::engine_from(crate::policy::load_revalidated(
+        &args.policies.policies,
+        &crate::remediation::names(),
+    )) {
         Ok(engine) => {
             let pack = engine.pack();
             let active = pack

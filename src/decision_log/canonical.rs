@@ -30,21 +30,31 @@ pub fn is_canonical(text: &str, value: &Value) -> bool {
 
 /// A line read as a decision record: strict JSON, every field of the right type, and a
 /// `decided_at` that places it in time. The error says what is wrong, without the position.
-pub fn record(text: &str) -> Result<DecisionRecord, String> {
-    let value = parse(text).map_err(|e| describe(&e))?;
+pub fn record(text: &str) -> Result<DecisionRecord, RecordError> {
+    let value = parse(text).map_err(|e| RecordError::Json(describe(&e)))?;
     record_from(value)
 }
 
 /// [`record`] for a value already parsed with [`parse`].
-pub fn record_from(value: Value) -> Result<DecisionRecord, String> {
-    let record = DecisionRecord::deserialize(value).map_err(|e| e.to_string())?;
+pub fn record_from(value: Value) -> Result<DecisionRecord, RecordError> {
+    let record = DecisionRecord::deserialize(value).map_err(RecordError::Shape)?;
     if EventTime::parse(&record.decided_at).is_none() {
-        return Err(format!(
-            "`decided_at` is not an RFC 3339 time: `{}`",
-            record.decided_at.escape_debug()
-        ));
+        return Err(RecordError::Time(record.decided_at.escape_debug().to_string()));
     }
     Ok(record)
+}
+
+/// Why a line is not a decision record.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    /// Not strict JSON (described without serde_json's position, see [`describe`]).
+    #[error("{0}")]
+    Json(String),
+    /// JSON, but not a decision record's fields and types.
+    #[error(transparent)]
+    Shape(serde_json::Error),
+    #[error("`decided_at` is not an RFC 3339 time: `{0}`")]
+    Time(String),
 }
 
 /// What is wrong with a JSON text, for a message that names the file and line itself: without

@@ -121,7 +121,7 @@ fn record<'a>(file: &'a str, line: usize, bytes: &'a [u8]) -> Option<Line<'a>> {
             text,
             record,
         }),
-        Err(message) => Err(error(message)),
+        Err(err) => Err(error(err.to_string())),
     })
 }
 

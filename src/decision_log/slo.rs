@@ -84,8 +84,8 @@ impl Severity {
 pub enum SloError {
     #[error("cannot read targets file `{file}`: {message}")]
     ReadTargets { file: String, message: String },
-    #[error("invalid targets file `{file}`: {message}")]
-    Targets { file: String, message: String },
+    #[error("invalid targets file `{file}`: {source}")]
+    Targets { file: String, source: TargetsError },
     #[error(
         "invalid window `{0}`: expected a positive whole number and a unit, like `30d`, `6h`, `5m`"
     )]
@@ -196,23 +196,23 @@ impl Targets {
             file: file.clone(),
             message: e.to_string(),
         })?;
-        Self::parse(&text).map_err(|message| SloError::Targets { file, message })
+        Self::parse(&text).map_err(|source| SloError::Targets { file, source })
     }
 
     /// Parse and check the JSON of a targets file.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let targets: Self = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    pub fn parse(text: &str) -> Result<Self, TargetsError> {
+        let targets: Self = serde_json::from_str(text).map_err(TargetsError::Json)?;
         for slo in Slo::ALL {
             let t = targets.target(slo);
             if !(t > 0.0 && t < 1.0) {
-                return Err(format!(
-                    "target for `{}` is {t}: it must be above 0 and below 1",
-                    slo.name()
-                ));
+                return Err(TargetsError::Target {
+                    slo: slo.name(),
+                    target: t,
+                });
             }
         }
         if targets.latency.threshold_ms == 0 || targets.time_to_remediate.threshold_s == 0 {
-            return Err("thresholds must be above 0".to_owned());
+            return Err(TargetsError::ZeroThreshold);
         }
         Ok(targets)
     }
@@ -234,6 +234,17 @@ impl Targets {
             Slo::Availability | Slo::RemediationSuccess => None,
         }
     }
+}
+
+/// Why a targets file cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum TargetsError {
+    #[error(transparent)]
+    Json(serde_json::Error),
+    #[error("target for `{slo}` is {target}: it must be above 0 and below 1")]
+    Target { slo: &'static str, target: f64 },
+    #[error("thresholds must be above 0")]
+    ZeroThreshold,
 }
 
 /// The Lambda architecture, which sets the price per GB-second.
@@ -666,11 +677,13 @@ mod tests {
         assert!(
             Targets::parse(r#"{"availabilty":0.9}"#)
                 .unwrap_err()
+                .to_string()
                 .contains("availabilty")
         );
         assert!(
             Targets::parse(r#"{"latency":{"p99":1}}"#)
                 .unwrap_err()
+                .to_string()
                 .contains("p99")
         );
         assert!(Targets::parse(r#"{"availability":1.0}"#).is_err());

@@ -121,7 +121,7 @@ fn envelope(mut map: Map<String, Value>, origin: &Origin) -> Result<Event, Event
     let detail_type = match map.get("detail-type") {
         Some(Value::String(s)) => s.clone(),
         Some(other) => {
-            let message = wrong("detail-type", "a string", other);
+            let message = wrong("detail-type", "a string", other).to_string();
             return Err(error(origin, message, &Value::Object(map)));
         }
         None => String::new(),
@@ -226,7 +226,7 @@ fn bare(value: Value, origin: &Origin) -> Result<Event, EventError> {
 /// record or, for CloudTrail Insights, in `insightDetails`), or a field of the wrong type.
 fn record_problem(record: &Map<String, Value>) -> Option<String> {
     if let Err(problem) = check_fields(record) {
-        return Some(problem);
+        return Some(problem.to_string());
     }
     let named = |m: &Map<String, Value>| {
         m.get("eventName")

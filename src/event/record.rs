@@ -200,7 +200,7 @@ const IDENTITY_FIELDS: &[&str] = &["type", "arn", "accountId", "principalId", "u
 /// (CloudTrail writes null for a call without parameters), as may `userIdentity.invokedBy`;
 /// `readOnly` is a boolean, or the string `"true"`/`"false"` some exporters write. One pass
 /// over the record's fields, not a lookup per field: this runs for every event.
-pub(super) fn check_fields(record: &Map<String, Value>) -> Result<(), String> {
+pub(super) fn check_fields(record: &Map<String, Value>) -> Result<(), WrongType> {
     for (key, value) in record {
         let key = key.as_str();
         match (key, value) {
@@ -235,15 +235,24 @@ pub(super) fn check_fields(record: &Map<String, Value>) -> Result<(), String> {
     Ok(())
 }
 
-fn expect_string(map: &Map<String, Value>, key: &str, prefix: &str) -> Result<(), String> {
+fn expect_string(map: &Map<String, Value>, key: &str, prefix: &str) -> Result<(), WrongType> {
     match map.get(key) {
         None | Some(Value::String(_)) => Ok(()),
         Some(other) => Err(wrong(&format!("{prefix}{key}"), "a string", other)),
     }
 }
 
-/// The message for a field of the wrong type.
-pub(super) fn wrong(field: &str, expected: &str, found: &Value) -> String {
+/// A field of the wrong type: the record cannot be read in full.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{field}` must be {expected}, found {found}")]
+pub struct WrongType {
+    pub field: String,
+    pub expected: &'static str,
+    pub found: &'static str,
+}
+
+/// The error for a field of the wrong type.
+pub(super) fn wrong(field: &str, expected: &'static str, found: &Value) -> WrongType {
     let found = match found {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -253,7 +262,11 @@ pub(super) fn wrong(field: &str, expected: &str, found: &Value) -> String {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     };
-    format!("`{field}` must be {expected}, found {found}")
+    WrongType {
+        field: field.to_owned(),
+        expected,
+        found,
+    }
 }
 
 /// Look up a dotted path (`a.b.0.c`) in a JSON map. Numeric segments index arrays.

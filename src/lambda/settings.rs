@@ -98,8 +98,8 @@ impl Settings {
     /// The pack, strictly validated as a whole; every problem rendered, on failure.
     pub fn load_policies(&self) -> Result<PolicyPack, String> {
         let loaded = match &self.policies {
-            Some(dir) => crate::policy::load(dir),
-            None => crate::policy::load_embedded(),
+            Some(dir) => crate::policy::load(dir, &crate::remediation::names()),
+            None => crate::policy::load_embedded(&crate::remediation::names()),
         };
         loaded.map_err(|errors| {
             format!(

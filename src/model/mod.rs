@@ -4,6 +4,7 @@
 //! (the account as resource, no derived facts) so that broad policies see them.
 
 mod document;
+mod fields;
 mod identity;
 pub(crate) mod json;
 mod malformed;
@@ -26,8 +27,8 @@ mod signin;
 use serde_json::Map;
 
 use crate::event::{self, Event, EventTime};
-use crate::policy::Fields;
 
+pub use fields::Fields;
 pub use identity::identity_types;
 pub use identity::{malformed_principal_type, principal_type};
 pub use malformed::{Malformed, PRINCIPAL_TYPE, RESOURCE};

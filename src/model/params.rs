@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::policy::Fields;
+use super::Fields;
 
 /// Deeper fields than this are left out; no real CloudTrail request nests this far.
 const MAX_DEPTH: usize = 12;

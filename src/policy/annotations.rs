@@ -121,6 +121,7 @@ pub(super) fn read(
     policy: &cedar_policy::Policy,
     file: &std::path::Path,
     src: &str,
+    remediations: &[&str],
 ) -> Result<Meta, Vec<LoadError>> {
     let mut errors = Vec::new();
     let source = || NamedSource::new(file.display().to_string(), src.to_owned());
@@ -199,16 +200,12 @@ pub(super) fn read(
     }
     if let Some(r) = remediation
         .as_deref()
-        .filter(|r| is_name(r) && crate::remediation::find(r).is_none())
+        .filter(|r| is_name(r) && !remediations.contains(r))
     {
-        let known: Vec<&str> = crate::remediation::REGISTRY
-            .iter()
-            .map(|x| x.name())
-            .collect();
         errors.push(invalid(
             "remediation",
             r,
-            format!("no remediation is registered under this name; known: {}; or leave @remediation out for detect-only", known.join(", ")),
+            format!("no remediation is registered under this name; known: {}; or leave @remediation out for detect-only", remediations.join(", ")),
         ));
     }
     let description = required("description", &mut errors);

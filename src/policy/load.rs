@@ -266,18 +266,22 @@ impl Files<'_> {
 /// is not run through Cedar's validator again when the build already did (build.rs): same
 /// input, same Cedar, same answer. Returns every error found, so that `snapback validate` can
 /// show them all at once.
-pub fn load(dir: &Path) -> Result<PolicyPack, Vec<LoadError>> {
-    load_files(Files::Dir(dir), Reuse::BuildValidation)
+///
+/// `remediations` are the names `@remediation` may use: the caller's registry (the crate root's
+/// [`load_policies`](crate::load_policies) passes snapback's own), so that policies sit below
+/// the remediations in the module layering.
+pub fn load(dir: &Path, remediations: &[&str]) -> Result<PolicyPack, Vec<LoadError>> {
+    load_files(Files::Dir(dir), Reuse::BuildValidation, remediations)
 }
 
 /// [`load`], always running Cedar's validator (what `snapback validate` does).
-pub fn load_revalidated(dir: &Path) -> Result<PolicyPack, Vec<LoadError>> {
-    load_files(Files::Dir(dir), Reuse::Nothing)
+pub fn load_revalidated(dir: &Path, remediations: &[&str]) -> Result<PolicyPack, Vec<LoadError>> {
+    load_files(Files::Dir(dir), Reuse::Nothing, remediations)
 }
 
 /// The pack this binary was built with (`policies/` at build time), checked like any other.
-pub fn load_embedded() -> Result<PolicyPack, Vec<LoadError>> {
-    load_files(Files::Embedded(super::EMBEDDED), Reuse::BuildValidation)
+pub fn load_embedded(remediations: &[&str]) -> Result<PolicyPack, Vec<LoadError>> {
+    load_files(Files::Embedded(super::EMBEDDED), Reuse::BuildValidation, remediations)
 }
 
 /// Whether a build's validation of the same files may stand in for validating them again.
@@ -379,7 +383,11 @@ fn embedded_validated() -> Option<&'static str> {
     clippy::result_large_err,
     reason = "a cold path whose errors are collected for display"
 )]
-fn load_files(source: Files<'_>, reuse: Reuse) -> Result<PolicyPack, Vec<LoadError>> {
+fn load_files(
+    source: Files<'_>,
+    reuse: Reuse,
+    remediations: &[&str],
+) -> Result<PolicyPack, Vec<LoadError>> {
     let Texts {
         schema_path,
         schema: schema_src,
@@ -415,7 +423,7 @@ fn load_files(source: Files<'_>, reuse: Reuse) -> Result<PolicyPack, Vec<LoadErr
     if validated_at_build {
         // The files the build validated: read the policies and accounts, and leave the schema
         // unparsed until something asks for it (deciding never does).
-        let read = read_policies(policies);
+        let read = read_policies(policies, remediations);
         if read.errors.is_empty() {
             let mut errors = Vec::new();
             let accounts = load_entities(entities, None, &mut errors);
@@ -424,7 +432,7 @@ fn load_files(source: Files<'_>, reuse: Reuse) -> Result<PolicyPack, Vec<LoadErr
             }
         }
         // snapback's own checks failed: load it the long way, to report every problem.
-        return load_files(source, Reuse::Nothing);
+        return load_files(source, Reuse::Nothing, remediations);
     }
 
     // The schema is parsed on a second core while this one reads the policies: the two take
@@ -435,7 +443,7 @@ fn load_files(source: Files<'_>, reuse: Reuse) -> Result<PolicyPack, Vec<LoadErr
                 .map(|(schema, _warnings)| schema)
                 .map_err(|err| LoadError::cedar(err, &schema_path, &schema_src))
         });
-        let read = read_policies(policies);
+        let read = read_policies(policies, remediations);
         let schema = schema.join().unwrap_or_else(|_| {
             Err(LoadError::Io {
                 path: schema_path.clone(),
@@ -477,7 +485,7 @@ struct Read {
     index: super::PolicyIndex,
 }
 
-fn read_policies(files: Vec<(PathBuf, Result<String, LoadError>)>) -> Read {
+fn read_policies(files: Vec<(PathBuf, Result<String, LoadError>)>, remediations: &[&str]) -> Read {
     let mut errors = Vec::new();
     let mut all = PolicySet::new();
     let mut metas: Vec<Meta> = Vec::new();
@@ -529,7 +537,7 @@ fn read_policies(files: Vec<(PathBuf, Result<String, LoadError>)>) -> Read {
             });
             continue;
         }
-        let meta = match annotations::read(policy, file, &src) {
+        let meta = match annotations::read(policy, file, &src, remediations) {
             Ok(meta) => meta,
             Err(errs) => {
                 errors.extend(errs);

@@ -56,16 +56,22 @@ impl PolicyPack {
     /// The pack's schema. Deciding never needs it, so a pack the build validated parses it
     /// only when asked; the error is Cedar's, for a schema that no longer parses (which the
     /// build's check rules out).
-    pub fn schema(&self) -> Result<&cedar_policy::Schema, String> {
+    pub fn schema(&self) -> Result<&cedar_policy::Schema, &SchemaError> {
         self.schema.get()
     }
 }
+
+/// A pack's schema that no longer parses (Cedar's message; the error type is not `Clone`, and
+/// the parse result is kept for every later caller).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{SCHEMA_FILE}: {0}")]
+pub struct SchemaError(pub String);
 
 /// A schema's text, and the schema once parsed.
 #[derive(Debug)]
 struct LazySchema {
     src: String,
-    parsed: std::sync::OnceLock<Result<cedar_policy::Schema, String>>,
+    parsed: std::sync::OnceLock<Result<cedar_policy::Schema, SchemaError>>,
 }
 
 impl LazySchema {
@@ -83,14 +89,13 @@ impl LazySchema {
         }
     }
 
-    fn get(&self) -> Result<&cedar_policy::Schema, String> {
+    fn get(&self) -> Result<&cedar_policy::Schema, &SchemaError> {
         self.parsed
             .get_or_init(|| {
                 cedar_policy::Schema::from_cedarschema_str(&self.src)
                     .map(|(schema, _warnings)| schema)
-                    .map_err(|e| format!("{SCHEMA_FILE}: {e}"))
+                    .map_err(|e| SchemaError(e.to_string()))
             })
             .as_ref()
-            .map_err(Clone::clone)
     }
 }

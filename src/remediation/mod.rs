@@ -144,6 +144,11 @@ pub fn find(name: &str) -> Option<&'static dyn Remediation> {
     REGISTRY.iter().copied().find(|r| r.name() == name)
 }
 
+/// The names of every registered remediation, for [`crate::policy::load`].
+pub fn names() -> Vec<&'static str> {
+    REGISTRY.iter().map(|r| r.name()).collect()
+}
+
 /// Helpers for plans.
 pub(crate) fn plan(
     remediation: &'static str,

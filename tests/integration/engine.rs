@@ -197,11 +197,11 @@ fn only_the_exact_pack_the_build_validated_skips_validation() {
     // The schema is parsed when asked for, and is the same schema.
     let actions = |pack: &snapback::PolicyPack| pack.schema().unwrap().actions().count();
     assert!(
-        snapback::policy::load_embedded()
+        snapback::policy::load_embedded(&snapback::remediation::names())
             .unwrap()
             .validated_at_build
     );
-    let revalidated = snapback::policy::load_revalidated(&root).unwrap();
+    let revalidated = snapback::policy::load_revalidated(&root, &snapback::remediation::names()).unwrap();
     assert!(!revalidated.validated_at_build);
     assert_eq!(revalidated.hash, shipped.hash);
     assert_eq!(actions(&shipped), actions(&revalidated));

@@ -17,6 +17,7 @@ mod fail_closed;
 mod faults;
 mod lambda;
 mod lambda_runtime;
+mod layering;
 mod reactor;
 mod remediation_registry;
 mod scan;
