@@ -268,23 +268,53 @@ pub fn skip_reason(event: &Event) -> Option<String> {
 }
 
 /// Why a model request could not become a Cedar request: Cedar refused one of its parts.
+/// Boxed: Cedar's errors are large, and this travels on the hot path's `Result`s.
 #[derive(Debug, thiserror::Error)]
-pub enum RequestError {
+#[error(transparent)]
+pub struct RequestError(Box<RequestErrorKind>);
+
+impl RequestError {
+    pub fn kind(&self) -> &RequestErrorKind {
+        &self.0
+    }
+}
+
+macro_rules! from_cedar {
+    ($($variant:ident($ty:ty)),*) => {$(
+        impl From<$ty> for RequestError {
+            fn from(err: $ty) -> Self {
+                Self(Box::new(RequestErrorKind::$variant(err)))
+            }
+        }
+    )*};
+}
+
+from_cedar!(
+    Expression(cedar_policy::ExpressionConstructionError),
+    Entity(cedar_policy::EntityAttrEvaluationError),
+    Entities(cedar_policy::entities_errors::EntitiesError),
+    Context(cedar_policy::ContextCreationError),
+    Request(cedar_policy::RequestValidationError)
+);
+
+/// The part of the request Cedar refused.
+#[derive(Debug, thiserror::Error)]
+pub enum RequestErrorKind {
     #[error("entity type `Aws::{ty}`: {source}")]
     TypeName {
         ty: &'static str,
         source: cedar_policy::ParseErrors,
     },
     #[error(transparent)]
-    Expression(#[from] cedar_policy::ExpressionConstructionError),
+    Expression(cedar_policy::ExpressionConstructionError),
     #[error(transparent)]
-    Entity(#[from] cedar_policy::EntityAttrEvaluationError),
+    Entity(cedar_policy::EntityAttrEvaluationError),
     #[error(transparent)]
-    Entities(#[from] cedar_policy::entities_errors::EntitiesError),
+    Entities(cedar_policy::entities_errors::EntitiesError),
     #[error(transparent)]
-    Context(#[from] cedar_policy::ContextCreationError),
+    Context(cedar_policy::ContextCreationError),
     #[error(transparent)]
-    Request(#[from] cedar_policy::RequestValidationError),
+    Request(cedar_policy::RequestValidationError),
 }
 
 fn uid(u: &Uid) -> Result<EntityUid, RequestError> {
@@ -306,7 +336,7 @@ fn type_name(ty: &'static str) -> Result<EntityTypeName, RequestError> {
             return Ok(parsed.clone());
         }
         let parsed = EntityTypeName::from_str(&format!("Aws::{ty}"))
-            .map_err(|source| RequestError::TypeName { ty, source })?;
+            .map_err(|source| RequestError(Box::new(RequestErrorKind::TypeName { ty, source })))?;
         types.borrow_mut().insert(ty, parsed.clone());
         Ok(parsed)
     })

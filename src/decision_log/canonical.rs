@@ -39,7 +39,9 @@ pub fn record(text: &str) -> Result<DecisionRecord, RecordError> {
 pub fn record_from(value: Value) -> Result<DecisionRecord, RecordError> {
     let record = DecisionRecord::deserialize(value).map_err(RecordError::Shape)?;
     if EventTime::parse(&record.decided_at).is_none() {
-        return Err(RecordError::Time(record.decided_at.escape_debug().to_string()));
+        return Err(RecordError::Time(
+            record.decided_at.escape_debug().to_string(),
+        ));
     }
     Ok(record)
 }

@@ -201,13 +201,14 @@ impl Targets {
 
     /// Parse and check the JSON of a targets file.
     pub fn parse(text: &str) -> Result<Self, TargetsError> {
-        let targets: Self = serde_json::from_str(text).map_err(TargetsError::Json)?;
+        let targets: Self =
+            serde_json::from_str(text).map_err(|e| TargetsError::Json(e.to_string()))?;
         for slo in Slo::ALL {
             let t = targets.target(slo);
             if !(t > 0.0 && t < 1.0) {
                 return Err(TargetsError::Target {
                     slo: slo.name(),
-                    target: t,
+                    target: t.to_string(),
                 });
             }
         }
@@ -237,12 +238,14 @@ impl Targets {
 }
 
 /// Why a targets file cannot be used.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TargetsError {
-    #[error(transparent)]
-    Json(serde_json::Error),
+    /// serde_json's message (its error is not `Clone`).
+    #[error("{0}")]
+    Json(String),
+    /// A target outside (0, 1), as written.
     #[error("target for `{slo}` is {target}: it must be above 0 and below 1")]
-    Target { slo: &'static str, target: f64 },
+    Target { slo: &'static str, target: String },
     #[error("thresholds must be above 0")]
     ZeroThreshold,
 }

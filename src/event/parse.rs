@@ -142,7 +142,7 @@ fn envelope(mut map: Map<String, Value>, origin: &Origin) -> Result<Event, Event
         Some(other) => Err(wrong(key, "a string", other)),
     };
     let fields = (|| {
-        Ok::<_, String>(Envelope {
+        Ok::<_, super::record::WrongType>(Envelope {
             id: text("id")?,
             source: text("source")?,
             account: text("account")?,
@@ -153,7 +153,7 @@ fn envelope(mut map: Map<String, Value>, origin: &Origin) -> Result<Event, Event
     })();
     let env = match fields {
         Ok(env) => env,
-        Err(message) => return Err(error(origin, message, &Value::Object(map))),
+        Err(wrong) => return Err(error(origin, wrong.to_string(), &Value::Object(map))),
     };
     match map.remove("detail") {
         Some(Value::Object(record)) => match record_problem(&record) {

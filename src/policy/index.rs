@@ -17,7 +17,6 @@ use std::sync::{Arc, OnceLock};
 
 use cedar_policy::{ActionConstraint, Policy, PolicySet, PrincipalConstraint, ResourceConstraint};
 
-
 /// The policies one event is evaluated against, and what they read.
 #[derive(Debug, Clone)]
 pub struct Slot {

@@ -281,7 +281,11 @@ pub fn load_revalidated(dir: &Path, remediations: &[&str]) -> Result<PolicyPack,
 
 /// The pack this binary was built with (`policies/` at build time), checked like any other.
 pub fn load_embedded(remediations: &[&str]) -> Result<PolicyPack, Vec<LoadError>> {
-    load_files(Files::Embedded(super::EMBEDDED), Reuse::BuildValidation, remediations)
+    load_files(
+        Files::Embedded(super::EMBEDDED),
+        Reuse::BuildValidation,
+        remediations,
+    )
 }
 
 /// Whether a build's validation of the same files may stand in for validating them again.

@@ -201,7 +201,8 @@ fn only_the_exact_pack_the_build_validated_skips_validation() {
             .unwrap()
             .validated_at_build
     );
-    let revalidated = snapback::policy::load_revalidated(&root, &snapback::remediation::names()).unwrap();
+    let revalidated =
+        snapback::policy::load_revalidated(&root, &snapback::remediation::names()).unwrap();
     assert!(!revalidated.validated_at_build);
     assert_eq!(revalidated.hash, shipped.hash);
     assert_eq!(actions(&shipped), actions(&revalidated));

@@ -78,7 +78,13 @@ fn climbing(root: &Path) -> Vec<String> {
     let mut bad = Vec::new();
     for file in files {
         let rel = file.strip_prefix(&src).unwrap();
-        let first = rel.components().next().unwrap().as_os_str().to_str().unwrap();
+        let first = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_str()
+            .unwrap();
         let module = first.strip_suffix(".rs").unwrap_or(first);
         if matches!(module, "lib" | "main" | "bin") {
             continue;

@@ -4,6 +4,14 @@
 //!
 //! Run one suite with a filter: `cargo test --test integration decision_log::`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
+
 #[path = "../remediations/common.rs"]
 mod common;
 
