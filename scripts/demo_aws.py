@@ -278,7 +278,7 @@ def state(client, names):
 def report(rows):
     width = max(len(what) for what, _, _ in rows)
     for what, value, ok in rows:
-        print(f"  {'ok ' if ok else 'BAD'}  {what:<{width}}  {value}")
+        print(f"  {'ok' if ok else 'NON-COMPLIANT':<13}  {what:<{width}}  {value}")
 
 
 def verify(endpoint, out):
