@@ -21,6 +21,7 @@ pub mod archive_digest;
 pub mod aws;
 pub mod cases;
 pub mod cli;
+pub mod config;
 pub mod decision_log;
 pub mod deploy;
 pub mod engine;
