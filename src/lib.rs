@@ -14,7 +14,9 @@
 //! * [`engine`] decides (pure);
 //! * [`reactor`] plans and applies reverts through [`remediation`]s, with [`resilience`]
 //!   (retries, circuit breakers, dead letters, flap limits) and [`aws`] clients;
-//! * [`decision_log`] is the record every event gets.
+//! * [`decision_log`] is the record every event gets;
+//! * [`config`] reads every setting (flags and `SNAPBACK_*` variables) once, the same way for
+//!   the CLI and the Lambda.
 
 pub mod archive;
 pub mod archive_digest;
