@@ -14,7 +14,9 @@
 //! * [`engine`] decides (pure);
 //! * [`reactor`] plans and applies reverts through [`remediation`]s, with [`resilience`]
 //!   (retries, circuit breakers, dead letters, flap limits) and [`aws`] clients;
-//! * [`decision_log`] is the record every event gets.
+//! * [`decision_log`] is the record every event gets;
+//! * [`config`] reads every setting (flags and `SNAPBACK_*` variables) once, the same way for
+//!   the CLI and the Lambda.
 
 /// The module layering, bottom first: a module may name (`crate::x`) only modules in lower
 /// layers, never one in its own layer or above, so the module graph has no cycle and data flows
@@ -26,9 +28,8 @@ pub const LAYERS: &[&[&str]] = &[
     &["archive", "policy"],
     &["engine"],
     &["aws", "decision_log", "resilience"],
-    &["remediation"],
+    &["config", "remediation"],
     &["reactor"],
-    &["config"],
     &["archive_digest", "cases", "deploy", "scan"],
     &["cli", "lambda"],
 ];
@@ -38,6 +39,7 @@ pub mod archive_digest;
 pub mod aws;
 pub mod cases;
 pub mod cli;
+pub mod config;
 pub mod decision_log;
 pub mod deploy;
 pub mod engine;

@@ -14,70 +14,11 @@ use crate::event::Event;
 use crate::policy::Mode;
 use crate::remediation::{self, Plan, Status};
 use crate::resilience::{
-    BreakerConfig, BreakerKey, Breakers, DeadLetter, DeadLetterSink, FlapLimiter, Jitter,
-    RetryPolicy, Seen, retry,
+    BreakerKey, Breakers, DeadLetter, DeadLetterSink, FlapLimiter, Jitter, Seen, retry,
 };
 
-/// Which policies revert: each policy's `@mode`, none (audit), or every policy with a
-/// remediation (enforce).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    clap::ValueEnum,
-    serde::Serialize,
-    serde::Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum ModeOverride {
-    #[default]
-    Policy,
-    Audit,
-    Enforce,
-}
-
-#[derive(Debug, Clone)]
-pub struct Config {
-    pub mode: ModeOverride,
-    /// Role ARNs snapback itself acts as: events they cause are skipped (loop protection).
-    pub self_roles: Vec<String>,
-    /// All the work for one event ends within this.
-    pub deadline: Duration,
-    pub retry: RetryPolicy,
-    pub breaker: BreakerConfig,
-    /// At most this many reverts of one resource within `flap_window`.
-    pub flap_max: usize,
-    pub flap_window: Duration,
-    /// How many recent event ids are remembered to spot duplicates.
-    pub seen_capacity: usize,
-    /// Hand retryable failures back to the caller instead of dead-lettering them: the Lambda
-    /// returns an error so that Lambda's own retries, then its on-failure destination, keep
-    /// the event.
-    pub hand_back_retryable: bool,
-    /// Principals (role, user or session-issuer ARNs) whose changes are decided and recorded
-    /// but never reverted: a break-glass role, a deployment pipeline.
-    pub exempt_principals: Vec<String>,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            mode: ModeOverride::Policy,
-            self_roles: Vec::new(),
-            deadline: Duration::from_secs(25),
-            retry: RetryPolicy::default(),
-            breaker: BreakerConfig::default(),
-            flap_max: 3,
-            flap_window: Duration::from_secs(600),
-            seen_capacity: 10_000,
-            hand_back_retryable: false,
-            exempt_principals: Vec::new(),
-        }
-    }
-}
+// The reactor's settings are part of the one configuration (`crate::config`).
+pub use crate::config::{ModeOverride, ReactorConfig as Config};
 
 /// The reactor and its state for one process.
 pub struct Reactor<C: ClientSource, D: DeadLetterSink> {

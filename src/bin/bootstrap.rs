@@ -36,9 +36,9 @@ fn main() -> ExitCode {
         Ok(runtime) => runtime,
         Err(err) => return init_failed("Runtime.Tokio", &err.to_string()),
     };
-    let settings = match Settings::from_env(|name| std::env::var(name).ok()) {
+    let settings = match Settings::from_process_env() {
         Ok(settings) => settings,
-        Err(err) => return init_failed("Runtime.InvalidConfiguration", &err),
+        Err(err) => return init_failed(err.error_type(), &err.to_string()),
     };
     let function = match runtime.block_on(Function::init(&settings)) {
         Ok(function) => function,
@@ -49,7 +49,7 @@ fn main() -> ExitCode {
         init_ms = started.elapsed().as_secs_f64() * 1000.0,
         policies = pack.policies.len(),
         policy_set = %pack.hash,
-        mode = ?settings.mode,
+        mode = %settings.config.reactor.mode,
         "ready"
     );
     // One function for the life of the container.

@@ -32,6 +32,14 @@ pub struct Args {
     pub paths: Vec<PathBuf>,
 }
 
+impl Args {
+    pub fn raw(&self, raw: &mut crate::config::Raw) {
+        self.policies.raw(raw);
+        self.log.raw(raw);
+        self.input.raw(raw);
+    }
+}
+
 /// Counts of outcomes, for the summary and the exit code.
 #[derive(Debug, Default)]
 pub struct Tally {
@@ -73,12 +81,12 @@ impl std::fmt::Display for Tally {
     }
 }
 
-pub fn run(args: &Args) -> Exit {
-    let engine = match super::engine(&args.policies.policies) {
+pub fn run(args: &Args, config: &crate::config::Config) -> Exit {
+    let engine = match super::engine(&config.policies) {
         Ok(engine) => engine,
         Err(exit) => return exit,
     };
-    let (recorder, mut log) = match args.log.open(&engine) {
+    let (recorder, mut log) = match super::log(config, &engine) {
         Ok(opened) => opened,
         Err(exit) => return exit,
     };
@@ -90,7 +98,7 @@ pub fn run(args: &Args) -> Exit {
         let _ = writeln!(stdout, "{}", table::header());
     }
     for path in super::inputs(&args.paths) {
-        crate::input::read_path_limited(&path, args.input.max_event_bytes, &mut |item| {
+        crate::input::read_path_limited(&path, config.max_event_bytes, &mut |item| {
             let received = SystemTime::now();
             let mut record = match item {
                 Ok(event) => recorder.record(&event, &engine.decide(&event), received),

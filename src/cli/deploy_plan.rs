@@ -10,8 +10,8 @@ pub struct Args {
     pub policies: PolicyArgs,
 }
 
-pub fn run(args: &Args) -> Exit {
-    let engine = match super::engine(&args.policies.policies) {
+pub fn run(config: &crate::config::Config) -> Exit {
+    let engine = match super::engine(&config.policies) {
         Ok(engine) => engine,
         Err(exit) => return exit,
     };

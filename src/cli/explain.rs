@@ -14,21 +14,17 @@ pub struct Args {
     /// Show the request built from the event as received, secrets included
     #[arg(long)]
     pub unredacted: bool,
-    /// Also redact this requestParameters path (dotted, `*` for any segment); repeatable
-    #[arg(
-        long = "redact",
-        env = "SNAPBACK_REDACT",
-        value_delimiter = ',',
-        value_name = "PATH"
-    )]
+    /// Also redact this requestParameters path (dotted, `*` for any segment); repeatable,
+    /// comma-separated [env: SNAPBACK_REDACT]
+    #[arg(long = "redact", value_name = "PATH")]
     pub redact: Vec<String>,
     /// Event files or directories; `-` or nothing reads stdin
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 }
 
-pub fn run(args: &Args) -> Exit {
-    let redactor = (!args.unredacted).then(|| Redactor::new(&args.redact));
+pub fn run(args: &Args, config: &crate::config::Config) -> Exit {
+    let redactor = (!args.unredacted).then(|| Redactor::new(&config.redact));
     let mut exit = Exit::Ok;
     for path in super::inputs(&args.paths) {
         crate::input::read_path(&path, &mut |item| {

@@ -16,12 +16,14 @@ mod test;
 mod validate;
 mod verify;
 
+use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::config::{Config, ConfigError, LogKey, Policies, Raw, Setting, Surface};
 use crate::engine::Engine;
 
 /// What a command's exit code means.
@@ -83,34 +85,76 @@ pub enum Command {
 /// Where the policies are, shared by every command that decides.
 #[derive(Debug, Clone, clap::Args)]
 pub struct PolicyArgs {
-    /// Directory of `*.cedar` policies with `snapback.cedarschema`
-    #[arg(
-        long,
-        env = "SNAPBACK_POLICIES",
-        default_value = "policies",
-        value_name = "DIR"
-    )]
-    pub policies: PathBuf,
+    /// Directory of `*.cedar` policies with `snapback.cedarschema` [default: policies] [env:
+    /// SNAPBACK_POLICIES]
+    #[arg(long, value_name = "DIR")]
+    pub policies: Option<PathBuf>,
 }
 
-pub fn run(cli: Cli) -> Exit {
-    match cli.command {
-        Command::Validate(args) => validate::run(&args),
-        Command::Check(args) => check::run(&args),
-        Command::Explain(args) => explain::run(&args),
-        Command::React(args) => react::run(&args),
-        Command::Scan(args) => scan::run(&args),
-        Command::Redrive(args) => redrive::run(&args),
-        Command::DeployPlan(args) => deploy_plan::run(&args),
-        Command::Test(args) => test::run(&args),
-        Command::Audit(cmd) => audit::run(cmd),
-        Command::Slo(args) => slo::run(&args),
+impl PolicyArgs {
+    pub fn raw(&self, raw: &mut Raw) {
+        raw.flag(Setting::Policies, self.policies.as_ref());
     }
 }
 
-/// Load and validate policies, printing every diagnostic on failure.
-pub fn engine(dir: &Path) -> Result<Engine, Exit> {
-    engine_from(crate::load_policies(dir))
+impl Command {
+    /// The settings this command was given: its flags over the environment read through
+    /// `var`, not yet checked.
+    pub fn raw(&self, var: impl Fn(&str) -> Option<OsString>) -> Raw {
+        let mut raw = Raw::from_env(var);
+        match self {
+            Command::Validate(args) => args.policies.raw(&mut raw),
+            Command::Check(args) => args.raw(&mut raw),
+            Command::Explain(args) => raw.flags(Setting::Redact, &args.redact),
+            Command::React(args) => args.raw(&mut raw),
+            Command::Scan(args) => args.raw(&mut raw),
+            Command::Redrive(args) => args.raw(&mut raw),
+            Command::DeployPlan(args) => args.policies.raw(&mut raw),
+            Command::Test(args) => args.policies.raw(&mut raw),
+            Command::Audit(_) | Command::Slo(_) => {}
+        }
+        raw
+    }
+
+    /// The command's [`Config`]: its flags over the environment read through `var`, checked.
+    pub fn config(&self, var: impl Fn(&str) -> Option<OsString>) -> Result<Config, ConfigError> {
+        self.raw(var).validate(Surface::Cli)
+    }
+}
+
+pub fn run(cli: Cli) -> Exit {
+    let config = match &cli.command {
+        // Decision logs and SLO reports need no setting; a bad one must not stop them.
+        Command::Audit(_) | Command::Slo(_) => None,
+        command => match command.config(|name| std::env::var_os(name)) {
+            Ok(config) => Some(config),
+            Err(err) => {
+                eprintln!("error: {err}");
+                return Exit::Error;
+            }
+        },
+    };
+    match (cli.command, config) {
+        (Command::Audit(cmd), _) => audit::run(cmd),
+        (Command::Slo(args), _) => slo::run(&args),
+        (_, None) => Exit::Error,
+        (Command::Validate(_), Some(config)) => validate::run(&config),
+        (Command::Check(args), Some(config)) => check::run(&args, &config),
+        (Command::Explain(args), Some(config)) => explain::run(&args, &config),
+        (Command::React(args), Some(config)) => react::run(&args, &config),
+        (Command::Scan(args), Some(config)) => scan::run(&args, &config),
+        (Command::Redrive(_), Some(config)) => redrive::run(&config),
+        (Command::DeployPlan(_), Some(config)) => deploy_plan::run(&config),
+        (Command::Test(args), Some(config)) => test::run(&args, &config),
+    }
+}
+
+/// Load and validate the configured policies, printing every diagnostic on failure.
+pub fn engine(policies: &Policies) -> Result<Engine, Exit> {
+    engine_from(match policies {
+        Policies::Dir(dir) => crate::policy::load(dir, &crate::remediation::names()),
+        Policies::Embedded => crate::policy::load_embedded(&crate::remediation::names()),
+    })
 }
 
 /// An engine for a loaded pack, or every diagnostic printed.
@@ -147,53 +191,56 @@ pub fn colour(is_terminal: bool) -> bool {
 #[derive(Debug, Clone, clap::Args)]
 pub struct LogArgs {
     /// Append every decision record to this hash-chained JSON Lines log (see `audit verify`)
-    #[arg(long, env = "SNAPBACK_DECISION_LOG", value_name = "PATH")]
+    /// [env: SNAPBACK_DECISION_LOG]
+    #[arg(long, value_name = "PATH")]
     pub decision_log: Option<PathBuf>,
-    /// Also redact this requestParameters path (dotted, `*` for any segment); repeatable
-    #[arg(
-        long = "redact",
-        env = "SNAPBACK_REDACT",
-        value_delimiter = ',',
-        value_name = "PATH"
-    )]
+    /// Also redact this requestParameters path (dotted, `*` for any segment); repeatable,
+    /// comma-separated [env: SNAPBACK_REDACT]
+    #[arg(long = "redact", value_name = "PATH")]
     pub redact: Vec<String>,
 }
 
 impl LogArgs {
-    /// The recorder, and the log writer when a log is configured.
-    pub fn open(
-        &self,
-        engine: &Engine,
-    ) -> Result<
-        (
-            crate::decision_log::Recorder,
-            Option<crate::decision_log::LogWriter>,
-        ),
-        Exit,
-    > {
-        let recorder = crate::decision_log::Recorder::new(
-            engine.pack().hash.clone(),
-            crate::decision_log::Redactor::new(&self.redact),
-        );
-        let writer = match &self.decision_log {
-            None => None,
-            Some(path) => match crate::decision_log::LogWriter::open(path, log_key().as_deref()) {
-                Ok(writer) => Some(writer),
-                Err(err) => {
-                    eprintln!("{:?}", miette::Report::new(err));
-                    return Err(Exit::Error);
-                }
-            },
-        };
-        Ok((recorder, writer))
+    pub fn raw(&self, raw: &mut Raw) {
+        raw.flag(Setting::DecisionLog, self.decision_log.as_ref());
+        raw.flags(Setting::Redact, &self.redact);
     }
+}
+
+/// The recorder, and the log writer when a log is configured.
+pub fn log(
+    config: &Config,
+    engine: &Engine,
+) -> Result<
+    (
+        crate::decision_log::Recorder,
+        Option<crate::decision_log::LogWriter>,
+    ),
+    Exit,
+> {
+    let recorder = crate::decision_log::Recorder::new(
+        engine.pack().hash.clone(),
+        crate::decision_log::Redactor::new(&config.redact),
+    );
+    let key = config.decision_log_key.as_ref().map(LogKey::as_bytes);
+    let writer = match &config.decision_log {
+        None => None,
+        Some(path) => match crate::decision_log::LogWriter::open(path, key) {
+            Ok(writer) => Some(writer),
+            Err(err) => {
+                eprintln!("{:?}", miette::Report::new(err));
+                return Err(Exit::Error);
+            }
+        },
+    };
+    Ok((recorder, writer))
 }
 
 /// The decision-log HMAC key, from `SNAPBACK_DECISION_LOG_KEY`, if set.
 pub fn log_key() -> Option<Vec<u8>> {
-    std::env::var_os("SNAPBACK_DECISION_LOG_KEY")
-        .map(|k| k.into_encoded_bytes())
-        .filter(|k| !k.is_empty())
+    Raw::from_env(|name| std::env::var_os(name))
+        .decision_log_key()
+        .map(|key| key.as_bytes().to_vec())
 }
 
 /// Paths to read: as given, or stdin when none are. What a directory walk skipped is printed
@@ -218,11 +265,16 @@ fn warned(walk: crate::input::Walk) -> Vec<PathBuf> {
 #[derive(Debug, Clone, clap::Args)]
 pub struct InputArgs {
     /// Largest top-level JSON value read, in bytes: a longer one is an error record, skipped
-    #[arg(
-        long,
-        env = "SNAPBACK_MAX_EVENT_BYTES",
-        default_value_t = crate::event::DEFAULT_MAX_EVENT_BYTES,
-        value_name = "BYTES"
-    )]
-    pub max_event_bytes: usize,
+    /// [default: 32 MiB] [env: SNAPBACK_MAX_EVENT_BYTES]
+    #[arg(long, value_name = "BYTES", allow_hyphen_values = true)]
+    pub max_event_bytes: Option<String>,
 }
+
+impl InputArgs {
+    pub fn raw(&self, raw: &mut Raw) {
+        raw.flag(Setting::MaxEventBytes, self.max_event_bytes.as_ref());
+    }
+}
+
+#[cfg(test)]
+mod agree;

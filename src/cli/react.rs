@@ -3,67 +3,68 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use super::{Exit, LogArgs, PolicyArgs, check::Tally};
-use crate::aws::{Factory, Settings};
+use crate::aws::Factory;
+use crate::config::{Config, Origin, Raw, Setting};
 use crate::decision_log::{LogWriter, RemediationStatus};
 use crate::engine::Outcome;
-use crate::reactor::{Config, Handled, ModeOverride, Reactor};
+use crate::reactor::{Handled, Reactor};
 use crate::resilience::{DeadLetterSink, SpoolDir};
 
-/// What `react` and `redrive` share: how to reach AWS and how to revert.
+/// What `react` and `redrive` share: how to reach AWS and how to revert. Values are checked
+/// by `crate::config`, the same way as the Lambda's variables.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ReactorArgs {
     #[command(flatten)]
     pub policies: PolicyArgs,
     #[command(flatten)]
     pub log: LogArgs,
-    /// Which policies revert: each policy's @mode, none, or every policy with a remediation
-    #[arg(long, value_enum, env = "SNAPBACK_MODE", default_value = "policy")]
-    pub mode: ModeOverride,
+    /// Which policies revert: `policy` (each policy's @mode), `audit` (none) or `enforce` (every
+    /// policy with a remediation) [default: policy] [env: SNAPBACK_MODE]
+    #[arg(long, value_name = "MODE")]
+    pub mode: Option<String>,
     /// Call no mutating API at all (the same as --mode audit)
     #[arg(long)]
     pub dry_run: bool,
-    /// Send AWS calls to this endpoint (moto, LocalStack) instead of AWS
-    #[arg(long, env = "AWS_ENDPOINT_URL", value_name = "URL")]
+    /// Send AWS calls to this endpoint (moto, LocalStack) instead of AWS [env: AWS_ENDPOINT_URL]
+    #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
     /// Role name to assume in accounts other than snapback's own
-    #[arg(long, env = "SNAPBACK_CROSS_ACCOUNT_ROLE", value_name = "NAME")]
+    /// [env: SNAPBACK_CROSS_ACCOUNT_ROLE]
+    #[arg(long, value_name = "NAME")]
     pub cross_account_role: Option<String>,
     /// snapback's own role ARNs: events they cause are skipped (repeatable, comma-separated)
-    #[arg(
-        long = "self-role",
-        env = "SNAPBACK_SELF_ROLES",
-        value_delimiter = ',',
-        value_name = "ARN"
-    )]
+    /// [env: SNAPBACK_SELF_ROLES]
+    #[arg(long = "self-role", value_name = "ARN")]
     pub self_roles: Vec<String>,
-    /// Principal ARNs whose changes are recorded but never reverted (repeatable, comma-separated)
-    #[arg(
-        long = "exempt",
-        env = "SNAPBACK_EXEMPT_PRINCIPALS",
-        value_delimiter = ',',
-        value_name = "ARN"
-    )]
+    /// Principal ARNs whose changes are recorded but never reverted (repeatable,
+    /// comma-separated) [env: SNAPBACK_EXEMPT_PRINCIPALS]
+    #[arg(long = "exempt", value_name = "ARN")]
     pub exempt_principals: Vec<String>,
-    /// Seconds all the work for one event may take
-    #[arg(long, env = "SNAPBACK_DEADLINE", default_value_t = 25)]
-    pub deadline: u64,
+    /// Seconds all the work for one event may take [default: 25] [env: SNAPBACK_DEADLINE]
+    #[arg(long, value_name = "SECONDS", allow_hyphen_values = true)]
+    pub deadline: Option<String>,
+    /// The flap limit: at most this many reverts of one resource per --flap-window; after
+    /// that it is reported as flapping and left alone [default: 3] [env: SNAPBACK_FLAP_MAX]
+    #[arg(long, value_name = "REVERTS", allow_hyphen_values = true)]
+    pub flap_max: Option<String>,
+    /// The flap limit's window, in seconds [default: 600] [env: SNAPBACK_FLAP_WINDOW]
+    #[arg(long, value_name = "SECONDS", allow_hyphen_values = true)]
+    pub flap_window: Option<String>,
+    /// The duplicate window: how many recent event ids are remembered to skip redeliveries;
+    /// 0 remembers none [default: 10000] [env: SNAPBACK_DUPLICATE_WINDOW]
+    #[arg(long, value_name = "EVENTS", allow_hyphen_values = true)]
+    pub duplicate_window: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
     pub reactor: ReactorArgs,
-    /// Where events that could not be decided or reverted go
-    #[arg(
-        long,
-        env = "SNAPBACK_DEAD_LETTER",
-        default_value = "dead-letters",
-        value_name = "DIR"
-    )]
-    pub dead_letter: PathBuf,
+    #[command(flatten)]
+    pub spool: SpoolArgs,
     #[command(flatten)]
     pub input: super::InputArgs,
     /// Event files or directories; `-` or nothing reads a stream on stdin
@@ -71,45 +72,72 @@ pub struct Args {
     pub paths: Vec<PathBuf>,
 }
 
-impl ReactorArgs {
-    pub fn config(&self) -> Config {
-        Config {
-            mode: if self.dry_run {
-                ModeOverride::Audit
-            } else {
-                self.mode
-            },
-            self_roles: self.self_roles.clone(),
-            exempt_principals: self.exempt_principals.clone(),
-            deadline: Duration::from_secs(self.deadline.max(1)),
-            ..Config::default()
-        }
-    }
+/// The dead-letter spool of `react`, `redrive` and `scan --remediate`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SpoolArgs {
+    /// Where events that could not be decided or reverted go [default: dead-letters]
+    /// [env: SNAPBACK_DEAD_LETTER]
+    #[arg(long, value_name = "DIR")]
+    pub dead_letter: Option<PathBuf>,
+}
 
-    /// The runtime, the reactor and the log writer, or the exit code of what went wrong.
-    pub fn build<D: DeadLetterSink>(&self, dead_letters: D) -> Result<Built<D>, Exit> {
-        let engine = super::engine(&self.policies.policies)?;
-        let (recorder, log) = self.log.open(&engine)?;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| {
-                eprintln!("error: cannot start the async runtime: {e}");
-                Exit::Error
-            })?;
-        let settings = Settings {
-            endpoint_url: self.endpoint_url.clone(),
-            cross_account_role: self.cross_account_role.clone(),
-            home_account: None,
-            attempt_timeout: None,
-        };
-        let factory = runtime.block_on(Factory::new(settings));
-        Ok((
-            runtime,
-            Reactor::new(engine, recorder, factory, dead_letters, self.config()),
-            log,
-        ))
+impl SpoolArgs {
+    pub fn raw(&self, raw: &mut Raw) {
+        raw.flag(Setting::DeadLetterSpool, self.dead_letter.as_ref());
     }
+}
+
+impl Args {
+    pub fn raw(&self, raw: &mut Raw) {
+        self.reactor.raw(raw);
+        self.spool.raw(raw);
+        self.input.raw(raw);
+    }
+}
+
+impl ReactorArgs {
+    /// Map the flags into the raw settings, over what the environment gave.
+    pub fn raw(&self, raw: &mut Raw) {
+        self.policies.raw(raw);
+        self.log.raw(raw);
+        raw.flag(Setting::Mode, self.mode.as_ref());
+        if self.dry_run {
+            raw.set(Setting::Mode, Origin::Flag("--dry-run"), "audit");
+        }
+        raw.flag(Setting::EndpointUrl, self.endpoint_url.as_ref());
+        raw.flag(Setting::CrossAccountRole, self.cross_account_role.as_ref());
+        raw.flags(Setting::SelfRoles, &self.self_roles);
+        raw.flags(Setting::ExemptPrincipals, &self.exempt_principals);
+        raw.flag(Setting::Deadline, self.deadline.as_ref());
+        raw.flag(Setting::FlapMax, self.flap_max.as_ref());
+        raw.flag(Setting::FlapWindow, self.flap_window.as_ref());
+        raw.flag(Setting::DuplicateWindow, self.duplicate_window.as_ref());
+    }
+}
+
+/// The runtime, the reactor and the log writer, or the exit code of what went wrong.
+pub fn build<D: DeadLetterSink>(config: &Config, dead_letters: D) -> Result<Built<D>, Exit> {
+    let engine = super::engine(&config.policies)?;
+    let (recorder, log) = super::log(config, &engine)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            eprintln!("error: cannot start the async runtime: {e}");
+            Exit::Error
+        })?;
+    let factory = runtime.block_on(Factory::new(config.aws()));
+    Ok((
+        runtime,
+        Reactor::new(
+            engine,
+            recorder,
+            factory,
+            dead_letters,
+            config.reactor.clone(),
+        ),
+        log,
+    ))
 }
 
 /// What `react` and `redrive` run with: an async runtime, the reactor, the decision log.
@@ -195,18 +223,18 @@ pub fn spool(dir: &std::path::Path) -> Result<SpoolDir, Exit> {
     })
 }
 
-pub fn run(args: &Args) -> Exit {
-    let spool = match spool(&args.dead_letter) {
+pub fn run(args: &Args, config: &Config) -> Exit {
+    let spool = match spool(&config.dead_letter_spool) {
         Ok(spool) => spool,
         Err(exit) => return exit,
     };
-    let (runtime, reactor, mut log) = match args.reactor.build(spool) {
+    let (runtime, reactor, mut log) = match build(config, spool) {
         Ok(built) => built,
         Err(exit) => return exit,
     };
     let mut summary = Summary::default();
     for path in super::inputs(&args.paths) {
-        crate::input::read_path_limited(&path, args.input.max_event_bytes, &mut |item| {
+        crate::input::read_path_limited(&path, config.max_event_bytes, &mut |item| {
             let received = SystemTime::now();
             let mut handled = match item {
                 Ok(event) => runtime.block_on(reactor.handle(&event, received)),

@@ -6,6 +6,7 @@ use std::time::SystemTime;
 
 use super::Exit;
 use super::react::{ReactorArgs, Summary, emit};
+use crate::config::{Config, Raw, Setting};
 use crate::event::StreamParser;
 use crate::resilience::{DeadLetter, DeadLetterSink, SpoolDir};
 
@@ -13,14 +14,16 @@ use crate::resilience::{DeadLetter, DeadLetterSink, SpoolDir};
 pub struct Args {
     #[command(flatten)]
     pub reactor: ReactorArgs,
-    /// The dead-letter spool to replay
-    #[arg(
-        long,
-        env = "SNAPBACK_DEAD_LETTER",
-        default_value = "dead-letters",
-        value_name = "DIR"
-    )]
-    pub dead_letter: PathBuf,
+    /// The dead-letter spool to replay [default: dead-letters] [env: SNAPBACK_DEAD_LETTER]
+    #[arg(long, value_name = "DIR")]
+    pub dead_letter: Option<PathBuf>,
+}
+
+impl Args {
+    pub fn raw(&self, raw: &mut Raw) {
+        self.reactor.raw(raw);
+        raw.flag(Setting::DeadLetterSpool, self.dead_letter.as_ref());
+    }
 }
 
 /// During a redrive the letter being replayed is the dead letter: a failure keeps it as it is.
@@ -32,21 +35,21 @@ impl DeadLetterSink for KeepOriginal {
     }
 }
 
-pub fn run(args: &Args) -> Exit {
-    let letters = match SpoolDir::open(&args.dead_letter)
+pub fn run(config: &Config) -> Exit {
+    let letters = match SpoolDir::open(&config.dead_letter_spool)
         .and_then(|spool| Ok((spool.list()?, spool)))
     {
         Ok(listed) => listed,
         Err(err) => {
             eprintln!(
                 "error: cannot read dead-letter spool `{}`: {err}\n  help: pass the directory that `react --dead-letter` wrote (default `dead-letters`)",
-                args.dead_letter.display()
+                config.dead_letter_spool.display()
             );
             return Exit::Error;
         }
     };
     let (letters, spool) = letters;
-    let (runtime, reactor, mut log) = match args.reactor.build(KeepOriginal) {
+    let (runtime, reactor, mut log) = match super::react::build(config, KeepOriginal) {
         Ok(built) => built,
         Err(exit) => return exit,
     };

@@ -13,6 +13,7 @@ use super::Exit;
 use super::react::ReactorArgs;
 use crate::archive::{self, Filter};
 use crate::aws::{Factory, Lookup, Pacing, Pager, Settings};
+use crate::config::Config;
 use crate::decision_log::{DecisionRecord, LogWriter, Recorder};
 use crate::engine::Engine;
 use crate::event::StreamParser;
@@ -53,13 +54,9 @@ pub struct Args {
     #[arg(long)]
     pub no_progress: bool,
     /// Where violations that could not be reverted go (with --remediate)
-    #[arg(
-        long,
-        env = "SNAPBACK_DEAD_LETTER",
-        default_value = "dead-letters",
-        value_name = "DIR"
-    )]
-    pub dead_letter: PathBuf,
+    /// [default: dead-letters] [env: SNAPBACK_DEAD_LETTER]
+    #[arg(long, value_name = "DIR")]
+    pub dead_letter: Option<PathBuf>,
     #[command(flatten)]
     pub input: super::InputArgs,
     /// Before scanning, check CloudTrail's digest files under the archive roots (the SHA-256 of
@@ -72,6 +69,15 @@ pub struct Args {
 }
 
 impl Args {
+    pub fn raw(&self, raw: &mut crate::config::Raw) {
+        self.reactor.raw(raw);
+        raw.flag(
+            crate::config::Setting::DeadLetterSpool,
+            self.dead_letter.as_ref(),
+        );
+        self.input.raw(raw);
+    }
+
     fn filter(&self) -> Result<Filter, String> {
         let since = self
             .since
@@ -143,7 +149,7 @@ struct Remediator {
     reactor: crate::reactor::Reactor<Factory, crate::resilience::SpoolDir>,
 }
 
-pub fn run(args: &Args) -> Exit {
+pub fn run(args: &Args, config: &Config) -> Exit {
     let filter = match args.filter() {
         Ok(filter) => filter,
         Err(message) => {
@@ -163,20 +169,20 @@ pub fn run(args: &Args) -> Exit {
     }
     // With --remediate, the reactor owns the engine and recorder; without, they are built here.
     let (remediator, own, log) = if args.remediate {
-        let spool = match super::react::spool(&args.dead_letter) {
+        let spool = match super::react::spool(&config.dead_letter_spool) {
             Ok(spool) => spool,
             Err(exit) => return exit,
         };
-        match args.reactor.build(spool) {
+        match super::react::build(config, spool) {
             Ok((runtime, reactor, log)) => (Some(Remediator { runtime, reactor }), None, log),
             Err(exit) => return exit,
         }
     } else {
-        let engine = match super::engine(&args.reactor.policies.policies) {
+        let engine = match super::engine(&config.policies) {
             Ok(engine) => engine,
             Err(exit) => return exit,
         };
-        match args.reactor.log.open(&engine) {
+        match super::log(config, &engine) {
             Ok((recorder, log)) => (None, Some((engine, recorder)), log),
             Err(exit) => return exit,
         }
@@ -190,8 +196,8 @@ pub fn run(args: &Args) -> Exit {
         threads: args.threads.unwrap_or(Options::default().threads).max(1),
         violations_only: args.violations_only,
         keep_violating_events: args.remediate,
-        serialize: !args.remediate && args.reactor.log.decision_log.is_none(),
-        max_event_bytes: args.input.max_event_bytes,
+        serialize: !args.remediate && config.decision_log.is_none(),
+        max_event_bytes: config.max_event_bytes,
         ..Options::default()
     };
     let show_bar = !args.no_progress && std::io::stderr().is_terminal();
@@ -208,6 +214,7 @@ pub fn run(args: &Args) -> Exit {
     let summary = if args.api {
         match scan_api(
             args,
+            config,
             &filter,
             engine,
             recorder,
@@ -324,6 +331,7 @@ fn handle(found: Found, remediator: Option<&Remediator>, sink: &mut Sink<'_>) {
 )]
 fn scan_api(
     args: &Args,
+    config: &Config,
     filter: &Filter,
     engine: &Engine,
     recorder: &Recorder,
@@ -348,7 +356,7 @@ fn scan_api(
         }
     };
     let settings = Settings {
-        endpoint_url: args.reactor.endpoint_url.clone(),
+        endpoint_url: config.endpoint_url.clone(),
         ..Settings::default()
     };
     let factory = runtime.block_on(Factory::new(settings));
@@ -395,7 +403,7 @@ fn scan_api(
             let mut items = Vec::with_capacity(page.records.len());
             let mut parser =
                 StreamParser::new(format!("cloudtrail-api:{region}:page-{}", page.number))
-                    .with_max_value(args.input.max_event_bytes);
+                    .with_max_value(options.max_event_bytes);
             for record in &page.records {
                 parser.push(record.as_bytes(), &mut |item| items.push(item));
                 parser.push(b"\n", &mut |item| items.push(item));

@@ -13,8 +13,8 @@ pub struct Args {
     pub cases: PathBuf,
 }
 
-pub fn run(args: &Args) -> Exit {
-    let engine = match super::engine(&args.policies.policies) {
+pub fn run(args: &Args, config: &crate::config::Config) -> Exit {
+    let engine = match super::engine(&config.policies) {
         Ok(engine) => engine,
         Err(exit) => return exit,
     };

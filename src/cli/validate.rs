@@ -1,6 +1,7 @@
 //! `snapback validate`: is this policy directory fit to ship?
 
 use super::{Exit, PolicyArgs};
+use crate::config::{Config, Policies};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -8,12 +9,13 @@ pub struct Args {
     pub policies: PolicyArgs,
 }
 
-pub fn run(args: &Args) -> Exit {
+pub fn run(config: &Config) -> Exit {
     // Always Cedar's validator itself, even for the pack this binary was built with.
-    match super::engine_from(crate::policy::load_revalidated(
-        &args.policies.policies,
-        &crate::remediation::names(),
-    )) {
+    let loaded = match &config.policies {
+        Policies::Dir(dir) => crate::policy::load_revalidated(dir, &crate::remediation::names()),
+        Policies::Embedded => crate::policy::load_embedded(&crate::remediation::names()),
+    };
+    match super::engine_from(loaded) {
         Ok(engine) => {
             let pack = engine.pack();
             let active = pack

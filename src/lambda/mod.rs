@@ -20,7 +20,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
-pub use settings::Settings;
+pub use settings::{Settings, SettingsError};
 
 use crate::aws::{ClientSource, DeadLetterQueue, DecisionBus, Factory};
 use crate::decision_log::{DecisionRecord, Recorder, Redactor};
@@ -164,22 +164,27 @@ impl Function<Factory> {
     /// Cold-start initialisation: load and strictly validate the pack (all or nothing), build
     /// the SDK clients. Any error here must stop the function.
     pub async fn init(settings: &Settings) -> Result<Self, String> {
-        let pack = settings.load_policies()?;
+        let pack = settings.load_policies().map_err(|e| e.to_string())?;
         Ok(Self::with_pack(settings, pack).await)
     }
 
     pub async fn with_pack(settings: &Settings, pack: PolicyPack) -> Self {
         let engine = Engine::new(pack);
-        let recorder = Recorder::new(engine.pack().hash.clone(), Redactor::new(&settings.redact));
+        let recorder = Recorder::new(
+            engine.pack().hash.clone(),
+            Redactor::new(&settings.config.redact),
+        );
         let factory = Factory::new(settings.aws()).await;
         // Build the home account's clients now, in init, rather than in the first event.
-        if let (Some(account), Some(region)) = (&settings.home_account, &settings.region)
+        if let (Some(account), Some(region)) =
+            (&settings.config.home_account, &settings.config.region)
             && let Err(err) = factory.clients(account, region).await
         {
             tracing::warn!(error = %err, "could not build the SDK clients at init");
         }
         let queue = factory.dead_letter_queue(&settings.dead_letter_queue_url);
         let bus = settings
+            .config
             .decision_bus
             .as_deref()
             .map(|name| factory.decision_bus(name));
@@ -190,7 +195,12 @@ impl Function<Factory> {
             Pending::default(),
             settings.reactor(),
         );
-        Self::new(reactor, queue, bus, settings.namespace.clone())
+        Self::new(
+            reactor,
+            queue,
+            bus,
+            settings.config.metrics_namespace.clone(),
+        )
     }
 }
 

@@ -1,139 +1,95 @@
-//! The function's configuration, from its environment (template.yaml sets every variable).
+//! The function's configuration: the one [`Config`], read from its environment alone
+//! (template.yaml sets the variables), with the Lambda's defaults and its one requirement, a
+//! dead-letter queue. Checked once at init; a bad value fails init with a typed error.
 
-use std::path::PathBuf;
-use std::time::Duration;
+use std::ffi::OsString;
 
+use crate::config::{Config, ConfigError, NO_QUEUE, Policies, Setting, Surface};
 use crate::policy::PolicyPack;
-use crate::reactor::{Config, ModeOverride};
+use crate::reactor;
 
-/// Every setting the function reads, parsed and checked once at init.
-#[derive(Debug, Clone, Default)]
+/// What can stop the function at init.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// A setting is missing or malformed.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The policy set does not load or validate (all or nothing).
+    #[error("{count} problem(s) in the policy set:\n{rendered}")]
+    Policies { count: usize, rendered: String },
+}
+
+impl SettingsError {
+    /// The error type reported to the Lambda Runtime API: permanent either way, the function
+    /// must not start until the configuration or the pack is fixed.
+    pub fn error_type(&self) -> &'static str {
+        match self {
+            SettingsError::Config(_) => "Runtime.InvalidConfiguration",
+            SettingsError::Policies { .. } => "Runtime.InvalidPolicies",
+        }
+    }
+}
+
+/// The function's settings, parsed and checked once at init.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
-    /// `SNAPBACK_POLICIES`: a policy directory; unset means the pack built into the binary.
-    pub policies: Option<PathBuf>,
-    /// `SNAPBACK_MODE`: `policy`, `audit` or `enforce`.
-    pub mode: ModeOverride,
-    /// `SNAPBACK_EXEMPT_PRINCIPALS`: comma-separated ARNs whose changes are never reverted.
-    pub exempt_principals: Vec<String>,
-    /// `SNAPBACK_SELF_ROLES`: snapback's own role ARNs (loop protection).
-    pub self_roles: Vec<String>,
-    /// `SNAPBACK_CROSS_ACCOUNT_ROLE`: the role name assumed in member accounts.
-    pub cross_account_role: Option<String>,
-    /// `SNAPBACK_HOME_ACCOUNT`: the function's own account (saves an STS call at init).
-    pub home_account: Option<String>,
-    /// `SNAPBACK_DEAD_LETTER_QUEUE_URL`: required; permanent failures go there.
+    /// Every setting, as `snapback` would read the same values.
+    pub config: Config,
+    /// `SNAPBACK_DEAD_LETTER_QUEUE_URL`, required: permanent failures go there.
     pub dead_letter_queue_url: String,
-    /// `SNAPBACK_DECISION_BUS`: publish non-compliant decisions to this bus, if set.
-    pub decision_bus: Option<String>,
-    /// `SNAPBACK_DEADLINE`: seconds all the work for one event may take (default 25).
-    pub deadline: Duration,
-    /// `SNAPBACK_METRICS_NAMESPACE` (default `snapback`).
-    pub namespace: String,
-    /// `SNAPBACK_REDACT`: extra requestParameters paths to redact.
-    pub redact: Vec<String>,
-    /// `AWS_ENDPOINT_URL`: a local AWS endpoint, for tests.
-    pub endpoint_url: Option<String>,
-    /// `AWS_REGION`: the function's region (Lambda sets it).
-    pub region: Option<String>,
 }
 
 impl Settings {
     /// Read the settings through `var`, so that tests need not touch the process environment.
-    pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
-        let get = |name: &str| {
-            var(name)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
+    pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
+        let config = Config::from_env(|name| var(name).map(OsString::from), Surface::Lambda)?;
+        Self::new(config)
+    }
+
+    /// The process environment's settings.
+    pub fn from_process_env() -> Result<Self, SettingsError> {
+        let config = Config::from_env(|name| std::env::var_os(name), Surface::Lambda)?;
+        Self::new(config)
+    }
+
+    fn new(config: Config) -> Result<Self, SettingsError> {
+        // `Surface::Lambda` validation has made the queue required; this keeps it in the type.
+        let Some(dead_letter_queue_url) = config.dead_letter_queue_url.clone() else {
+            return Err(ConfigError::missing(Setting::DeadLetterQueueUrl, NO_QUEUE).into());
         };
-        let list = |name: &str| -> Vec<String> {
-            get(name)
-                .map(|v| {
-                    v.split(',')
-                        .map(str::trim)
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let mode = match get("SNAPBACK_MODE").as_deref() {
-            None | Some("policy") => ModeOverride::Policy,
-            Some("audit") => ModeOverride::Audit,
-            Some("enforce") => ModeOverride::Enforce,
-            Some(other) => {
-                return Err(format!(
-                    "SNAPBACK_MODE is `{other}`; expected policy, audit or enforce"
-                ));
-            }
-        };
-        let deadline =
-            match get("SNAPBACK_DEADLINE") {
-                None => 25,
-                Some(v) => v.parse::<u64>().ok().filter(|s| *s > 0).ok_or_else(|| {
-                    format!("SNAPBACK_DEADLINE is `{v}`; expected whole seconds > 0")
-                })?,
-            };
-        let dead_letter_queue_url = get("SNAPBACK_DEAD_LETTER_QUEUE_URL").ok_or(
-            "SNAPBACK_DEAD_LETTER_QUEUE_URL is not set: without a dead-letter queue, failed \
-             events would have nowhere to go",
-        )?;
         Ok(Self {
-            policies: get("SNAPBACK_POLICIES").map(PathBuf::from),
-            mode,
-            exempt_principals: list("SNAPBACK_EXEMPT_PRINCIPALS"),
-            self_roles: list("SNAPBACK_SELF_ROLES"),
-            cross_account_role: get("SNAPBACK_CROSS_ACCOUNT_ROLE"),
-            home_account: get("SNAPBACK_HOME_ACCOUNT"),
+            config,
             dead_letter_queue_url,
-            decision_bus: get("SNAPBACK_DECISION_BUS"),
-            deadline: Duration::from_secs(deadline),
-            namespace: get("SNAPBACK_METRICS_NAMESPACE")
-                .unwrap_or_else(|| super::emf::NAMESPACE.to_owned()),
-            redact: list("SNAPBACK_REDACT"),
-            endpoint_url: get("AWS_ENDPOINT_URL"),
-            region: get("AWS_REGION"),
         })
     }
 
     /// The pack, strictly validated as a whole; every problem rendered, on failure.
-    pub fn load_policies(&self) -> Result<PolicyPack, String> {
-        let loaded = match &self.policies {
-            Some(dir) => crate::policy::load(dir, &crate::remediation::names()),
-            None => crate::policy::load_embedded(&crate::remediation::names()),
+    pub fn load_policies(&self) -> Result<PolicyPack, SettingsError> {
+        let loaded = match &self.config.policies {
+            Policies::Dir(dir) => crate::policy::load(dir, &crate::remediation::names()),
+            Policies::Embedded => crate::policy::load_embedded(&crate::remediation::names()),
         };
-        loaded.map_err(|errors| {
-            format!(
-                "{} problem(s) in the policy set:\n{}",
-                errors.len(),
-                crate::policy::render(&errors, false)
-            )
+        loaded.map_err(|errors| SettingsError::Policies {
+            count: errors.len(),
+            rendered: crate::policy::render(&errors, false),
         })
     }
 
-    pub fn reactor(&self) -> Config {
-        Config {
-            mode: self.mode,
-            self_roles: self.self_roles.clone(),
-            exempt_principals: self.exempt_principals.clone(),
-            deadline: self.deadline,
-            hand_back_retryable: true,
-            ..Config::default()
-        }
+    pub fn reactor(&self) -> reactor::Config {
+        self.config.reactor.clone()
     }
 
     pub fn aws(&self) -> crate::aws::Settings {
-        crate::aws::Settings {
-            endpoint_url: self.endpoint_url.clone(),
-            cross_account_role: self.cross_account_role.clone(),
-            home_account: self.home_account.clone(),
-            attempt_timeout: None,
-        }
+        self.config.aws()
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
+    use crate::config::ModeOverride;
 
     fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
         move |k| {
@@ -147,7 +103,11 @@ mod tests {
     #[test]
     fn the_queue_is_required() {
         let err = Settings::from_env(env(&[])).unwrap_err();
-        assert!(err.contains("SNAPBACK_DEAD_LETTER_QUEUE_URL"), "{err}");
+        assert_eq!(err.error_type(), "Runtime.InvalidConfiguration");
+        assert!(
+            err.to_string().contains("SNAPBACK_DEAD_LETTER_QUEUE_URL"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -158,10 +118,12 @@ mod tests {
             ("SNAPBACK_EXEMPT_PRINCIPALS", " arn:a , ,arn:b"),
         ]))
         .unwrap();
-        assert_eq!(s.mode, ModeOverride::Audit);
-        assert_eq!(s.exempt_principals, ["arn:a", "arn:b"]);
-        assert!(s.policies.is_none());
-        assert_eq!(s.deadline, Duration::from_secs(25));
+        assert_eq!(s.config.reactor.mode, ModeOverride::Audit);
+        assert_eq!(s.config.reactor.exempt_principals, ["arn:a", "arn:b"]);
+        assert_eq!(s.config.policies, Policies::Embedded);
+        assert_eq!(s.config.reactor.deadline, Duration::from_secs(25));
+        assert!(s.reactor().hand_back_retryable);
+        assert_eq!(s.dead_letter_queue_url, "http://q");
     }
 
     #[test]
@@ -171,6 +133,16 @@ mod tests {
             ("SNAPBACK_MODE", "revert"),
         ]))
         .unwrap_err();
-        assert!(err.contains("revert"), "{err}");
+        let SettingsError::Config(err) = err else {
+            panic!("{err}");
+        };
+        assert_eq!(err.setting, Setting::Mode);
+        assert!(err.to_string().contains("`revert`"), "{err}");
+    }
+
+    #[test]
+    fn the_default_namespace_is_the_metrics_one() {
+        let s = Settings::from_env(env(&[("SNAPBACK_DEAD_LETTER_QUEUE_URL", "http://q")])).unwrap();
+        assert_eq!(s.config.metrics_namespace, super::super::emf::NAMESPACE);
     }
 }
