@@ -32,6 +32,13 @@ use crate::model::ec2::ingress_rules;
 
 pub struct RevokeIngress;
 
+/// What both ingress reverts call: the two reads, and the revoke.
+pub(super) const IAM_ACTIONS: &[&str] = &[
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeSecurityGroupRules",
+    "ec2:RevokeSecurityGroupIngress",
+];
+
 /// What an ingress revert takes back: permissions an authorize call added, rules a modify
 /// call changed. Read back, the same shape says which of them are still open.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -149,11 +156,7 @@ impl Remediation for RevokeIngress {
         &Meta {
             name: "ec2-revoke-ingress",
             service: "ec2",
-            iam_actions: &[
-                "ec2:DescribeSecurityGroups",
-                "ec2:DescribeSecurityGroupRules",
-                "ec2:RevokeSecurityGroupIngress",
-            ],
+            iam_actions: IAM_ACTIONS,
         }
     }
 

@@ -24,7 +24,7 @@
 //! when { context has ingress && context.ingress.worldOpenPorts.contains(22) };
 //! ```
 
-use super::ec2_revoke_ingress::{Args, revoke};
+use super::ec2_revoke_ingress::{Args, IAM_ACTIONS, revoke};
 use super::prelude::*;
 use crate::aws::{IngressPermission, IngressSource};
 use crate::model::ec2::ingress_rules;
@@ -36,11 +36,7 @@ impl Remediation for RevokeWorldIngress {
         &Meta {
             name: "ec2-revoke-world-ingress",
             service: "ec2",
-            iam_actions: &[
-                "ec2:DescribeSecurityGroups",
-                "ec2:DescribeSecurityGroupRules",
-                "ec2:RevokeSecurityGroupIngress",
-            ],
+            iam_actions: IAM_ACTIONS,
         }
     }
 
