@@ -323,8 +323,7 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
                 let (calls, plan) = (&calls, &plan);
                 async move {
                     let aws = self.clients.clients(&plan.account, &plan.region).await?;
-                    let mut attempt_calls = Vec::new();
-                    let result = remediation.apply(plan, &aws, &mut attempt_calls).await;
+                    let (result, attempt_calls) = remediation::run(remediation, plan, &*aws).await;
                     if let Ok(mut all) = calls.lock() {
                         all.extend(attempt_calls);
                     }

@@ -1,6 +1,7 @@
 //! IAM Access Analyzer calls the remediations make.
 
-use super::{ApiError, Aws, classify};
+use super::capability;
+use super::error::{found, sent};
 
 /// An analyzer as a remediation reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,56 +14,31 @@ pub struct Analyzer {
     pub status: String,
 }
 
-impl Aws {
-    /// The analyzer named `name`, or None when there is none.
-    pub async fn accessanalyzer_get_analyzer(
-        &self,
-        name: &str,
-    ) -> Result<Option<Analyzer>, ApiError> {
-        const CALL: &str = "access-analyzer:GetAnalyzer";
-        match self
-            .accessanalyzer
-            .get_analyzer()
-            .analyzer_name(name)
-            .send()
-            .await
-        {
-            Ok(out) => Ok(out.analyzer().map(|a| Analyzer {
+capability! {
+    /// The Access Analyzer calls of the analyzer remediation.
+    pub trait AccessAnalyzerOps(accessanalyzer) for aws_sdk_accessanalyzer::Client {
+        /// The analyzer named `name`, or None when there is none.
+        fn analyzer<'a>(&'a self, name: &'a str) -> Option<Analyzer> = "access-analyzer:GetAnalyzer", |call| {
+            let out = found(call, self.get_analyzer().analyzer_name(name).send().await, &[])?;
+            Ok(out.as_ref().and_then(|o| o.analyzer()).map(|a| Analyzer {
                 name: a.name().to_owned(),
                 arn: a.arn().to_owned(),
                 kind: a.r#type().as_str().to_owned(),
                 status: a.status().as_str().to_owned(),
-            })),
-            Err(e) => match classify(CALL, &e) {
-                err if err.is_not_found() => Ok(None),
-                err => Err(err),
-            },
+            }))
         }
-    }
 
-    /// Create an account analyzer named `name`. An analyzer of that name that already exists
-    /// (a concurrent create won the race) is success.
-    pub async fn accessanalyzer_create_account_analyzer(&self, name: &str) -> Result<(), ApiError> {
-        const CALL: &str = "access-analyzer:CreateAnalyzer";
-        let call = self
-            .accessanalyzer
-            .create_analyzer()
-            .analyzer_name(name)
-            .r#type(aws_sdk_accessanalyzer::types::Type::Account);
-        match call.send().await {
-            Ok(_) => Ok(()),
-            Err(e) => match classify(CALL, &e) {
-                err if err.code.as_deref() == Some("ConflictException") => Ok(()),
-                err => Err(err),
-            },
+        /// Create an account analyzer named `name`. An analyzer of that name that already
+        /// exists (a concurrent create won the race) is success.
+        fn create_account_analyzer<'a>(&'a self, name: &'a str) -> () = "access-analyzer:CreateAnalyzer", |call| {
+            let create = self
+                .create_analyzer()
+                .analyzer_name(name)
+                .r#type(aws_sdk_accessanalyzer::types::Type::Account);
+            match sent(call, create.send().await) {
+                Err(err) if err.code.as_deref() != Some("ConflictException") => Err(err),
+                _ => Ok(()),
+            }
         }
-    }
-
-    /// Use this client for Access Analyzer instead (tests inject a mocked one: moto does not
-    /// serve Access Analyzer).
-    #[doc(hidden)]
-    pub fn with_accessanalyzer_client(mut self, client: aws_sdk_accessanalyzer::Client) -> Self {
-        self.accessanalyzer = client;
-        self
     }
 }

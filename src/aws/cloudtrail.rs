@@ -1,6 +1,11 @@
-//! CloudTrail calls the remediations make.
+//! CloudTrail calls the remediations make: a trail's settings, its logging, its event selectors.
 
-use super::{ApiError, Aws, classify};
+use aws_sdk_cloudtrail::types::{
+    AdvancedEventSelector, AdvancedFieldSelector, EventSelector, ReadWriteType,
+};
+
+use super::error::{found, sent};
+use super::{ApiError, ErrorKind, capability};
 
 /// The settings of a trail a remediation reads and restores.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,185 +23,143 @@ pub struct ManagementEvents {
     pub writes_recorded: bool,
 }
 
-impl Aws {
-    /// The trail, or None when it does not exist.
-    pub async fn cloudtrail_get_trail(&self, name: &str) -> Result<Option<Trail>, ApiError> {
-        const CALL: &str = "cloudtrail:GetTrail";
-        match self.cloudtrail.get_trail().name(name).send().await {
-            Ok(out) => Ok(out.trail().map(|t| Trail {
+/// A trail's event selectors as read, kept whole so that they can be written back with
+/// management events restored.
+#[derive(Debug, Clone)]
+pub struct EventSelectors {
+    pub management: ManagementEvents,
+    basic: Vec<EventSelector>,
+    advanced: Vec<AdvancedEventSelector>,
+}
+
+fn is_management(s: &AdvancedEventSelector) -> bool {
+    s.field_selectors()
+        .iter()
+        .any(|f| f.field() == "eventCategory" && f.equals().iter().any(|v| v == "Management"))
+}
+
+impl EventSelectors {
+    fn new(basic: Vec<EventSelector>, advanced: Vec<AdvancedEventSelector>) -> Self {
+        let basic_writes = basic.iter().any(|s| {
+            s.include_management_events().unwrap_or(true)
+                && !matches!(s.read_write_type(), Some(ReadWriteType::ReadOnly))
+        });
+        let advanced_writes = advanced.iter().any(|s| {
+            let read_only = s
+                .field_selectors()
+                .iter()
+                .any(|f| f.field() == "readOnly" && f.equals().iter().any(|v| v == "true"));
+            is_management(s) && !read_only
+        });
+        let management = ManagementEvents {
+            advanced: !advanced.is_empty(),
+            writes_recorded: basic_writes || advanced_writes,
+        };
+        Self {
+            management,
+            basic,
+            advanced,
+        }
+    }
+
+    /// The basic selectors that record all management events and keep the data selectors.
+    fn restored_basic(&self) -> Vec<EventSelector> {
+        let all = EventSelector::builder()
+            .read_write_type(ReadWriteType::All)
+            .include_management_events(true)
+            .build();
+        let data = self.basic.iter().filter(|s| !s.data_resources().is_empty());
+        std::iter::once(all)
+            .chain(data.map(|s| {
+                EventSelector::builder()
+                    .set_read_write_type(s.read_write_type().cloned())
+                    .include_management_events(false)
+                    .set_data_resources(Some(s.data_resources().to_vec()))
+                    .build()
+            }))
+            .collect()
+    }
+
+    /// The advanced selectors with one for all management events in place of the old ones.
+    fn restored_advanced(&self, call: &str) -> Result<Vec<AdvancedEventSelector>, ApiError> {
+        let rejected = |e: aws_smithy_types::error::operation::BuildError| {
+            ApiError::new(call, ErrorKind::Rejected, e.to_string())
+        };
+        let field = AdvancedFieldSelector::builder()
+            .field("eventCategory")
+            .equals("Management")
+            .build()
+            .map_err(rejected)?;
+        let management = AdvancedEventSelector::builder()
+            .name("Management events (restored by snapback)")
+            .field_selectors(field)
+            .build()
+            .map_err(rejected)?;
+        let kept = self.advanced.iter().filter(|s| !is_management(s)).cloned();
+        Ok(std::iter::once(management).chain(kept).collect())
+    }
+}
+
+capability! {
+    /// The CloudTrail calls of the trail remediations.
+    pub trait CloudTrailOps(cloudtrail) for aws_sdk_cloudtrail::Client {
+        /// The trail, or None when it does not exist.
+        fn trail<'a>(&'a self, name: &'a str) -> Option<Trail> = "cloudtrail:GetTrail", |call| {
+            let out = found(call, self.get_trail().name(name).send().await, &[])?;
+            Ok(out.as_ref().and_then(|o| o.trail()).map(|t| Trail {
                 name: t.name().unwrap_or(name).to_owned(),
                 arn: t.trail_arn().unwrap_or_default().to_owned(),
                 log_file_validation: t.log_file_validation_enabled().unwrap_or(false),
                 multi_region: t.is_multi_region_trail().unwrap_or(false),
-            })),
-            Err(e) => match classify(CALL, &e) {
-                err if err.is_not_found() => Ok(None),
-                err => Err(err),
-            },
+            }))
         }
-    }
 
-    /// Whether the trail is logging, or None when it does not exist.
-    pub async fn cloudtrail_is_logging(&self, name: &str) -> Result<Option<bool>, ApiError> {
-        const CALL: &str = "cloudtrail:GetTrailStatus";
-        match self.cloudtrail.get_trail_status().name(name).send().await {
-            Ok(out) => Ok(Some(out.is_logging().unwrap_or(false))),
-            Err(e) => match classify(CALL, &e) {
-                err if err.is_not_found() => Ok(None),
-                err => Err(err),
-            },
+        /// Whether the trail is logging, or None when it does not exist.
+        fn is_logging<'a>(&'a self, name: &'a str) -> Option<bool> = "cloudtrail:GetTrailStatus", |call| {
+            let out = found(call, self.get_trail_status().name(name).send().await, &[])?;
+            Ok(out.map(|o| o.is_logging().unwrap_or(false)))
         }
-    }
 
-    pub async fn cloudtrail_start_logging(&self, name: &str) -> Result<(), ApiError> {
-        self.cloudtrail
-            .start_logging()
-            .name(name)
-            .send()
-            .await
-            .map_err(|e| classify("cloudtrail:StartLogging", &e))?;
-        Ok(())
-    }
-
-    pub async fn cloudtrail_update_trail(
-        &self,
-        name: &str,
-        log_file_validation: Option<bool>,
-        multi_region: Option<bool>,
-    ) -> Result<(), ApiError> {
-        let mut call = self.cloudtrail.update_trail().name(name);
-        if let Some(v) = log_file_validation {
-            call = call.enable_log_file_validation(v);
+        /// Start logging on the trail.
+        fn start_trail<'a>(&'a self, name: &'a str) -> () = "cloudtrail:StartLogging", |call| {
+            sent(call, self.start_logging().name(name).send().await).map(drop)
         }
-        if let Some(v) = multi_region {
-            call = call.is_multi_region_trail(v);
-        }
-        call.send()
-            .await
-            .map_err(|e| classify("cloudtrail:UpdateTrail", &e))?;
-        Ok(())
-    }
 
-    /// How the trail's selectors record management events, or None when the trail is gone.
-    pub async fn cloudtrail_management_events(
-        &self,
-        name: &str,
-    ) -> Result<Option<ManagementEvents>, ApiError> {
-        const CALL: &str = "cloudtrail:GetEventSelectors";
-        let out = match self
-            .cloudtrail
-            .get_event_selectors()
-            .trail_name(name)
-            .send()
-            .await
-        {
-            Ok(out) => out,
-            Err(e) => {
-                return match classify(CALL, &e) {
-                    err if err.is_not_found() => Ok(None),
-                    err => Err(err),
-                };
-            }
-        };
-        let basic = out.event_selectors().iter().any(|s| {
-            s.include_management_events().unwrap_or(true)
-                && !matches!(
-                    s.read_write_type(),
-                    Some(aws_sdk_cloudtrail::types::ReadWriteType::ReadOnly)
+        /// Set the trail's log file validation and multi-region flags; None leaves one as is.
+        fn set_trail_flags<'a>(&'a self, name: &'a str, log_file_validation: Option<bool>, multi_region: Option<bool>)
+            -> () = "cloudtrail:UpdateTrail", |call| {
+            let update = self
+                .update_trail()
+                .name(name)
+                .set_enable_log_file_validation(log_file_validation)
+                .set_is_multi_region_trail(multi_region);
+            sent(call, update.send().await).map(drop)
+        }
+
+        /// The trail's event selectors, or None when the trail does not exist.
+        fn event_selectors<'a>(&'a self, name: &'a str) -> Option<EventSelectors>
+            = "cloudtrail:GetEventSelectors", |call| {
+            let out = found(call, self.get_event_selectors().trail_name(name).send().await, &[])?;
+            Ok(out.map(|o| {
+                EventSelectors::new(
+                    o.event_selectors().to_vec(),
+                    o.advanced_event_selectors().to_vec(),
                 )
-        });
-        let advanced_selectors = out.advanced_event_selectors();
-        let advanced = advanced_selectors.iter().any(|s| {
-            let fields = s.field_selectors();
-            let management = fields.iter().any(|f| {
-                f.field() == "eventCategory" && f.equals().iter().any(|v| v == "Management")
-            });
-            let read_only = fields
-                .iter()
-                .any(|f| f.field() == "readOnly" && f.equals().iter().any(|v| v == "true"));
-            management && !read_only
-        });
-        Ok(Some(ManagementEvents {
-            advanced: !advanced_selectors.is_empty(),
-            writes_recorded: basic || advanced,
-        }))
-    }
+            }))
+        }
 
-    /// Record all management events (reads and writes), keeping the trail's data-event
-    /// selectors: a basic selector for a trail with basic selectors, an advanced one otherwise.
-    pub async fn cloudtrail_record_management_events(&self, name: &str) -> Result<(), ApiError> {
-        use aws_sdk_cloudtrail::types::{
-            AdvancedEventSelector, AdvancedFieldSelector, EventSelector, ReadWriteType,
-        };
-        let current = self
-            .cloudtrail
-            .get_event_selectors()
-            .trail_name(name)
-            .send()
-            .await
-            .map_err(|e| classify("cloudtrail:GetEventSelectors", &e))?;
-        let put = self.cloudtrail.put_event_selectors().trail_name(name);
-        let put = if current.advanced_event_selectors().is_empty() {
-            let mut selectors = vec![
-                EventSelector::builder()
-                    .read_write_type(ReadWriteType::All)
-                    .include_management_events(true)
-                    .build(),
-            ];
-            for s in current
-                .event_selectors()
-                .iter()
-                .filter(|s| !s.data_resources().is_empty())
-            {
-                selectors.push(
-                    EventSelector::builder()
-                        .set_read_write_type(s.read_write_type().cloned())
-                        .include_management_events(false)
-                        .set_data_resources(Some(s.data_resources().to_vec()))
-                        .build(),
-                );
-            }
-            put.set_event_selectors(Some(selectors))
-        } else {
-            let is_management = |s: &AdvancedEventSelector| {
-                s.field_selectors().iter().any(|f| {
-                    f.field() == "eventCategory" && f.equals().iter().any(|v| v == "Management")
-                })
+        /// Record all management events (reads and writes), keeping the trail's data-event
+        /// selectors: a basic selector for a trail with basic selectors (`current`), an
+        /// advanced one otherwise.
+        fn record_management_events<'a>(&'a self, name: &'a str, current: &'a EventSelectors)
+            -> () = "cloudtrail:PutEventSelectors", |call| {
+            let put = self.put_event_selectors().trail_name(name);
+            let put = if current.advanced.is_empty() {
+                put.set_event_selectors(Some(current.restored_basic()))
+            } else {
+                put.set_advanced_event_selectors(Some(current.restored_advanced(call)?))
             };
-            let mut selectors: Vec<AdvancedEventSelector> = current
-                .advanced_event_selectors()
-                .iter()
-                .filter(|s| !is_management(s))
-                .cloned()
-                .collect();
-            let field = AdvancedFieldSelector::builder()
-                .field("eventCategory")
-                .equals("Management")
-                .build()
-                .map_err(|e| {
-                    ApiError::new(
-                        "cloudtrail:PutEventSelectors",
-                        super::ErrorKind::Rejected,
-                        e.to_string(),
-                    )
-                })?;
-            let management = AdvancedEventSelector::builder()
-                .name("Management events (restored by snapback)")
-                .field_selectors(field)
-                .build()
-                .map_err(|e| {
-                    ApiError::new(
-                        "cloudtrail:PutEventSelectors",
-                        super::ErrorKind::Rejected,
-                        e.to_string(),
-                    )
-                })?;
-            selectors.insert(0, management);
-            put.set_advanced_event_selectors(Some(selectors))
-        };
-        put.send()
-            .await
-            .map_err(|e| classify("cloudtrail:PutEventSelectors", &e))?;
-        Ok(())
+            sent(call, put.send().await).map(drop)
+        }
     }
 }

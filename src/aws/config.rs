@@ -1,37 +1,28 @@
 //! AWS Config calls the remediations make.
 
-use super::{ApiError, Aws, classify};
+use aws_sdk_config::types::ConfigurationRecorderStatus;
 
-impl Aws {
-    /// Whether the configuration recorder is recording, or None when it does not exist.
-    pub async fn config_recorder_recording(&self, name: &str) -> Result<Option<bool>, ApiError> {
-        const CALL: &str = "config:DescribeConfigurationRecorderStatus";
-        match self
-            .config
-            .describe_configuration_recorder_status()
-            .configuration_recorder_names(name)
-            .send()
-            .await
-        {
-            Ok(out) => Ok(out
-                .configuration_recorders_status()
-                .iter()
-                .find(|s| s.name() == Some(name))
-                .map(aws_sdk_config::types::ConfigurationRecorderStatus::recording)),
-            Err(e) => match classify(CALL, &e) {
-                err if err.is_not_found() => Ok(None),
-                err => Err(err),
-            },
+use super::capability;
+use super::error::{found, sent};
+
+capability! {
+    /// The AWS Config calls of the recorder remediation.
+    pub trait ConfigOps(config) for aws_sdk_config::Client {
+        /// Whether the configuration recorder is recording, or None when it does not exist.
+        fn is_recording<'a>(&'a self, name: &'a str) -> Option<bool>
+            = "config:DescribeConfigurationRecorderStatus", |call| {
+            let read = self.describe_configuration_recorder_status().configuration_recorder_names(name);
+            let out = found(call, read.send().await, &[])?;
+            Ok(out.and_then(|o| {
+                let status = o.configuration_recorders_status().iter().find(|s| s.name() == Some(name));
+                status.map(ConfigurationRecorderStatus::recording)
+            }))
         }
-    }
 
-    pub async fn config_start_recorder(&self, name: &str) -> Result<(), ApiError> {
-        self.config
-            .start_configuration_recorder()
-            .configuration_recorder_name(name)
-            .send()
-            .await
-            .map_err(|e| classify("config:StartConfigurationRecorder", &e))?;
-        Ok(())
+        /// Start the configuration recorder.
+        fn start_recorder<'a>(&'a self, name: &'a str) -> () = "config:StartConfigurationRecorder", |call| {
+            let start = self.start_configuration_recorder().configuration_recorder_name(name);
+            sent(call, start.send().await).map(drop)
+        }
     }
 }

@@ -1,5 +1,6 @@
-//! EC2 calls the remediations make: security group ingress (in [`ingress`]), EBS encryption by
-//! default, snapshot and image sharing, instance metadata options.
+//! EC2 calls the remediations make: security group ingress (its types and requests in
+//! [`ingress`]), EBS encryption by default, snapshot and image sharing, instance metadata
+//! options.
 
 mod ingress;
 
@@ -8,9 +9,10 @@ use aws_sdk_ec2::types::{
     OperationType, PermissionGroup, SnapshotAttributeName,
 };
 
-pub use ingress::{IngressPermission, IngressSource};
+pub use ingress::{IngressPermission, IngressRule, IngressSource};
 
-use super::{ApiError, Aws, classify};
+use super::capability;
+use super::error::{found, sent};
 
 /// Who may use a snapshot or an image.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +21,19 @@ pub struct Sharing {
     pub public: bool,
     /// The accounts it is shared with.
     pub accounts: Vec<String>,
+}
+
+impl Sharing {
+    fn new<'p>(
+        groups: impl Iterator<Item = (Option<&'p PermissionGroup>, Option<&'p str>)>,
+    ) -> Self {
+        let (mut public, mut accounts) = (false, Vec::new());
+        for (group, user) in groups {
+            public |= group == Some(&PermissionGroup::All);
+            accounts.extend(user.map(str::to_owned));
+        }
+        Self { public, accounts }
+    }
 }
 
 /// The instance metadata settings a remediation reads.
@@ -30,175 +45,113 @@ pub struct InstanceMetadata {
     pub http_tokens: String,
 }
 
-/// Not-found, whatever the service called it, as a gone resource.
-fn gone<T>(call: &str, result: Result<T, ApiError>, extra: &[&str]) -> Result<Option<T>, ApiError> {
-    match result {
-        Ok(v) => Ok(Some(v)),
-        Err(err)
-            if err.is_not_found() || err.code.as_deref().is_some_and(|c| extra.contains(&c)) =>
-        {
-            tracing::debug!(call, "{err}");
-            Ok(None)
+capability! {
+    /// The EC2 calls of the security group, EBS, snapshot, image and instance remediations.
+    pub trait Ec2Ops(ec2) for aws_sdk_ec2::Client {
+        /// Whether new EBS volumes in this region are encrypted by default.
+        fn ebs_encryption_by_default<'a>(&'a self) -> bool = "ec2:GetEbsEncryptionByDefault", |call| {
+            let out = sent(call, self.get_ebs_encryption_by_default().send().await)?;
+            Ok(out.ebs_encryption_by_default().unwrap_or(false))
         }
-        Err(err) => Err(err),
-    }
-}
 
-impl Aws {
-    /// Whether new EBS volumes in this region are encrypted by default.
-    pub async fn ec2_ebs_encryption_by_default(&self) -> Result<bool, ApiError> {
-        let out = self
-            .ec2
-            .get_ebs_encryption_by_default()
-            .send()
-            .await
-            .map_err(|e| classify("ec2:GetEbsEncryptionByDefault", &e))?;
-        Ok(out.ebs_encryption_by_default().unwrap_or(false))
-    }
+        /// Turn EBS encryption by default on in this region.
+        fn encrypt_ebs_by_default<'a>(&'a self) -> () = "ec2:EnableEbsEncryptionByDefault", |call| {
+            sent(call, self.enable_ebs_encryption_by_default().send().await).map(drop)
+        }
 
-    pub async fn ec2_enable_ebs_encryption_by_default(&self) -> Result<(), ApiError> {
-        self.ec2
-            .enable_ebs_encryption_by_default()
-            .send()
-            .await
-            .map_err(|e| classify("ec2:EnableEbsEncryptionByDefault", &e))?;
-        Ok(())
-    }
+        /// Who may create volumes from the snapshot, or None when it does not exist.
+        fn snapshot_sharing<'a>(&'a self, snapshot: &'a str) -> Option<Sharing>
+            = "ec2:DescribeSnapshotAttribute", |call| {
+            let read = self
+                .describe_snapshot_attribute()
+                .snapshot_id(snapshot)
+                .attribute(SnapshotAttributeName::CreateVolumePermission);
+            Ok(found(call, read.send().await, &[])?.map(|out| {
+                Sharing::new(out.create_volume_permissions().iter().map(|p| (p.group(), p.user_id())))
+            }))
+        }
 
-    /// Who may create volumes from the snapshot, or None when it does not exist.
-    pub async fn ec2_snapshot_sharing(&self, snapshot: &str) -> Result<Option<Sharing>, ApiError> {
-        const CALL: &str = "ec2:DescribeSnapshotAttribute";
-        let out = self
-            .ec2
-            .describe_snapshot_attribute()
-            .snapshot_id(snapshot)
-            .attribute(SnapshotAttributeName::CreateVolumePermission)
-            .send()
-            .await
-            .map_err(|e| classify(CALL, &e));
-        Ok(gone(CALL, out, &[])?.map(|out| {
-            let permissions = out.create_volume_permissions();
-            Sharing {
-                public: permissions
-                    .iter()
-                    .any(|p| p.group() == Some(&PermissionGroup::All)),
-                accounts: permissions
-                    .iter()
-                    .filter_map(|p| p.user_id().map(str::to_owned))
-                    .collect(),
-            }
-        }))
-    }
+        /// Take the `all` group off the snapshot's create-volume permission.
+        fn unshare_snapshot<'a>(&'a self, snapshot: &'a str) -> () = "ec2:ModifySnapshotAttribute", |call| {
+            let modify = self
+                .modify_snapshot_attribute()
+                .snapshot_id(snapshot)
+                .attribute(SnapshotAttributeName::CreateVolumePermission)
+                .operation_type(OperationType::Remove)
+                .group_names("all");
+            sent(call, modify.send().await).map(drop)
+        }
 
-    /// Take the `all` group off the snapshot's create-volume permission.
-    pub async fn ec2_unshare_snapshot_publicly(&self, snapshot: &str) -> Result<(), ApiError> {
-        self.ec2
-            .modify_snapshot_attribute()
-            .snapshot_id(snapshot)
-            .attribute(SnapshotAttributeName::CreateVolumePermission)
-            .operation_type(OperationType::Remove)
-            .group_names("all")
-            .send()
-            .await
-            .map_err(|e| classify("ec2:ModifySnapshotAttribute", &e))?;
-        Ok(())
-    }
+        /// Who may launch the image, or None when it does not exist (or was deregistered).
+        fn image_sharing<'a>(&'a self, image: &'a str) -> Option<Sharing> = "ec2:DescribeImageAttribute", |call| {
+            let read = self
+                .describe_image_attribute()
+                .image_id(image)
+                .attribute(ImageAttributeName::LaunchPermission);
+            Ok(found(call, read.send().await, &["InvalidAMIID.Unavailable"])?.map(|out| {
+                Sharing::new(out.launch_permissions().iter().map(|p| (p.group(), p.user_id())))
+            }))
+        }
 
-    /// Who may launch the image, or None when it does not exist (or was deregistered).
-    pub async fn ec2_image_sharing(&self, image: &str) -> Result<Option<Sharing>, ApiError> {
-        const CALL: &str = "ec2:DescribeImageAttribute";
-        let out = self
-            .ec2
-            .describe_image_attribute()
-            .image_id(image)
-            .attribute(ImageAttributeName::LaunchPermission)
-            .send()
-            .await
-            .map_err(|e| classify(CALL, &e));
-        Ok(gone(CALL, out, &["InvalidAMIID.Unavailable"])?.map(|out| {
-            let permissions = out.launch_permissions();
-            Sharing {
-                public: permissions
-                    .iter()
-                    .any(|p| p.group() == Some(&PermissionGroup::All)),
-                accounts: permissions
-                    .iter()
-                    .filter_map(|p| p.user_id().map(str::to_owned))
-                    .collect(),
-            }
-        }))
-    }
+        /// Take the `all` group off the image's launch permission.
+        fn unshare_image<'a>(&'a self, image: &'a str) -> () = "ec2:ModifyImageAttribute", |call| {
+            let all = LaunchPermission::builder().group(PermissionGroup::All).build();
+            let remove = LaunchPermissionModifications::builder().remove(all).build();
+            let modify = self.modify_image_attribute().image_id(image).launch_permission(remove);
+            sent(call, modify.send().await).map(drop)
+        }
 
-    /// Take the `all` group off the image's launch permission.
-    pub async fn ec2_unshare_image_publicly(&self, image: &str) -> Result<(), ApiError> {
-        let remove = LaunchPermissionModifications::builder()
-            .remove(
-                LaunchPermission::builder()
-                    .group(PermissionGroup::All)
-                    .build(),
-            )
-            .build();
-        self.ec2
-            .modify_image_attribute()
-            .image_id(image)
-            .launch_permission(remove)
-            .send()
-            .await
-            .map_err(|e| classify("ec2:ModifyImageAttribute", &e))?;
-        Ok(())
-    }
+        /// The instance's state and metadata options, or None when it does not exist.
+        fn instance_metadata<'a>(&'a self, instance: &'a str) -> Option<InstanceMetadata>
+            = "ec2:DescribeInstances", |call| {
+            let out = found(call, self.describe_instances().instance_ids(instance).send().await, &[])?;
+            let found = out.iter().flat_map(|o| o.reservations()).flat_map(|r| r.instances());
+            Ok(found.filter(|i| i.instance_id() == Some(instance)).map(|i| InstanceMetadata {
+                state: i.state().and_then(|s| s.name()).map(|n| n.as_str().to_owned()).unwrap_or_default(),
+                http_tokens: i
+                    .metadata_options()
+                    .and_then(|m| m.http_tokens())
+                    .map(|t| t.as_str().to_owned())
+                    .unwrap_or_default(),
+            }).next())
+        }
 
-    /// The instance's state and metadata options, or None when it does not exist.
-    pub async fn ec2_instance_metadata(
-        &self,
-        instance: &str,
-    ) -> Result<Option<InstanceMetadata>, ApiError> {
-        const CALL: &str = "ec2:DescribeInstances";
-        let out = self
-            .ec2
-            .describe_instances()
-            .instance_ids(instance)
-            .send()
-            .await
-            .map_err(|e| classify(CALL, &e));
-        let Some(out) = gone(CALL, out, &[])? else {
-            return Ok(None);
-        };
-        let found = out
-            .reservations()
-            .iter()
-            .flat_map(|r| r.instances())
-            .find(|i| i.instance_id() == Some(instance));
-        Ok(found.map(|i| InstanceMetadata {
-            state: i
-                .state()
-                .and_then(|s| s.name())
-                .map(|n| n.as_str().to_owned())
-                .unwrap_or_default(),
-            http_tokens: i
-                .metadata_options()
-                .and_then(|m| m.http_tokens())
-                .map(|t| t.as_str().to_owned())
-                .unwrap_or_default(),
-        }))
-    }
+        /// Require IMDSv2 session tokens; every other metadata option is left as it is.
+        fn require_imdsv2<'a>(&'a self, instance: &'a str) -> () = "ec2:ModifyInstanceMetadataOptions", |call| {
+            let modify = self
+                .modify_instance_metadata_options()
+                .instance_id(instance)
+                .http_tokens(HttpTokensState::Required);
+            sent(call, modify.send().await).map(drop)
+        }
 
-    /// Require IMDSv2 session tokens; every other metadata option is left as it is.
-    pub async fn ec2_require_imdsv2(&self, instance: &str) -> Result<(), ApiError> {
-        self.ec2
-            .modify_instance_metadata_options()
-            .instance_id(instance)
-            .http_tokens(HttpTokensState::Required)
-            .send()
-            .await
-            .map_err(|e| classify("ec2:ModifyInstanceMetadataOptions", &e))?;
-        Ok(())
-    }
+        /// The group's ingress permissions, one per source, or None when the group does not
+        /// exist. A group is named by id (`sg-...`) or, in a default VPC, by name.
+        fn ingress<'a>(&'a self, group: &'a str) -> Option<Vec<IngressPermission>>
+            = "ec2:DescribeSecurityGroups", |call| {
+            ingress::permissions(self, call, group).await
+        }
 
-    /// Replace the EC2 client, for tests that mock EC2 responses.
-    #[doc(hidden)]
-    pub fn with_ec2_client(mut self, client: aws_sdk_ec2::Client) -> Self {
-        self.ec2 = client;
-        self
+        /// The group's ingress rules among `ids`; rules that no longer exist are left out.
+        fn ingress_rules<'a>(&'a self, group: &'a str, ids: &'a [String]) -> Vec<IngressRule>
+            = "ec2:DescribeSecurityGroupRules", |call| {
+            ingress::rules(self, call, group, ids).await
+        }
+
+        /// Revoke exactly these ingress permissions.
+        fn revoke_ingress<'a>(&'a self, group: &'a str, permissions: &'a [IngressPermission])
+            -> () = "ec2:RevokeSecurityGroupIngress", |call| {
+            let revoke = ingress::revoke(self, group).set_ip_permissions(Some(
+                permissions.iter().map(IngressPermission::to_sdk).collect(),
+            ));
+            sent(call, revoke.send().await).map(drop)
+        }
+
+        /// Revoke these ingress rules by id.
+        fn revoke_ingress_rules<'a>(&'a self, group: &'a str, ids: &'a [String])
+            -> () = "ec2:RevokeSecurityGroupIngress", |call| {
+            let revoke = self.revoke_security_group_ingress().group_id(group);
+            sent(call, revoke.set_security_group_rule_ids(Some(ids.to_vec())).send().await).map(drop)
+        }
     }
 }

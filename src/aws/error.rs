@@ -66,6 +66,47 @@ const THROTTLING: &[&str] = &[
     "LimitExceededException",
 ];
 
+/// The output of the call `call`, or its classified error.
+pub(crate) fn sent<T, E>(
+    call: &str,
+    result: Result<T, SdkError<E, aws_smithy_runtime_api::http::Response>>,
+) -> Result<T, ApiError>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    result.map_err(|e| classify(call, &e))
+}
+
+/// The output of a read, or None when what it reads is not found (or answers one of the
+/// `also` codes, which some services use for a resource that is gone).
+pub(crate) fn found<T, E>(
+    call: &str,
+    result: Result<T, SdkError<E, aws_smithy_runtime_api::http::Response>>,
+    also: &[&str],
+) -> Result<Option<T>, ApiError>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    none_if_gone(sent(call, result), also)
+}
+
+/// A classified result with not found (or one of the `also` codes) as None.
+pub(crate) fn none_if_gone<T>(
+    result: Result<T, ApiError>,
+    also: &[&str],
+) -> Result<Option<T>, ApiError> {
+    match result {
+        Ok(v) => Ok(Some(v)),
+        Err(err)
+            if err.is_not_found() || err.code.as_deref().is_some_and(|c| also.contains(&c)) =>
+        {
+            tracing::debug!(call = %err.call, "{err}");
+            Ok(None)
+        }
+        Err(err) => Err(err),
+    }
+}
+
 /// Classify an SDK error from the call `call` (`service:Operation`).
 pub fn classify<E>(
     call: &str,

@@ -1,45 +1,29 @@
 //! GuardDuty calls the remediations make.
 
-use super::{ApiError, Aws, classify};
+use aws_sdk_guardduty::types::DetectorStatus;
 
-impl Aws {
-    /// The ids of the region's detectors (GuardDuty allows at most one per region).
-    pub async fn guardduty_list_detectors(&self) -> Result<Vec<String>, ApiError> {
-        const CALL: &str = "guardduty:ListDetectors";
-        let out = self
-            .guardduty
-            .list_detectors()
-            .send()
-            .await
-            .map_err(|e| classify(CALL, &e))?;
-        Ok(out.detector_ids().to_vec())
-    }
+use super::capability;
+use super::error::{found, sent};
 
-    /// Create an enabled detector with GuardDuty's default settings; returns its id.
-    pub async fn guardduty_create_detector(&self) -> Result<String, ApiError> {
-        const CALL: &str = "guardduty:CreateDetector";
-        let out = self
-            .guardduty
-            .create_detector()
-            .enable(true)
-            .send()
-            .await
-            .map_err(|e| classify(CALL, &e))?;
-        Ok(out.detector_id().unwrap_or_default().to_owned())
-    }
+capability! {
+    /// The GuardDuty calls of the detector remediation.
+    pub trait GuardDutyOps(guardduty) for aws_sdk_guardduty::Client {
+        /// The ids of the region's detectors (GuardDuty allows at most one per region).
+        fn detectors<'a>(&'a self) -> Vec<String> = "guardduty:ListDetectors", |call| {
+            let out = sent(call, self.list_detectors().send().await)?;
+            Ok(out.detector_ids().to_vec())
+        }
 
-    /// Whether the detector is enabled, or None when it does not exist.
-    pub async fn guardduty_detector_enabled(&self, id: &str) -> Result<Option<bool>, ApiError> {
-        const CALL: &str = "guardduty:GetDetector";
-        match self.guardduty.get_detector().detector_id(id).send().await {
-            Ok(out) => Ok(Some(matches!(
-                out.status(),
-                Some(aws_sdk_guardduty::types::DetectorStatus::Enabled)
-            ))),
-            Err(e) => match classify(CALL, &e) {
-                err if err.is_not_found() => Ok(None),
-                err => Err(err),
-            },
+        /// Create an enabled detector with GuardDuty's default settings; returns its id.
+        fn create_enabled_detector<'a>(&'a self) -> String = "guardduty:CreateDetector", |call| {
+            let out = sent(call, self.create_detector().enable(true).send().await)?;
+            Ok(out.detector_id().unwrap_or_default().to_owned())
+        }
+
+        /// Whether the detector is enabled, or None when it does not exist.
+        fn detector_enabled<'a>(&'a self, id: &'a str) -> Option<bool> = "guardduty:GetDetector", |call| {
+            let out = found(call, self.get_detector().detector_id(id).send().await, &[])?;
+            Ok(out.map(|o| matches!(o.status(), Some(DetectorStatus::Enabled))))
         }
     }
 }

@@ -1,7 +1,8 @@
 //! IAM calls the remediations make: managed-policy attachments and inline policies of users,
 //! groups and roles, and the account password policy.
 
-use super::{ApiError, Aws, classify};
+use super::capability;
+use super::error::{found, sent};
 
 /// The kind of IAM principal a policy is attached to or embedded in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -78,206 +79,81 @@ pub struct PasswordPolicy {
     pub hard_expiry: bool,
 }
 
-/// Not found becomes `Ok(None)`; anything else stays an error.
-fn none_if_missing<T>(result: Result<T, ApiError>) -> Result<Option<T>, ApiError> {
-    match result {
-        Ok(v) => Ok(Some(v)),
-        Err(err) if err.is_not_found() => Ok(None),
-        Err(err) => Err(err),
-    }
+/// The same request for a user, a group or a role: `$op` names the three operations and the
+/// setter of the principal's name, `$then` finishes the request (`|request| ...`).
+macro_rules! per_kind {
+    ($kind:expr, $iam:expr, $name:expr,
+     [$user:ident . $user_name:ident, $group:ident . $group_name:ident, $role:ident . $role_name:ident],
+     |$request:ident| $then:expr) => {
+        match $kind {
+            IamPrincipal::User => {
+                let $request = $iam.$user().$user_name($name);
+                $then
+            }
+            IamPrincipal::Group => {
+                let $request = $iam.$group().$group_name($name);
+                $then
+            }
+            IamPrincipal::Role => {
+                let $request = $iam.$role().$role_name($name);
+                $then
+            }
+        }
+    };
 }
 
-impl Aws {
-    /// The ARNs of the managed policies attached to the principal, or None when it is gone.
-    pub async fn iam_attached_policies(
-        &self,
-        kind: IamPrincipal,
-        name: &str,
-    ) -> Result<Option<Vec<String>>, ApiError> {
-        let call = kind.list_attached_call();
-        let arns = match kind {
-            IamPrincipal::User => self
-                .iam
-                .list_attached_user_policies()
-                .user_name(name)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map(|items| {
-                    items
-                        .into_iter()
-                        .filter_map(|p| p.policy_arn)
-                        .collect::<Vec<_>>()
-                })
-                .map_err(|e| classify(&call, &e)),
-            IamPrincipal::Group => self
-                .iam
-                .list_attached_group_policies()
-                .group_name(name)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map(|items| {
-                    items
-                        .into_iter()
-                        .filter_map(|p| p.policy_arn)
-                        .collect::<Vec<_>>()
-                })
-                .map_err(|e| classify(&call, &e)),
-            IamPrincipal::Role => self
-                .iam
-                .list_attached_role_policies()
-                .role_name(name)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map(|items| {
-                    items
-                        .into_iter()
-                        .filter_map(|p| p.policy_arn)
-                        .collect::<Vec<_>>()
-                })
-                .map_err(|e| classify(&call, &e)),
-        };
-        none_if_missing(arns)
-    }
-
-    /// Detach a managed policy from the principal.
-    pub async fn iam_detach_policy(
-        &self,
-        kind: IamPrincipal,
-        name: &str,
-        policy_arn: &str,
-    ) -> Result<(), ApiError> {
-        let call = kind.detach_call();
-        match kind {
-            IamPrincipal::User => self
-                .iam
-                .detach_user_policy()
-                .user_name(name)
-                .policy_arn(policy_arn)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|e| classify(&call, &e)),
-            IamPrincipal::Group => self
-                .iam
-                .detach_group_policy()
-                .group_name(name)
-                .policy_arn(policy_arn)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|e| classify(&call, &e)),
-            IamPrincipal::Role => self
-                .iam
-                .detach_role_policy()
-                .role_name(name)
-                .policy_arn(policy_arn)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|e| classify(&call, &e)),
+capability! {
+    /// The IAM calls of the policy and password-policy remediations.
+    pub trait IamOps(iam) for aws_sdk_iam::Client {
+        /// The ARNs of the managed policies attached to the principal, or None when it is gone.
+        fn attached_policies<'a>(&'a self, kind: IamPrincipal, name: &'a str) -> Option<Vec<String>>
+            = kind.list_attached_call(), |call| {
+            let list = per_kind!(kind, self, name, [
+                list_attached_user_policies.user_name,
+                list_attached_group_policies.group_name,
+                list_attached_role_policies.role_name
+            ], |request| found(call, request.into_paginator().items().send().try_collect().await, &[]));
+            Ok(list?.map(|p| p.into_iter().filter_map(|p| p.policy_arn).collect()))
         }
-    }
 
-    /// The document of an inline policy as IAM returns it (URL-encoded JSON), or None when the
-    /// policy or the principal is gone.
-    pub async fn iam_inline_policy(
-        &self,
-        kind: IamPrincipal,
-        name: &str,
-        policy: &str,
-    ) -> Result<Option<String>, ApiError> {
-        let call = kind.get_inline_call();
-        let document = match kind {
-            IamPrincipal::User => self
-                .iam
-                .get_user_policy()
-                .user_name(name)
-                .policy_name(policy)
-                .send()
-                .await
-                .map(|o| o.policy_document)
-                .map_err(|e| classify(&call, &e)),
-            IamPrincipal::Group => self
-                .iam
-                .get_group_policy()
-                .group_name(name)
-                .policy_name(policy)
-                .send()
-                .await
-                .map(|o| o.policy_document)
-                .map_err(|e| classify(&call, &e)),
-            IamPrincipal::Role => self
-                .iam
-                .get_role_policy()
-                .role_name(name)
-                .policy_name(policy)
-                .send()
-                .await
-                .map(|o| o.policy_document)
-                .map_err(|e| classify(&call, &e)),
-        };
-        none_if_missing(document)
-    }
-
-    /// Delete an inline policy from the principal.
-    pub async fn iam_delete_inline_policy(
-        &self,
-        kind: IamPrincipal,
-        name: &str,
-        policy: &str,
-    ) -> Result<(), ApiError> {
-        let call = kind.delete_inline_call();
-        match kind {
-            IamPrincipal::User => self
-                .iam
-                .delete_user_policy()
-                .user_name(name)
-                .policy_name(policy)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|e| classify(&call, &e)),
-            IamPrincipal::Group => self
-                .iam
-                .delete_group_policy()
-                .group_name(name)
-                .policy_name(policy)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|e| classify(&call, &e)),
-            IamPrincipal::Role => self
-                .iam
-                .delete_role_policy()
-                .role_name(name)
-                .policy_name(policy)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|e| classify(&call, &e)),
+        /// Detach a managed policy from the principal.
+        fn detach_policy<'a>(&'a self, kind: IamPrincipal, name: &'a str, policy_arn: &'a str)
+            -> () = kind.detach_call(), |call| {
+            per_kind!(kind, self, name, [
+                detach_user_policy.user_name,
+                detach_group_policy.group_name,
+                detach_role_policy.role_name
+            ], |request| sent(call, request.policy_arn(policy_arn).send().await).map(drop))
         }
-    }
 
-    /// The account password policy, or None when the account has none.
-    pub async fn iam_password_policy(&self) -> Result<Option<PasswordPolicy>, ApiError> {
-        let out = self
-            .iam
-            .get_account_password_policy()
-            .send()
-            .await
-            .map_err(|e| classify("iam:GetAccountPasswordPolicy", &e));
-        Ok(none_if_missing(out)?
-            .and_then(|o| o.password_policy)
-            .map(|p| PasswordPolicy {
+        /// The document of an inline policy as IAM returns it (URL-encoded JSON), or None when
+        /// the policy or the principal is gone.
+        fn inline_policy<'a>(&'a self, kind: IamPrincipal, name: &'a str, policy: &'a str)
+            -> Option<String> = kind.get_inline_call(), |call| {
+            per_kind!(kind, self, name, [
+                get_user_policy.user_name,
+                get_group_policy.group_name,
+                get_role_policy.role_name
+            ], |request| {
+                let out = found(call, request.policy_name(policy).send().await, &[])?;
+                Ok(out.map(|o| o.policy_document))
+            })
+        }
+
+        /// Delete an inline policy from the principal.
+        fn delete_inline_policy<'a>(&'a self, kind: IamPrincipal, name: &'a str, policy: &'a str)
+            -> () = kind.delete_inline_call(), |call| {
+            per_kind!(kind, self, name, [
+                delete_user_policy.user_name,
+                delete_group_policy.group_name,
+                delete_role_policy.role_name
+            ], |request| sent(call, request.policy_name(policy).send().await).map(drop))
+        }
+
+        /// The account password policy, or None when the account has none.
+        fn password_policy<'a>(&'a self) -> Option<PasswordPolicy> = "iam:GetAccountPasswordPolicy", |call| {
+            let out = found(call, self.get_account_password_policy().send().await, &[])?;
+            Ok(out.and_then(|o| o.password_policy).map(|p| PasswordPolicy {
                 minimum_length: p.minimum_password_length.unwrap_or(0),
                 require_symbols: p.require_symbols,
                 require_numbers: p.require_numbers,
@@ -288,33 +164,26 @@ impl Aws {
                 reuse_prevention: p.password_reuse_prevention.unwrap_or(0),
                 hard_expiry: p.hard_expiry.unwrap_or(false),
             }))
-    }
+        }
 
-    /// Replace the account password policy with these settings (every setting is sent, since
-    /// IAM resets the ones a call leaves out).
-    pub async fn iam_update_password_policy(
-        &self,
-        policy: &PasswordPolicy,
-    ) -> Result<(), ApiError> {
-        let mut call = self
-            .iam
-            .update_account_password_policy()
-            .minimum_password_length(policy.minimum_length)
-            .require_symbols(policy.require_symbols)
-            .require_numbers(policy.require_numbers)
-            .require_uppercase_characters(policy.require_uppercase)
-            .require_lowercase_characters(policy.require_lowercase)
-            .allow_users_to_change_password(policy.allow_users_to_change)
-            .hard_expiry(policy.hard_expiry);
-        if policy.max_age > 0 {
-            call = call.max_password_age(policy.max_age);
+        /// Replace the account password policy with these settings (every setting is sent,
+        /// since IAM resets the ones a call leaves out).
+        fn update_password_policy<'a>(&'a self, policy: &'a PasswordPolicy)
+            -> () = "iam:UpdateAccountPasswordPolicy", |call| {
+            let update = self
+                .update_account_password_policy()
+                .minimum_password_length(policy.minimum_length)
+                .require_symbols(policy.require_symbols)
+                .require_numbers(policy.require_numbers)
+                .require_uppercase_characters(policy.require_uppercase)
+                .require_lowercase_characters(policy.require_lowercase)
+                .allow_users_to_change_password(policy.allow_users_to_change)
+                .hard_expiry(policy.hard_expiry)
+                .set_max_password_age((policy.max_age > 0).then_some(policy.max_age))
+                .set_password_reuse_prevention(
+                    (policy.reuse_prevention > 0).then_some(policy.reuse_prevention),
+                );
+            sent(call, update.send().await).map(drop)
         }
-        if policy.reuse_prevention > 0 {
-            call = call.password_reuse_prevention(policy.reuse_prevention);
-        }
-        call.send()
-            .await
-            .map_err(|e| classify("iam:UpdateAccountPasswordPolicy", &e))?;
-        Ok(())
     }
 }

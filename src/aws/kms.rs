@@ -1,7 +1,10 @@
 //! KMS calls the remediations make: key state, cancelling deletion, enabling keys and
 //! rotation.
 
-use super::{ApiError, Aws, classify};
+use aws_sdk_kms::types::{KeyMetadata, KeyState};
+
+use super::capability;
+use super::error::{found, sent};
 
 /// The state of a KMS key, as far as the remediations tell states apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,75 +26,53 @@ pub struct KmsKey {
     pub state: KmsKeyState,
 }
 
-impl Aws {
-    /// The key, or None when it does not exist (any more).
-    pub async fn kms_describe_key(&self, key: &str) -> Result<Option<KmsKey>, ApiError> {
-        use aws_sdk_kms::types::KeyState as Sdk;
-        const CALL: &str = "kms:DescribeKey";
-        match self.kms.describe_key().key_id(key).send().await {
-            Ok(out) => Ok(out.key_metadata.map(|m| {
-                let state = match m.key_state {
-                    Some(Sdk::Enabled) => KmsKeyState::Enabled,
-                    Some(Sdk::Disabled) => KmsKeyState::Disabled,
-                    Some(Sdk::PendingDeletion | Sdk::PendingReplicaDeletion) => {
-                        KmsKeyState::PendingDeletion
-                    }
-                    Some(other) => KmsKeyState::Other(other.as_str().to_owned()),
-                    None if m.enabled => KmsKeyState::Enabled,
-                    None => KmsKeyState::Other(String::new()),
-                };
-                KmsKey {
-                    id: m.key_id,
-                    state,
-                }
-            })),
-            Err(e) => match classify(CALL, &e) {
-                err if err.is_not_found() => Ok(None),
-                err => Err(err),
-            },
+impl From<KeyMetadata> for KmsKey {
+    fn from(m: KeyMetadata) -> Self {
+        let state = match m.key_state {
+            Some(KeyState::Enabled) => KmsKeyState::Enabled,
+            Some(KeyState::Disabled) => KmsKeyState::Disabled,
+            Some(KeyState::PendingDeletion | KeyState::PendingReplicaDeletion) => {
+                KmsKeyState::PendingDeletion
+            }
+            Some(other) => KmsKeyState::Other(other.as_str().to_owned()),
+            None if m.enabled => KmsKeyState::Enabled,
+            None => KmsKeyState::Other(String::new()),
+        };
+        Self {
+            id: m.key_id,
+            state,
         }
     }
+}
 
-    pub async fn kms_cancel_key_deletion(&self, key: &str) -> Result<(), ApiError> {
-        self.kms
-            .cancel_key_deletion()
-            .key_id(key)
-            .send()
-            .await
-            .map_err(|e| classify("kms:CancelKeyDeletion", &e))?;
-        Ok(())
-    }
-
-    pub async fn kms_enable_key(&self, key: &str) -> Result<(), ApiError> {
-        self.kms
-            .enable_key()
-            .key_id(key)
-            .send()
-            .await
-            .map_err(|e| classify("kms:EnableKey", &e))?;
-        Ok(())
-    }
-
-    /// Whether automatic rotation is on, or None when the key does not exist.
-    pub async fn kms_rotation_enabled(&self, key: &str) -> Result<Option<bool>, ApiError> {
-        const CALL: &str = "kms:GetKeyRotationStatus";
-        match self.kms.get_key_rotation_status().key_id(key).send().await {
-            Ok(out) => Ok(Some(out.key_rotation_enabled)),
-            Err(e) => match classify(CALL, &e) {
-                err if err.is_not_found() => Ok(None),
-                err => Err(err),
-            },
+capability! {
+    /// The KMS calls of the key remediations.
+    pub trait KmsOps(kms) for aws_sdk_kms::Client {
+        /// The key, or None when it does not exist (any more).
+        fn key<'a>(&'a self, key: &'a str) -> Option<KmsKey> = "kms:DescribeKey", |call| {
+            let out = found(call, self.describe_key().key_id(key).send().await, &[])?;
+            Ok(out.and_then(|o| o.key_metadata).map(KmsKey::from))
         }
-    }
 
-    /// Turn automatic rotation on, with the service's default period.
-    pub async fn kms_enable_key_rotation(&self, key: &str) -> Result<(), ApiError> {
-        self.kms
-            .enable_key_rotation()
-            .key_id(key)
-            .send()
-            .await
-            .map_err(|e| classify("kms:EnableKeyRotation", &e))?;
-        Ok(())
+        /// Cancel the key's scheduled deletion (it is then disabled).
+        fn cancel_deletion<'a>(&'a self, key: &'a str) -> () = "kms:CancelKeyDeletion", |call| {
+            sent(call, self.cancel_key_deletion().key_id(key).send().await).map(drop)
+        }
+
+        /// Enable the key.
+        fn enable<'a>(&'a self, key: &'a str) -> () = "kms:EnableKey", |call| {
+            sent(call, self.enable_key().key_id(key).send().await).map(drop)
+        }
+
+        /// Whether automatic rotation is on, or None when the key does not exist.
+        fn rotation_enabled<'a>(&'a self, key: &'a str) -> Option<bool> = "kms:GetKeyRotationStatus", |call| {
+            let out = found(call, self.get_key_rotation_status().key_id(key).send().await, &[])?;
+            Ok(out.map(|o| o.key_rotation_enabled))
+        }
+
+        /// Turn automatic rotation on, with the service's default period.
+        fn enable_rotation<'a>(&'a self, key: &'a str) -> () = "kms:EnableKeyRotation", |call| {
+            sent(call, self.enable_key_rotation().key_id(key).send().await).map(drop)
+        }
     }
 }

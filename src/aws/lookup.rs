@@ -5,6 +5,7 @@
 //! with capped, fully jittered exponential backoff; only after [`Pacing::max_attempts`]
 //! attempts at one page does the lookup give up; what was read until then is kept.
 
+use std::hash::{BuildHasher, RandomState};
 use std::time::{Duration, Instant, SystemTime};
 
 use aws_config::{Region, SdkConfig};
@@ -12,7 +13,6 @@ use aws_sdk_cloudtrail::primitives::DateTime;
 use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
 
 use super::{ApiError, ErrorKind, classify};
-use crate::resilience::{Jitter, RetryPolicy};
 
 /// How fast LookupEvents may be called, and how hard to retry.
 #[derive(Debug, Clone, Copy)]
@@ -22,6 +22,24 @@ pub struct Pacing {
     pub max_attempts: u32,
     pub backoff_base: Duration,
     pub backoff_cap: Duration,
+}
+
+impl Pacing {
+    /// A random pause below `min(backoff_cap, backoff_base * 2^(attempt - 1))` (full jitter),
+    /// never shorter than the pacing interval.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let factor = 1u32
+            .checked_shl(attempt.saturating_sub(1))
+            .unwrap_or(u32::MAX);
+        let ceiling = self
+            .backoff_base
+            .saturating_mul(factor)
+            .min(self.backoff_cap);
+        // A fresh RandomState is randomly keyed: its hash of anything is a random number.
+        let random = RandomState::new().hash_one(attempt) >> 11;
+        let fraction = random as f64 / (1u64 << 53) as f64;
+        ceiling.mul_f64(fraction).max(self.interval)
+    }
 }
 
 impl Default for Pacing {
@@ -67,7 +85,6 @@ pub struct Pager {
     lookup: Lookup,
     pacing: Pacing,
     writes_only: Option<LookupAttribute>,
-    jitter: Jitter,
     token: Option<String>,
     last_call: Option<Instant>,
     finished: bool,
@@ -99,7 +116,6 @@ impl Pager {
             lookup,
             pacing,
             writes_only,
-            jitter: Jitter::from_clock(),
             token: None,
             last_call: None,
             finished: false,
@@ -117,11 +133,7 @@ impl Pager {
         if self.finished {
             return None;
         }
-        let policy = RetryPolicy {
-            max_attempts: self.pacing.max_attempts.max(1),
-            base: self.pacing.backoff_base,
-            cap: self.pacing.backoff_cap,
-        };
+        let max_attempts = self.pacing.max_attempts.max(1);
         let mut attempt = 0;
         let output = loop {
             attempt += 1;
@@ -154,15 +166,11 @@ impl Pager {
                     if err.kind == ErrorKind::Throttled {
                         self.stats.throttled += 1;
                     }
-                    if !err.retryable() || attempt >= policy.max_attempts {
+                    if !err.retryable() || attempt >= max_attempts {
                         self.finished = true;
                         return Some(Err(err));
                     }
-                    // Wait out at least the pacing interval, plus jittered backoff.
-                    let pause = self
-                        .jitter
-                        .below(policy.ceiling(attempt))
-                        .max(self.pacing.interval);
+                    let pause = self.pacing.backoff(attempt);
                     tracing::debug!(?pause, attempt, "{err}");
                     tokio::time::sleep(pause).await;
                 }
@@ -179,5 +187,29 @@ impl Pager {
                 .filter_map(|e| e.cloud_trail_event().map(str::to_owned))
                 .collect(),
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_stays_between_the_interval_and_the_capped_ceiling() {
+        let pacing = Pacing {
+            interval: Duration::from_millis(10),
+            max_attempts: 8,
+            backoff_base: Duration::from_millis(100),
+            backoff_cap: Duration::from_millis(300),
+        };
+        for attempt in 1..40 {
+            let pause = pacing.backoff(attempt);
+            assert!(pause >= pacing.interval, "{pause:?}");
+            assert!(pause < Duration::from_millis(300), "{pause:?}");
+        }
+        assert!(pacing.backoff(1) < Duration::from_millis(100));
+        let pauses: std::collections::BTreeSet<Duration> =
+            (0..20).map(|_| pacing.backoff(5)).collect();
+        assert!(pauses.len() > 1, "the pause is jittered");
     }
 }

@@ -1,10 +1,12 @@
 //! The only place that names `aws_sdk_*` clients. It builds them once per (account, region),
 //! assuming a role into other accounts, with the SDK's own retries switched off (the
 //! resilience layer retries, so the two never multiply) and short per-attempt timeouts. Each
-//! service file wraps exactly the calls the remediations need, returning plain types and
-//! classified [`ApiError`]s.
+//! service file declares one narrow capability trait (see [`capability`]) with exactly the calls
+//! the remediations need, returning plain types and classified [`ApiError`]s, implemented by
+//! that service's SDK client; [`Aws`] hands them out through [`Capabilities`].
 
 mod accessanalyzer;
+mod capability;
 mod cloudtrail;
 mod config;
 mod ec2;
@@ -28,11 +30,21 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use tokio::sync::Mutex;
 
-pub use ec2::{IngressPermission, IngressSource};
+pub use accessanalyzer::{AccessAnalyzerOps, Analyzer};
+pub(crate) use capability::capability;
+pub use capability::{BoxFuture, Capabilities, Recorded, Unavailable};
+pub use cloudtrail::{CloudTrailOps, EventSelectors, ManagementEvents, Trail};
+pub use config::ConfigOps;
+pub use ec2::{Ec2Ops, IngressPermission, IngressRule, IngressSource, InstanceMetadata, Sharing};
 pub use error::{ApiError, ErrorKind, classify};
-pub use iam::{IamPrincipal, PasswordPolicy};
-pub use kms::{KmsKey, KmsKeyState};
+pub use eventbridge::EventBridgeOps;
+pub use guardduty::GuardDutyOps;
+pub use iam::{IamOps, IamPrincipal, PasswordPolicy};
+pub use kms::{KmsKey, KmsKeyState, KmsOps};
 pub use lookup::{Lookup, LookupStats, Pacing, Page, Pager};
+pub use s3::{BucketAcl, PublicAccessBlock, S3Ops};
+pub use s3control::S3ControlOps;
+pub use securityhub::SecurityHubOps;
 pub use sqs::{DECISION_DETAIL_TYPE, DECISION_SOURCE, DeadLetterQueue, DecisionBus};
 
 /// How snapback reaches AWS.
@@ -48,7 +60,8 @@ pub struct Settings {
     pub attempt_timeout: Option<Duration>,
 }
 
-/// Clients for one account and region.
+/// Clients for one account and region: each SDK client implements its service's capability
+/// trait, and `Aws` hands them out as [`Capabilities`].
 #[derive(Debug, Clone)]
 pub struct Aws {
     pub account: String,
@@ -208,6 +221,21 @@ impl Aws {
             s3control: aws_sdk_s3control::Client::from_conf(s3control.build()),
             securityhub: aws_sdk_securityhub::Client::new(config),
         }
+    }
+
+    /// Replace the EC2 client, for tests that mock EC2 responses.
+    #[doc(hidden)]
+    pub fn with_ec2_client(mut self, client: aws_sdk_ec2::Client) -> Self {
+        self.ec2 = client;
+        self
+    }
+
+    /// Use this client for Access Analyzer instead (tests inject a mocked one: moto does not
+    /// serve Access Analyzer).
+    #[doc(hidden)]
+    pub fn with_accessanalyzer_client(mut self, client: aws_sdk_accessanalyzer::Client) -> Self {
+        self.accessanalyzer = client;
+        self
     }
 }
 

@@ -3,7 +3,7 @@
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
-use super::{ApiError, Aws, classify};
+use super::{ApiError, capability, classify};
 
 /// Classify, taking the error code from the `x-amzn-errortype` header when the body did not
 /// give one (moto answers Security Hub errors with an XML body the JSON parser cannot read).
@@ -31,35 +31,30 @@ fn disabled(err: &ApiError) -> bool {
         )
 }
 
-impl Aws {
-    /// The hub's ARN, or None when Security Hub is not enabled in this region.
-    pub async fn securityhub_hub_arn(&self) -> Result<Option<String>, ApiError> {
-        const CALL: &str = "securityhub:DescribeHub";
-        match self.securityhub.describe_hub().send().await {
-            Ok(out) => Ok(Some(out.hub_arn().unwrap_or_default().to_owned())),
-            Err(e) => match classified(CALL, &e) {
-                err if disabled(&err) => Ok(None),
-                err => Err(err),
-            },
+capability! {
+    /// The Security Hub calls of the hub remediation.
+    pub trait SecurityHubOps(securityhub) for aws_sdk_securityhub::Client {
+        /// The hub's ARN, or None when Security Hub is not enabled in this region.
+        fn hub_arn<'a>(&'a self) -> Option<String> = "securityhub:DescribeHub", |call| {
+            match self.describe_hub().send().await {
+                Ok(out) => Ok(Some(out.hub_arn().unwrap_or_default().to_owned())),
+                Err(e) => match classified(call, &e) {
+                    err if disabled(&err) => Ok(None),
+                    err => Err(err),
+                },
+            }
         }
-    }
 
-    /// Enable Security Hub with the default standards. A hub that is already enabled (a
-    /// concurrent enable won the race) is success.
-    pub async fn securityhub_enable(&self) -> Result<(), ApiError> {
-        const CALL: &str = "securityhub:EnableSecurityHub";
-        match self
-            .securityhub
-            .enable_security_hub()
-            .enable_default_standards(true)
-            .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) => match classified(CALL, &e) {
-                err if err.code.as_deref() == Some("ResourceConflictException") => Ok(()),
-                err => Err(err),
-            },
+        /// Enable Security Hub with the default standards. A hub that is already enabled (a
+        /// concurrent enable won the race) is success.
+        fn enable_hub<'a>(&'a self) -> () = "securityhub:EnableSecurityHub", |call| {
+            match self.enable_security_hub().enable_default_standards(true).send().await {
+                Ok(_) => Ok(()),
+                Err(e) => match classified(call, &e) {
+                    err if err.code.as_deref() == Some("ResourceConflictException") => Ok(()),
+                    err => Err(err),
+                },
+            }
         }
     }
 }

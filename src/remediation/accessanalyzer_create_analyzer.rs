@@ -16,27 +16,20 @@
 //! forbid (principal, action == Aws::Action::"access-analyzer:DeleteAnalyzer", resource is Aws::Analyzer);
 //! ```
 
-use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, target, unverified};
-use crate::aws::{ApiError, Aws};
-use crate::event::Event;
-use crate::model::Request;
+use super::prelude::*;
 
 pub struct CreateAnalyzer;
 
 impl Remediation for CreateAnalyzer {
-    fn name(&self) -> &'static str {
-        "accessanalyzer-create-analyzer"
-    }
-
-    fn service(&self) -> &'static str {
-        "accessanalyzer"
-    }
-
-    fn iam_actions(&self) -> &'static [&'static str] {
-        &[
-            "access-analyzer:GetAnalyzer",
-            "access-analyzer:CreateAnalyzer",
-        ]
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            name: "accessanalyzer-create-analyzer",
+            service: "accessanalyzer",
+            iam_actions: &[
+                "access-analyzer:GetAnalyzer",
+                "access-analyzer:CreateAnalyzer",
+            ],
+        }
     }
 
     fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
@@ -49,28 +42,17 @@ impl Remediation for CreateAnalyzer {
         ))
     }
 
-    fn apply<'a>(
-        &'a self,
-        plan: &'a Plan,
-        aws: &'a Aws,
-        calls: &'a mut Calls,
-    ) -> BoxFuture<'a, Result<Status, ApiError>> {
-        Box::pin(async move {
-            let name = plan.resource.as_str();
-            calls.push("access-analyzer:GetAnalyzer".into());
-            if aws.accessanalyzer_get_analyzer(name).await?.is_some() {
-                return Ok(Status::Noop);
-            }
-            calls.push("access-analyzer:CreateAnalyzer".into());
-            aws.accessanalyzer_create_account_analyzer(name).await?;
-            calls.push("access-analyzer:GetAnalyzer".into());
-            match aws.accessanalyzer_get_analyzer(name).await? {
-                Some(_) => Ok(Status::Applied),
-                None => Err(unverified(
-                    "access-analyzer:GetAnalyzer",
-                    format!("analyzer `{name}` does not exist"),
-                )),
-            }
-        })
+    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+        let (name, analyzers) = (plan.resource.as_str(), aws.accessanalyzer());
+        revert(
+            aws,
+            move || setting(analyzers.analyzer(name)),
+            move |analyzer| {
+                analyzer
+                    .is_none()
+                    .then(|| format!("analyzer `{name}` does not exist"))
+            },
+            move |_| analyzers.create_account_analyzer(name),
+        )
     }
 }

@@ -13,60 +13,32 @@
 //! when { context has trail && context.trail has enableLogFileValidation && !context.trail.enableLogFileValidation };
 //! ```
 
-use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, target, unverified};
-use crate::aws::{ApiError, Aws};
-use crate::event::Event;
-use crate::model::Request;
+use super::prelude::*;
 
 pub struct EnableLogValidation;
 
 impl Remediation for EnableLogValidation {
-    fn name(&self) -> &'static str {
-        "cloudtrail-enable-log-validation"
-    }
-
-    fn service(&self) -> &'static str {
-        "cloudtrail"
-    }
-
-    fn iam_actions(&self) -> &'static [&'static str] {
-        &["cloudtrail:GetTrail", "cloudtrail:UpdateTrail"]
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            name: "cloudtrail-enable-log-validation",
+            service: "cloudtrail",
+            iam_actions: &["cloudtrail:GetTrail", "cloudtrail:UpdateTrail"],
+        }
     }
 
     fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        let trail = target(self.name(), request, "Trail")?;
-        Ok(plan(
-            self.name(),
-            request,
-            serde_json::json!({}),
-            format!("enable log file validation on trail `{trail}`"),
-        ))
+        plan_target(self.name(), request, "Trail", |trail| {
+            format!("enable log file validation on trail `{trail}`")
+        })
     }
 
-    fn apply<'a>(
-        &'a self,
-        plan: &'a Plan,
-        aws: &'a Aws,
-        calls: &'a mut Calls,
-    ) -> BoxFuture<'a, Result<Status, ApiError>> {
-        Box::pin(async move {
-            let name = plan.resource.as_str();
-            calls.push("cloudtrail:GetTrail".into());
-            match aws.cloudtrail_get_trail(name).await? {
-                None => return Ok(Status::Noop),
-                Some(t) if t.log_file_validation => return Ok(Status::Noop),
-                Some(_) => {}
-            }
-            calls.push("cloudtrail:UpdateTrail".into());
-            aws.cloudtrail_update_trail(name, Some(true), None).await?;
-            calls.push("cloudtrail:GetTrail".into());
-            match aws.cloudtrail_get_trail(name).await? {
-                Some(t) if !t.log_file_validation => Err(unverified(
-                    "cloudtrail:GetTrail",
-                    "log file validation is still off",
-                )),
-                _ => Ok(Status::Applied),
-            }
-        })
+    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+        let (name, ct) = (plan.resource.as_str(), aws.cloudtrail());
+        revert(
+            aws,
+            move || ct.trail(name),
+            move |t| (!t.log_file_validation).then(|| "log file validation is still off".into()),
+            move |_| ct.set_trail_flags(name, Some(true), None),
+        )
     }
 }

@@ -13,60 +13,32 @@
 //! when { context has trail && context.trail has isMultiRegionTrail && !context.trail.isMultiRegionTrail };
 //! ```
 
-use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, target, unverified};
-use crate::aws::{ApiError, Aws};
-use crate::event::Event;
-use crate::model::Request;
+use super::prelude::*;
 
 pub struct EnableMultiRegion;
 
 impl Remediation for EnableMultiRegion {
-    fn name(&self) -> &'static str {
-        "cloudtrail-enable-multi-region"
-    }
-
-    fn service(&self) -> &'static str {
-        "cloudtrail"
-    }
-
-    fn iam_actions(&self) -> &'static [&'static str] {
-        &["cloudtrail:GetTrail", "cloudtrail:UpdateTrail"]
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            name: "cloudtrail-enable-multi-region",
+            service: "cloudtrail",
+            iam_actions: &["cloudtrail:GetTrail", "cloudtrail:UpdateTrail"],
+        }
     }
 
     fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        let trail = target(self.name(), request, "Trail")?;
-        Ok(plan(
-            self.name(),
-            request,
-            serde_json::json!({}),
-            format!("make trail `{trail}` log every region"),
-        ))
+        plan_target(self.name(), request, "Trail", |trail| {
+            format!("make trail `{trail}` log every region")
+        })
     }
 
-    fn apply<'a>(
-        &'a self,
-        plan: &'a Plan,
-        aws: &'a Aws,
-        calls: &'a mut Calls,
-    ) -> BoxFuture<'a, Result<Status, ApiError>> {
-        Box::pin(async move {
-            let name = plan.resource.as_str();
-            calls.push("cloudtrail:GetTrail".into());
-            match aws.cloudtrail_get_trail(name).await? {
-                None => return Ok(Status::Noop),
-                Some(t) if t.multi_region => return Ok(Status::Noop),
-                Some(_) => {}
-            }
-            calls.push("cloudtrail:UpdateTrail".into());
-            aws.cloudtrail_update_trail(name, None, Some(true)).await?;
-            calls.push("cloudtrail:GetTrail".into());
-            match aws.cloudtrail_get_trail(name).await? {
-                Some(t) if !t.multi_region => Err(unverified(
-                    "cloudtrail:GetTrail",
-                    "the trail is still single-region",
-                )),
-                _ => Ok(Status::Applied),
-            }
-        })
+    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+        let (name, ct) = (plan.resource.as_str(), aws.cloudtrail());
+        revert(
+            aws,
+            move || ct.trail(name),
+            move |t| (!t.multi_region).then(|| "the trail is still single-region".into()),
+            move |_| ct.set_trail_flags(name, None, Some(true)),
+        )
     }
 }

@@ -15,64 +15,38 @@
 //! when { context has eventSelectors && !context.eventSelectors.includesManagementWrites };
 //! ```
 
-use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, target, unverified};
-use crate::aws::{ApiError, Aws};
-use crate::event::Event;
-use crate::model::Request;
+use super::prelude::*;
 
 pub struct RestoreManagementEvents;
 
 impl Remediation for RestoreManagementEvents {
-    fn name(&self) -> &'static str {
-        "cloudtrail-restore-management-events"
-    }
-
-    fn service(&self) -> &'static str {
-        "cloudtrail"
-    }
-
-    fn iam_actions(&self) -> &'static [&'static str] {
-        &[
-            "cloudtrail:GetEventSelectors",
-            "cloudtrail:PutEventSelectors",
-        ]
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            name: "cloudtrail-restore-management-events",
+            service: "cloudtrail",
+            iam_actions: &[
+                "cloudtrail:GetEventSelectors",
+                "cloudtrail:PutEventSelectors",
+            ],
+        }
     }
 
     fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        let trail = target(self.name(), request, "Trail")?;
-        Ok(plan(
-            self.name(),
-            request,
-            serde_json::json!({}),
-            format!("record management events on trail `{trail}`"),
-        ))
+        plan_target(self.name(), request, "Trail", |trail| {
+            format!("record management events on trail `{trail}`")
+        })
     }
 
-    fn apply<'a>(
-        &'a self,
-        plan: &'a Plan,
-        aws: &'a Aws,
-        calls: &'a mut Calls,
-    ) -> BoxFuture<'a, Result<Status, ApiError>> {
-        Box::pin(async move {
-            let name = plan.resource.as_str();
-            calls.push("cloudtrail:GetEventSelectors".into());
-            match aws.cloudtrail_management_events(name).await? {
-                None => return Ok(Status::Noop),
-                Some(m) if m.writes_recorded => return Ok(Status::Noop),
-                Some(_) => {}
-            }
-            calls.push("cloudtrail:GetEventSelectors".into());
-            calls.push("cloudtrail:PutEventSelectors".into());
-            aws.cloudtrail_record_management_events(name).await?;
-            calls.push("cloudtrail:GetEventSelectors".into());
-            match aws.cloudtrail_management_events(name).await? {
-                Some(m) if !m.writes_recorded => Err(unverified(
-                    "cloudtrail:GetEventSelectors",
-                    "management writes are still not recorded",
-                )),
-                _ => Ok(Status::Applied),
-            }
-        })
+    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+        let (name, ct) = (plan.resource.as_str(), aws.cloudtrail());
+        revert(
+            aws,
+            move || ct.event_selectors(name),
+            move |s| {
+                (!s.management.writes_recorded)
+                    .then(|| "management writes are still not recorded".into())
+            },
+            move |current| async move { ct.record_management_events(name, &current).await },
+        )
     }
 }

@@ -11,60 +11,32 @@
 //! forbid (principal, action == Aws::Action::"cloudtrail:StopLogging", resource is Aws::Trail);
 //! ```
 
-use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, target, unverified};
-use crate::aws::{ApiError, Aws};
-use crate::event::Event;
-use crate::model::Request;
+use super::prelude::*;
 
 pub struct StartLogging;
 
 impl Remediation for StartLogging {
-    fn name(&self) -> &'static str {
-        "cloudtrail-start-logging"
-    }
-
-    fn service(&self) -> &'static str {
-        "cloudtrail"
-    }
-
-    fn iam_actions(&self) -> &'static [&'static str] {
-        &["cloudtrail:GetTrailStatus", "cloudtrail:StartLogging"]
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            name: "cloudtrail-start-logging",
+            service: "cloudtrail",
+            iam_actions: &["cloudtrail:GetTrailStatus", "cloudtrail:StartLogging"],
+        }
     }
 
     fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        let trail = target(self.name(), request, "Trail")?;
-        Ok(plan(
-            self.name(),
-            request,
-            serde_json::json!({}),
-            format!("start logging on trail `{trail}`"),
-        ))
+        plan_target(self.name(), request, "Trail", |trail| {
+            format!("start logging on trail `{trail}`")
+        })
     }
 
-    fn apply<'a>(
-        &'a self,
-        plan: &'a Plan,
-        aws: &'a Aws,
-        calls: &'a mut Calls,
-    ) -> BoxFuture<'a, Result<Status, ApiError>> {
-        Box::pin(async move {
-            let trail = plan.resource.as_str();
-            calls.push("cloudtrail:GetTrailStatus".into());
-            match aws.cloudtrail_is_logging(trail).await? {
-                None | Some(true) => return Ok(Status::Noop),
-                Some(false) => {}
-            }
-            calls.push("cloudtrail:StartLogging".into());
-            aws.cloudtrail_start_logging(trail).await?;
-            calls.push("cloudtrail:GetTrailStatus".into());
-            match aws.cloudtrail_is_logging(trail).await? {
-                Some(true) => Ok(Status::Applied),
-                None => Ok(Status::Noop),
-                Some(false) => Err(unverified(
-                    "cloudtrail:GetTrailStatus",
-                    "the trail is still not logging",
-                )),
-            }
-        })
+    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+        let (trail, ct) = (plan.resource.as_str(), aws.cloudtrail());
+        revert(
+            aws,
+            move || ct.is_logging(trail),
+            move |logging| (!logging).then(|| "the trail is still not logging".into()),
+            move |_| ct.start_trail(trail),
+        )
     }
 }

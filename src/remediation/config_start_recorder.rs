@@ -13,66 +13,35 @@
 //! forbid (principal, action == Aws::Action::"config:StopConfigurationRecorder", resource is Aws::ConfigRecorder);
 //! ```
 
-use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, target, unverified};
-use crate::aws::{ApiError, Aws};
-use crate::event::Event;
-use crate::model::Request;
+use super::prelude::*;
 
 pub struct StartRecorder;
 
 impl Remediation for StartRecorder {
-    fn name(&self) -> &'static str {
-        "config-start-recorder"
-    }
-
-    fn service(&self) -> &'static str {
-        "config"
-    }
-
-    fn iam_actions(&self) -> &'static [&'static str] {
-        &[
-            "config:DescribeConfigurationRecorderStatus",
-            "config:StartConfigurationRecorder",
-        ]
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            name: "config-start-recorder",
+            service: "config",
+            iam_actions: &[
+                "config:DescribeConfigurationRecorderStatus",
+                "config:StartConfigurationRecorder",
+            ],
+        }
     }
 
     fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        let recorder = target(self.name(), request, "ConfigRecorder")?;
-        Ok(plan(
-            self.name(),
-            request,
-            serde_json::json!({}),
-            format!("start configuration recorder `{recorder}`"),
-        ))
+        plan_target(self.name(), request, "ConfigRecorder", |recorder| {
+            format!("start configuration recorder `{recorder}`")
+        })
     }
 
-    fn apply<'a>(
-        &'a self,
-        plan: &'a Plan,
-        aws: &'a Aws,
-        calls: &'a mut Calls,
-    ) -> BoxFuture<'a, Result<Status, ApiError>> {
-        Box::pin(async move {
-            let recorder = plan.resource.as_str();
-            calls.push("config:DescribeConfigurationRecorderStatus".into());
-            match aws.config_recorder_recording(recorder).await? {
-                None | Some(true) => return Ok(Status::Noop),
-                Some(false) => {}
-            }
-            calls.push("config:StartConfigurationRecorder".into());
-            match aws.config_start_recorder(recorder).await {
-                Err(err) if err.is_not_found() => return Ok(Status::Noop),
-                other => other?,
-            }
-            calls.push("config:DescribeConfigurationRecorderStatus".into());
-            match aws.config_recorder_recording(recorder).await? {
-                Some(false) => Err(unverified(
-                    "config:DescribeConfigurationRecorderStatus",
-                    "the recorder is still not recording",
-                )),
-                Some(true) => Ok(Status::Applied),
-                None => Ok(Status::Noop),
-            }
-        })
+    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+        let (recorder, config) = (plan.resource.as_str(), aws.config());
+        revert(
+            aws,
+            move || config.is_recording(recorder),
+            move |on| (!on).then(|| "the recorder is still not recording".into()),
+            move |_| config.start_recorder(recorder),
+        )
     }
 }

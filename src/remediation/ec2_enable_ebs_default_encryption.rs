@@ -12,61 +12,35 @@
 //! forbid (principal, action == Aws::Action::"ec2:DisableEbsEncryptionByDefault", resource);
 //! ```
 
-use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, target, unverified};
-use crate::aws::{ApiError, Aws};
-use crate::event::Event;
-use crate::model::Request;
+use super::prelude::*;
 
 pub struct EnableEbsDefaultEncryption;
 
 impl Remediation for EnableEbsDefaultEncryption {
-    fn name(&self) -> &'static str {
-        "ec2-enable-ebs-default-encryption"
-    }
-
-    fn service(&self) -> &'static str {
-        "ec2"
-    }
-
-    fn iam_actions(&self) -> &'static [&'static str] {
-        &[
-            "ec2:GetEbsEncryptionByDefault",
-            "ec2:EnableEbsEncryptionByDefault",
-        ]
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            name: "ec2-enable-ebs-default-encryption",
+            service: "ec2",
+            iam_actions: &[
+                "ec2:GetEbsEncryptionByDefault",
+                "ec2:EnableEbsEncryptionByDefault",
+            ],
+        }
     }
 
     fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        let region = target(self.name(), request, "EbsDefaults")?;
-        Ok(plan(
-            self.name(),
-            request,
-            serde_json::json!({}),
-            format!("enable EBS encryption by default in `{region}`"),
-        ))
+        plan_target(self.name(), request, "EbsDefaults", |region| {
+            format!("enable EBS encryption by default in `{region}`")
+        })
     }
 
-    fn apply<'a>(
-        &'a self,
-        _plan: &'a Plan,
-        aws: &'a Aws,
-        calls: &'a mut Calls,
-    ) -> BoxFuture<'a, Result<Status, ApiError>> {
-        Box::pin(async move {
-            calls.push("ec2:GetEbsEncryptionByDefault".into());
-            if aws.ec2_ebs_encryption_by_default().await? {
-                return Ok(Status::Noop);
-            }
-            calls.push("ec2:EnableEbsEncryptionByDefault".into());
-            aws.ec2_enable_ebs_encryption_by_default().await?;
-            calls.push("ec2:GetEbsEncryptionByDefault".into());
-            if aws.ec2_ebs_encryption_by_default().await? {
-                Ok(Status::Applied)
-            } else {
-                Err(unverified(
-                    "ec2:GetEbsEncryptionByDefault",
-                    "EBS encryption by default is still off",
-                ))
-            }
-        })
+    fn apply<'a>(&'a self, _plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+        let ec2 = aws.ec2();
+        revert(
+            aws,
+            move || setting(ec2.ebs_encryption_by_default()),
+            move |on| (!on).then(|| "EBS encryption by default is still off".into()),
+            move |_| ec2.encrypt_ebs_by_default(),
+        )
     }
 }

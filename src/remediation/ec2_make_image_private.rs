@@ -15,59 +15,32 @@
 //! when { context has sharing && context.sharing.public };
 //! ```
 
-use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, target, unverified};
-use crate::aws::{ApiError, Aws};
-use crate::event::Event;
-use crate::model::Request;
+use super::prelude::*;
 
 pub struct MakeImagePrivate;
 
 impl Remediation for MakeImagePrivate {
-    fn name(&self) -> &'static str {
-        "ec2-make-image-private"
-    }
-
-    fn service(&self) -> &'static str {
-        "ec2"
-    }
-
-    fn iam_actions(&self) -> &'static [&'static str] {
-        &["ec2:DescribeImageAttribute", "ec2:ModifyImageAttribute"]
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            name: "ec2-make-image-private",
+            service: "ec2",
+            iam_actions: &["ec2:DescribeImageAttribute", "ec2:ModifyImageAttribute"],
+        }
     }
 
     fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        let image = target(self.name(), request, "Image")?;
-        let summary = format!("stop sharing image `{image}` with everyone (group `all`)");
-        Ok(plan(self.name(), request, serde_json::json!({}), summary))
+        plan_target(self.name(), request, "Image", |image| {
+            format!("stop sharing image `{image}` with everyone (group `all`)")
+        })
     }
 
-    fn apply<'a>(
-        &'a self,
-        plan: &'a Plan,
-        aws: &'a Aws,
-        calls: &'a mut Calls,
-    ) -> BoxFuture<'a, Result<Status, ApiError>> {
-        Box::pin(async move {
-            let image = plan.resource.as_str();
-            calls.push("ec2:DescribeImageAttribute".into());
-            match aws.ec2_image_sharing(image).await? {
-                Some(s) if s.public => {}
-                _ => return Ok(Status::Noop),
-            }
-            calls.push("ec2:ModifyImageAttribute".into());
-            match aws.ec2_unshare_image_publicly(image).await {
-                Err(err) if err.is_not_found() => return Ok(Status::Noop),
-                other => other?,
-            }
-            calls.push("ec2:DescribeImageAttribute".into());
-            match aws.ec2_image_sharing(image).await? {
-                Some(s) if s.public => Err(unverified(
-                    "ec2:DescribeImageAttribute",
-                    "the image is still public",
-                )),
-                Some(_) => Ok(Status::Applied),
-                None => Ok(Status::Noop),
-            }
-        })
+    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+        let (image, ec2) = (plan.resource.as_str(), aws.ec2());
+        revert(
+            aws,
+            move || ec2.image_sharing(image),
+            move |s| s.public.then(|| "the image is still public".into()),
+            move |_| ec2.unshare_image(image),
+        )
     }
 }

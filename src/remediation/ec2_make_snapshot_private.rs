@@ -14,62 +14,35 @@
 //! when { context has sharing && context.sharing.public };
 //! ```
 
-use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, target, unverified};
-use crate::aws::{ApiError, Aws};
-use crate::event::Event;
-use crate::model::Request;
+use super::prelude::*;
 
 pub struct MakeSnapshotPrivate;
 
 impl Remediation for MakeSnapshotPrivate {
-    fn name(&self) -> &'static str {
-        "ec2-make-snapshot-private"
-    }
-
-    fn service(&self) -> &'static str {
-        "ec2"
-    }
-
-    fn iam_actions(&self) -> &'static [&'static str] {
-        &[
-            "ec2:DescribeSnapshotAttribute",
-            "ec2:ModifySnapshotAttribute",
-        ]
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            name: "ec2-make-snapshot-private",
+            service: "ec2",
+            iam_actions: &[
+                "ec2:DescribeSnapshotAttribute",
+                "ec2:ModifySnapshotAttribute",
+            ],
+        }
     }
 
     fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        let snapshot = target(self.name(), request, "Snapshot")?;
-        let summary = format!("stop sharing snapshot `{snapshot}` with everyone (group `all`)");
-        Ok(plan(self.name(), request, serde_json::json!({}), summary))
+        plan_target(self.name(), request, "Snapshot", |snapshot| {
+            format!("stop sharing snapshot `{snapshot}` with everyone (group `all`)")
+        })
     }
 
-    fn apply<'a>(
-        &'a self,
-        plan: &'a Plan,
-        aws: &'a Aws,
-        calls: &'a mut Calls,
-    ) -> BoxFuture<'a, Result<Status, ApiError>> {
-        Box::pin(async move {
-            let snapshot = plan.resource.as_str();
-            calls.push("ec2:DescribeSnapshotAttribute".into());
-            match aws.ec2_snapshot_sharing(snapshot).await? {
-                Some(s) if s.public => {}
-                _ => return Ok(Status::Noop),
-            }
-            calls.push("ec2:ModifySnapshotAttribute".into());
-            match aws.ec2_unshare_snapshot_publicly(snapshot).await {
-                Err(err) if err.is_not_found() => return Ok(Status::Noop),
-                other => other?,
-            }
-            calls.push("ec2:DescribeSnapshotAttribute".into());
-            match aws.ec2_snapshot_sharing(snapshot).await? {
-                Some(s) if s.public => Err(unverified(
-                    "ec2:DescribeSnapshotAttribute",
-                    "the snapshot is still public",
-                )),
-                Some(_) => Ok(Status::Applied),
-                None => Ok(Status::Noop),
-            }
-        })
+    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+        let (snapshot, ec2) = (plan.resource.as_str(), aws.ec2());
+        revert(
+            aws,
+            move || ec2.snapshot_sharing(snapshot),
+            move |s| s.public.then(|| "the snapshot is still public".into()),
+            move |_| ec2.unshare_snapshot(snapshot),
+        )
     }
 }

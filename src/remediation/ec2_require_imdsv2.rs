@@ -15,10 +15,7 @@
 //! when { context has instanceMetadata && context.instanceMetadata.httpTokens == "optional" };
 //! ```
 
-use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, target, unverified};
-use crate::aws::{ApiError, Aws};
-use crate::event::Event;
-use crate::model::Request;
+use super::prelude::*;
 
 pub struct RequireImdsv2;
 
@@ -26,57 +23,30 @@ pub struct RequireImdsv2;
 const ENDED: &[&str] = &["shutting-down", "terminated"];
 
 impl Remediation for RequireImdsv2 {
-    fn name(&self) -> &'static str {
-        "ec2-require-imdsv2"
-    }
-
-    fn service(&self) -> &'static str {
-        "ec2"
-    }
-
-    fn iam_actions(&self) -> &'static [&'static str] {
-        &["ec2:DescribeInstances", "ec2:ModifyInstanceMetadataOptions"]
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            name: "ec2-require-imdsv2",
+            service: "ec2",
+            iam_actions: &["ec2:DescribeInstances", "ec2:ModifyInstanceMetadataOptions"],
+        }
     }
 
     fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        let instance = target(self.name(), request, "Instance")?;
-        Ok(plan(
-            self.name(),
-            request,
-            serde_json::json!({}),
-            format!("require IMDSv2 (HttpTokens=required) on instance `{instance}`"),
-        ))
+        plan_target(self.name(), request, "Instance", |instance| {
+            format!("require IMDSv2 (HttpTokens=required) on instance `{instance}`")
+        })
     }
 
-    fn apply<'a>(
-        &'a self,
-        plan: &'a Plan,
-        aws: &'a Aws,
-        calls: &'a mut Calls,
-    ) -> BoxFuture<'a, Result<Status, ApiError>> {
-        Box::pin(async move {
-            let instance = plan.resource.as_str();
-            calls.push("ec2:DescribeInstances".into());
-            match aws.ec2_instance_metadata(instance).await? {
-                Some(m) if m.http_tokens != "required" && !ENDED.contains(&m.state.as_str()) => {}
-                _ => return Ok(Status::Noop),
-            }
-            calls.push("ec2:ModifyInstanceMetadataOptions".into());
-            match aws.ec2_require_imdsv2(instance).await {
-                Err(err) if err.is_not_found() => return Ok(Status::Noop),
-                other => other?,
-            }
-            calls.push("ec2:DescribeInstances".into());
-            match aws.ec2_instance_metadata(instance).await? {
-                Some(m) if m.http_tokens != "required" && !ENDED.contains(&m.state.as_str()) => {
-                    Err(unverified(
-                        "ec2:DescribeInstances",
-                        format!("HttpTokens is still `{}`", m.http_tokens),
-                    ))
-                }
-                Some(_) => Ok(Status::Applied),
-                None => Ok(Status::Noop),
-            }
-        })
+    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+        let (instance, ec2) = (plan.resource.as_str(), aws.ec2());
+        revert(
+            aws,
+            move || ec2.instance_metadata(instance),
+            move |m| {
+                (m.http_tokens != "required" && !ENDED.contains(&m.state.as_str()))
+                    .then(|| format!("HttpTokens is still `{}`", m.http_tokens))
+            },
+            move |_| ec2.require_imdsv2(instance),
+        )
     }
 }

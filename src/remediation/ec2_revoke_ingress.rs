@@ -25,20 +25,22 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, target, unverified};
-use crate::aws::{ApiError, Aws, ErrorKind, IngressPermission, IngressSource};
-use crate::event::Event;
-use crate::model::Request;
+use super::args;
+use super::prelude::*;
+use crate::aws::{ApiError, Ec2Ops, IngressPermission, IngressSource};
 use crate::model::ec2::ingress_rules;
 
 pub struct RevokeIngress;
 
-const DESCRIBE_GROUPS: &str = "ec2:DescribeSecurityGroups";
-const DESCRIBE_RULES: &str = "ec2:DescribeSecurityGroupRules";
-const REVOKE: &str = "ec2:RevokeSecurityGroupIngress";
+/// What both ingress reverts call: the two reads, and the revoke.
+pub(super) const IAM_ACTIONS: &[&str] = &[
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeSecurityGroupRules",
+    "ec2:RevokeSecurityGroupIngress",
+];
 
 /// What an ingress revert takes back: permissions an authorize call added, rules a modify
-/// call changed.
+/// call changed. Read back, the same shape says which of them are still open.
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct Args {
@@ -49,6 +51,17 @@ pub(super) struct Args {
 }
 
 impl Args {
+    fn is_empty(&self) -> bool {
+        self.permissions.is_empty() && self.rule_ids.is_empty()
+    }
+
+    /// Each permission and rule, for people.
+    fn parts(&self) -> String {
+        let mut parts: Vec<String> = self.permissions.iter().map(ToString::to_string).collect();
+        parts.extend(self.rule_ids.iter().map(|id| format!("rule `{id}`")));
+        parts.join(", ")
+    }
+
     /// Plan arguments and a summary, or a plan error when there is nothing to revert.
     pub(super) fn into_plan(
         mut self,
@@ -61,17 +74,15 @@ impl Args {
         self.permissions.dedup();
         self.rule_ids.sort();
         self.rule_ids.dedup();
-        if self.permissions.is_empty() && self.rule_ids.is_empty() {
+        if self.is_empty() {
             return Err(PlanError {
                 remediation,
                 message: format!("the event opens no {what}"),
             });
         }
-        let mut parts: Vec<String> = self.permissions.iter().map(ToString::to_string).collect();
-        parts.extend(self.rule_ids.iter().map(|id| format!("rule `{id}`")));
         let summary = format!(
             "revoke {what} on security group `{group}`: {}",
-            parts.join(", ")
+            self.parts()
         );
         let args = serde_json::to_value(&self).map_err(|e| PlanError {
             remediation,
@@ -85,101 +96,68 @@ impl Args {
 /// With `world_only`, a modified rule counts only while it is open to the whole internet.
 async fn still_open(
     group: &str,
-    args: &Args,
-    aws: &Aws,
-    calls: &mut Calls,
+    planned: &Args,
+    ec2: &dyn Ec2Ops,
     world_only: bool,
-) -> Result<Option<(Vec<IngressPermission>, Vec<String>)>, ApiError> {
-    let mut permissions = Vec::new();
-    if !args.permissions.is_empty() {
-        calls.push(DESCRIBE_GROUPS.into());
-        let Some(current) = aws.ec2_ingress(group).await? else {
+) -> Result<Option<Args>, ApiError> {
+    let mut open = Args::default();
+    if !planned.permissions.is_empty() {
+        let Some(current) = ec2.ingress(group).await? else {
             return Ok(None);
         };
-        permissions = args
-            .permissions
-            .iter()
-            .filter(|p| current.contains(p))
-            .cloned()
-            .collect();
+        let still = planned.permissions.iter().filter(|p| current.contains(p));
+        open.permissions = still.cloned().collect();
     }
-    let mut ids = Vec::new();
-    if !args.rule_ids.is_empty() {
-        calls.push(DESCRIBE_RULES.into());
-        ids = aws
-            .ec2_ingress_rules(group, &args.rule_ids)
-            .await?
+    if !planned.rule_ids.is_empty() {
+        let rules = ec2.ingress_rules(group, &planned.rule_ids).await?;
+        let still = rules
             .into_iter()
-            .filter(|r| !world_only || r.permission.source.is_world())
-            .map(|r| r.id)
-            .collect();
+            .filter(|r| !world_only || r.permission.source.is_world());
+        open.rule_ids = still.map(|r| r.id).collect();
     }
-    Ok(Some((permissions, ids)))
+    Ok(Some(open))
 }
 
-/// Read, revoke what is still there, read back: the apply both ingress reverts share.
-pub(super) async fn revoke(
-    remediation: &str,
-    plan: &Plan,
-    aws: &Aws,
-    calls: &mut Calls,
+/// Read, revoke what is still there, read back: the apply both ingress reverts share. A
+/// permission or rule already gone when it is revoked is not an error.
+pub(super) fn revoke<'a>(
+    plan: &'a Plan,
+    aws: &'a dyn Capabilities,
     world_only: bool,
-) -> Result<Status, ApiError> {
-    let args: Args = serde_json::from_value(plan.args.clone()).map_err(|e| {
-        ApiError::new(
-            remediation,
-            ErrorKind::Rejected,
-            format!("invalid plan arguments: {e}"),
-        )
-    })?;
-    let group = plan.resource.as_str();
-    let Some((permissions, ids)) = still_open(group, &args, aws, calls, world_only).await? else {
-        return Ok(Status::Noop);
+) -> Applying<'a> {
+    let (group, ec2) = (plan.resource.as_str(), aws.ec2());
+    let gone_is_done = |result: Result<(), ApiError>| match result {
+        Err(err) if err.is_not_found() => Ok(()),
+        other => other,
     };
-    if permissions.is_empty() && ids.is_empty() {
-        return Ok(Status::Noop);
-    }
-    if !permissions.is_empty() {
-        calls.push(REVOKE.into());
-        match aws.ec2_revoke_ingress(group, &permissions).await {
-            Err(err) if err.is_not_found() => {}
-            other => other?,
-        }
-    }
-    if !ids.is_empty() {
-        calls.push(REVOKE.into());
-        match aws.ec2_revoke_ingress_rules(group, &ids).await {
-            Err(err) if err.is_not_found() => {}
-            other => other?,
-        }
-    }
-    match still_open(group, &args, aws, calls, world_only).await? {
-        None => Ok(Status::Noop),
-        Some((p, i)) if p.is_empty() && i.is_empty() => Ok(Status::Applied),
-        Some((p, i)) => {
-            let mut left: Vec<String> = p.iter().map(ToString::to_string).collect();
-            left.extend(i.iter().map(|id| format!("rule `{id}`")));
-            let call = if p.is_empty() {
-                DESCRIBE_RULES
-            } else {
-                DESCRIBE_GROUPS
-            };
-            Err(unverified(call, format!("still open: {}", left.join(", "))))
-        }
-    }
+    Box::pin(async move {
+        let planned: Args = args(plan)?;
+        let planned = &planned;
+        revert(
+            aws,
+            move || still_open(group, planned, ec2, world_only),
+            move |open| (!open.is_empty()).then(|| format!("still open: {}", open.parts())),
+            move |open| async move {
+                if !open.permissions.is_empty() {
+                    gone_is_done(ec2.revoke_ingress(group, &open.permissions).await)?;
+                }
+                if !open.rule_ids.is_empty() {
+                    gone_is_done(ec2.revoke_ingress_rules(group, &open.rule_ids).await)?;
+                }
+                Ok(())
+            },
+        )
+        .await
+    })
 }
 
 impl Remediation for RevokeIngress {
-    fn name(&self) -> &'static str {
-        "ec2-revoke-ingress"
-    }
-
-    fn service(&self) -> &'static str {
-        "ec2"
-    }
-
-    fn iam_actions(&self) -> &'static [&'static str] {
-        &[DESCRIBE_GROUPS, DESCRIBE_RULES, REVOKE]
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            name: "ec2-revoke-ingress",
+            service: "ec2",
+            iam_actions: IAM_ACTIONS,
+        }
     }
 
     fn plan(&self, event: &Event, request: &Request) -> Result<Plan, PlanError> {
@@ -210,33 +188,18 @@ impl Remediation for RevokeIngress {
         args.into_plan(self.name(), request, "ingress")
     }
 
-    fn apply<'a>(
-        &'a self,
-        plan: &'a Plan,
-        aws: &'a Aws,
-        calls: &'a mut Calls,
-    ) -> BoxFuture<'a, Result<Status, ApiError>> {
-        Box::pin(revoke(self.name(), plan, aws, calls, false))
+    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+        revoke(plan, aws, false)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::remediation::tests::ec2_plan;
 
     fn plan_for(params: serde_json::Value) -> Result<Plan, PlanError> {
-        let record = serde_json::json!({
-            "eventVersion": "1.09", "eventSource": "ec2.amazonaws.com", "eventName": "AuthorizeSecurityGroupIngress",
-            "awsRegion": "us-east-1", "recipientAccountId": "123456789012", "eventID": "e1",
-            "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::123456789012:user/dev", "accountId": "123456789012"},
-            "requestParameters": params
-        });
-        let mut events = Vec::new();
-        let mut parser = crate::event::StreamParser::new("test");
-        parser.push(record.to_string().as_bytes(), &mut |e| events.push(e));
-        parser.finish(&mut |e| events.push(e));
-        let event = events.pop().unwrap().unwrap();
-        RevokeIngress.plan(&event, &crate::model::build(&event))
+        ec2_plan(&RevokeIngress, "AuthorizeSecurityGroupIngress", params)
     }
 
     #[test]

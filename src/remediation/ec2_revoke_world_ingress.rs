@@ -24,30 +24,20 @@
 //! when { context has ingress && context.ingress.worldOpenPorts.contains(22) };
 //! ```
 
-use super::ec2_revoke_ingress::{Args, revoke};
-use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status};
-use crate::aws::{ApiError, Aws, IngressPermission, IngressSource};
-use crate::event::Event;
-use crate::model::Request;
+use super::ec2_revoke_ingress::{Args, IAM_ACTIONS, revoke};
+use super::prelude::*;
+use crate::aws::{IngressPermission, IngressSource};
 use crate::model::ec2::ingress_rules;
 
 pub struct RevokeWorldIngress;
 
 impl Remediation for RevokeWorldIngress {
-    fn name(&self) -> &'static str {
-        "ec2-revoke-world-ingress"
-    }
-
-    fn service(&self) -> &'static str {
-        "ec2"
-    }
-
-    fn iam_actions(&self) -> &'static [&'static str] {
-        &[
-            "ec2:DescribeSecurityGroups",
-            "ec2:DescribeSecurityGroupRules",
-            "ec2:RevokeSecurityGroupIngress",
-        ]
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            name: "ec2-revoke-world-ingress",
+            service: "ec2",
+            iam_actions: IAM_ACTIONS,
+        }
     }
 
     fn plan(&self, event: &Event, request: &Request) -> Result<Plan, PlanError> {
@@ -76,33 +66,18 @@ impl Remediation for RevokeWorldIngress {
         args.into_plan(self.name(), request, "world-open ingress")
     }
 
-    fn apply<'a>(
-        &'a self,
-        plan: &'a Plan,
-        aws: &'a Aws,
-        calls: &'a mut Calls,
-    ) -> BoxFuture<'a, Result<Status, ApiError>> {
-        Box::pin(revoke(self.name(), plan, aws, calls, true))
+    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+        revoke(plan, aws, true)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::remediation::tests::ec2_plan;
 
     fn plan_for(name: &str, params: serde_json::Value) -> Result<Plan, PlanError> {
-        let record = serde_json::json!({
-            "eventVersion": "1.09", "eventSource": "ec2.amazonaws.com", "eventName": name,
-            "awsRegion": "us-east-1", "recipientAccountId": "123456789012", "eventID": "e1",
-            "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::123456789012:user/dev", "accountId": "123456789012"},
-            "requestParameters": params
-        });
-        let mut events = Vec::new();
-        let mut parser = crate::event::StreamParser::new("test");
-        parser.push(record.to_string().as_bytes(), &mut |e| events.push(e));
-        parser.finish(&mut |e| events.push(e));
-        let event = events.pop().unwrap().unwrap();
-        RevokeWorldIngress.plan(&event, &crate::model::build(&event))
+        ec2_plan(&RevokeWorldIngress, name, params)
     }
 
     #[test]

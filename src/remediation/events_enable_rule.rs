@@ -16,24 +16,17 @@
 //! when { resource.name like "snapback*" };
 //! ```
 
-use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, target, unverified};
-use crate::aws::{ApiError, Aws};
-use crate::event::Event;
-use crate::model::Request;
+use super::prelude::*;
 
 pub struct EnableRule;
 
 impl Remediation for EnableRule {
-    fn name(&self) -> &'static str {
-        "events-enable-rule"
-    }
-
-    fn service(&self) -> &'static str {
-        "eventbridge"
-    }
-
-    fn iam_actions(&self) -> &'static [&'static str] {
-        &["events:DescribeRule", "events:EnableRule"]
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            name: "events-enable-rule",
+            service: "eventbridge",
+            iam_actions: &["events:DescribeRule", "events:EnableRule"],
+        }
     }
 
     fn plan(&self, event: &Event, request: &Request) -> Result<Plan, PlanError> {
@@ -54,34 +47,17 @@ impl Remediation for EnableRule {
         ))
     }
 
-    fn apply<'a>(
-        &'a self,
-        plan: &'a Plan,
-        aws: &'a Aws,
-        calls: &'a mut Calls,
-    ) -> BoxFuture<'a, Result<Status, ApiError>> {
-        Box::pin(async move {
-            let rule = plan.resource.as_str();
-            let bus = plan
-                .args
-                .get("eventBusName")
-                .and_then(serde_json::Value::as_str);
-            calls.push("events:DescribeRule".into());
-            match aws.eventbridge_rule_enabled(rule, bus).await? {
-                None | Some(true) => return Ok(Status::Noop),
-                Some(false) => {}
-            }
-            calls.push("events:EnableRule".into());
-            aws.eventbridge_enable_rule(rule, bus).await?;
-            calls.push("events:DescribeRule".into());
-            match aws.eventbridge_rule_enabled(rule, bus).await? {
-                Some(true) => Ok(Status::Applied),
-                None => Ok(Status::Noop),
-                Some(false) => Err(unverified(
-                    "events:DescribeRule",
-                    "the rule is still disabled",
-                )),
-            }
-        })
+    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+        let (rule, events) = (plan.resource.as_str(), aws.eventbridge());
+        let bus = plan
+            .args
+            .get("eventBusName")
+            .and_then(serde_json::Value::as_str);
+        revert(
+            aws,
+            move || events.rule_enabled(rule, bus),
+            move |on| (!on).then(|| "the rule is still disabled".into()),
+            move |_| events.turn_on_rule(rule, bus),
+        )
     }
 }

@@ -16,28 +16,22 @@
 //! forbid (principal, action == Aws::Action::"guardduty:DeleteDetector", resource is Aws::Detector);
 //! ```
 
-use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, target, unverified};
-use crate::aws::{ApiError, Aws};
-use crate::event::Event;
-use crate::model::Request;
+use super::prelude::*;
+use super::{Status, unverified};
 
 pub struct CreateDetector;
 
 impl Remediation for CreateDetector {
-    fn name(&self) -> &'static str {
-        "guardduty-create-detector"
-    }
-
-    fn service(&self) -> &'static str {
-        "guardduty"
-    }
-
-    fn iam_actions(&self) -> &'static [&'static str] {
-        &[
-            "guardduty:ListDetectors",
-            "guardduty:CreateDetector",
-            "guardduty:GetDetector",
-        ]
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            name: "guardduty-create-detector",
+            service: "guardduty",
+            iam_actions: &[
+                "guardduty:ListDetectors",
+                "guardduty:CreateDetector",
+                "guardduty:GetDetector",
+            ],
+        }
     }
 
     fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
@@ -53,31 +47,20 @@ impl Remediation for CreateDetector {
         ))
     }
 
-    fn apply<'a>(
-        &'a self,
-        _plan: &'a Plan,
-        aws: &'a Aws,
-        calls: &'a mut Calls,
-    ) -> BoxFuture<'a, Result<Status, ApiError>> {
+    fn apply<'a>(&'a self, _plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+        let guardduty = aws.guardduty();
         Box::pin(async move {
-            calls.push("guardduty:ListDetectors".into());
-            if !aws.guardduty_list_detectors().await?.is_empty() {
+            if !guardduty.detectors().await?.is_empty() {
                 return Ok(Status::Noop);
             }
-            calls.push("guardduty:CreateDetector".into());
-            let id = aws.guardduty_create_detector().await?;
-            calls.push("guardduty:GetDetector".into());
-            match aws.guardduty_detector_enabled(&id).await? {
-                Some(true) => Ok(Status::Applied),
-                Some(false) => Err(unverified(
-                    "guardduty:GetDetector",
-                    format!("detector `{id}` is not enabled"),
-                )),
-                None => Err(unverified(
-                    "guardduty:GetDetector",
-                    format!("detector `{id}` does not exist"),
-                )),
-            }
+            let id = guardduty.create_enabled_detector().await?;
+            let wrong = match guardduty.detector_enabled(&id).await? {
+                Some(true) => return Ok(Status::Applied),
+                Some(false) => "is not enabled",
+                None => "does not exist",
+            };
+            let call = aws.last_call().unwrap_or_default();
+            Err(unverified(&call, format!("detector `{id}` {wrong}")))
         })
     }
 }

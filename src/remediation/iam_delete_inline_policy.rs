@@ -21,10 +21,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, unverified};
-use crate::aws::{ApiError, Aws, ErrorKind, IamPrincipal};
-use crate::event::Event;
-use crate::model::Request;
+use super::args;
+use super::prelude::*;
+use crate::aws::{ApiError, ErrorKind, IamPrincipal};
 use crate::model::iam::allows_everything;
 use crate::model::json::document;
 
@@ -51,23 +50,19 @@ fn admin(call: &str, raw: &str) -> Result<bool, ApiError> {
 }
 
 impl Remediation for DeleteInlinePolicy {
-    fn name(&self) -> &'static str {
-        "iam-delete-inline-policy"
-    }
-
-    fn service(&self) -> &'static str {
-        "iam"
-    }
-
-    fn iam_actions(&self) -> &'static [&'static str] {
-        &[
-            "iam:GetUserPolicy",
-            "iam:GetGroupPolicy",
-            "iam:GetRolePolicy",
-            "iam:DeleteUserPolicy",
-            "iam:DeleteGroupPolicy",
-            "iam:DeleteRolePolicy",
-        ]
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            name: "iam-delete-inline-policy",
+            service: "iam",
+            iam_actions: &[
+                "iam:GetUserPolicy",
+                "iam:GetGroupPolicy",
+                "iam:GetRolePolicy",
+                "iam:DeleteUserPolicy",
+                "iam:DeleteGroupPolicy",
+                "iam:DeleteRolePolicy",
+            ],
+        }
     }
 
     fn plan(&self, event: &Event, request: &Request) -> Result<Plan, PlanError> {
@@ -96,41 +91,24 @@ impl Remediation for DeleteInlinePolicy {
         Ok(plan(self.name(), request, args, summary))
     }
 
-    fn apply<'a>(
-        &'a self,
-        plan: &'a Plan,
-        aws: &'a Aws,
-        calls: &'a mut Calls,
-    ) -> BoxFuture<'a, Result<Status, ApiError>> {
+    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+        let iam = aws.iam();
         Box::pin(async move {
-            let args: Args = serde_json::from_value(plan.args.clone()).map_err(|e| {
-                ApiError::new(
-                    self.name(),
-                    ErrorKind::Rejected,
-                    format!("invalid plan arguments: {e}"),
-                )
-            })?;
-            let (kind, name, policy) =
-                (args.kind, plan.resource.as_str(), args.policy_name.as_str());
-            let get = kind.get_inline_call();
-            calls.push(get.clone());
-            match aws.iam_inline_policy(kind, name, policy).await? {
-                Some(raw) if admin(&get, &raw)? => {}
-                _ => return Ok(Status::Noop),
-            }
-            calls.push(kind.delete_inline_call());
-            match aws.iam_delete_inline_policy(kind, name, policy).await {
-                Err(err) if err.is_not_found() => return Ok(Status::Noop),
-                other => other?,
-            }
-            calls.push(get.clone());
-            match aws.iam_inline_policy(kind, name, policy).await? {
-                Some(raw) if admin(&get, &raw)? => Err(unverified(
-                    &get,
-                    format!("inline policy `{policy}` still allows everything"),
-                )),
-                _ => Ok(Status::Applied),
-            }
+            let args: Args = args(plan)?;
+            let (kind, name, policy) = (args.kind, plan.resource.as_str(), &*args.policy_name);
+            revert(
+                aws,
+                move || async move {
+                    let raw = iam.inline_policy(kind, name, policy).await?;
+                    raw.map(|raw| admin(&kind.get_inline_call(), &raw))
+                        .transpose()
+                },
+                move |admin| {
+                    admin.then(|| format!("inline policy `{policy}` still allows everything"))
+                },
+                move |_| iam.delete_inline_policy(kind, name, policy),
+            )
+            .await
         })
     }
 }

@@ -23,10 +23,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, unverified};
-use crate::aws::{ApiError, Aws, ErrorKind, IamPrincipal};
-use crate::event::Event;
-use crate::model::Request;
+use super::args;
+use super::prelude::*;
+use crate::aws::IamPrincipal;
 
 pub struct DetachPolicy;
 
@@ -38,23 +37,19 @@ struct Args {
 }
 
 impl Remediation for DetachPolicy {
-    fn name(&self) -> &'static str {
-        "iam-detach-policy"
-    }
-
-    fn service(&self) -> &'static str {
-        "iam"
-    }
-
-    fn iam_actions(&self) -> &'static [&'static str] {
-        &[
-            "iam:ListAttachedUserPolicies",
-            "iam:ListAttachedGroupPolicies",
-            "iam:ListAttachedRolePolicies",
-            "iam:DetachUserPolicy",
-            "iam:DetachGroupPolicy",
-            "iam:DetachRolePolicy",
-        ]
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            name: "iam-detach-policy",
+            service: "iam",
+            iam_actions: &[
+                "iam:ListAttachedUserPolicies",
+                "iam:ListAttachedGroupPolicies",
+                "iam:ListAttachedRolePolicies",
+                "iam:DetachUserPolicy",
+                "iam:DetachGroupPolicy",
+                "iam:DetachRolePolicy",
+            ],
+        }
     }
 
     fn plan(&self, event: &Event, request: &Request) -> Result<Plan, PlanError> {
@@ -83,43 +78,21 @@ impl Remediation for DetachPolicy {
         Ok(plan(self.name(), request, args, summary))
     }
 
-    fn apply<'a>(
-        &'a self,
-        plan: &'a Plan,
-        aws: &'a Aws,
-        calls: &'a mut Calls,
-    ) -> BoxFuture<'a, Result<Status, ApiError>> {
+    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+        let iam = aws.iam();
         Box::pin(async move {
-            let args: Args = serde_json::from_value(plan.args.clone()).map_err(|e| {
-                ApiError::new(
-                    self.name(),
-                    ErrorKind::Rejected,
-                    format!("invalid plan arguments: {e}"),
-                )
-            })?;
-            let name = plan.resource.as_str();
-            let attached = |arns: &[String]| arns.iter().any(|a| a == &args.policy_arn);
-            calls.push(args.kind.list_attached_call());
-            match aws.iam_attached_policies(args.kind, name).await? {
-                Some(arns) if attached(&arns) => {}
-                _ => return Ok(Status::Noop),
-            }
-            calls.push(args.kind.detach_call());
-            match aws
-                .iam_detach_policy(args.kind, name, &args.policy_arn)
-                .await
-            {
-                Err(err) if err.is_not_found() => return Ok(Status::Noop),
-                other => other?,
-            }
-            calls.push(args.kind.list_attached_call());
-            match aws.iam_attached_policies(args.kind, name).await? {
-                Some(arns) if attached(&arns) => Err(unverified(
-                    &args.kind.list_attached_call(),
-                    format!("`{}` is still attached", args.policy_arn),
-                )),
-                _ => Ok(Status::Applied),
-            }
+            let args: Args = args(plan)?;
+            let (kind, name, arn) = (args.kind, plan.resource.as_str(), &*args.policy_arn);
+            revert(
+                aws,
+                move || async move {
+                    let attached = iam.attached_policies(kind, name).await?;
+                    Ok(attached.map(|arns| arns.iter().any(|a| a == arn)))
+                },
+                move |attached| attached.then(|| format!("`{arn}` is still attached")),
+                move |_| iam.detach_policy(kind, name, arn),
+            )
+            .await
         })
     }
 }

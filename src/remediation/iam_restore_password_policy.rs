@@ -21,10 +21,8 @@
 //! forbid (principal, action == Aws::Action::"iam:DeleteAccountPasswordPolicy", resource);
 //! ```
 
-use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, target, unverified};
-use crate::aws::{ApiError, Aws, PasswordPolicy};
-use crate::event::Event;
-use crate::model::Request;
+use super::prelude::*;
+use crate::aws::PasswordPolicy;
 
 pub struct RestorePasswordPolicy;
 
@@ -75,54 +73,40 @@ fn strengthen(current: Option<&PasswordPolicy>) -> PasswordPolicy {
 }
 
 impl Remediation for RestorePasswordPolicy {
-    fn name(&self) -> &'static str {
-        "iam-restore-password-policy"
-    }
-
-    fn service(&self) -> &'static str {
-        "iam"
-    }
-
-    fn iam_actions(&self) -> &'static [&'static str] {
-        &[
-            "iam:GetAccountPasswordPolicy",
-            "iam:UpdateAccountPasswordPolicy",
-        ]
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            name: "iam-restore-password-policy",
+            service: "iam",
+            iam_actions: &[
+                "iam:GetAccountPasswordPolicy",
+                "iam:UpdateAccountPasswordPolicy",
+            ],
+        }
     }
 
     fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        let account = target(self.name(), request, "PasswordPolicy")?;
-        let summary = format!(
-            "restore the baseline password policy of account `{account}` (length {}, {} remembered, max age {} days)",
-            BASELINE.minimum_length, BASELINE.reuse_prevention, BASELINE.max_age
-        );
-        Ok(plan(self.name(), request, serde_json::json!({}), summary))
+        plan_target(self.name(), request, "PasswordPolicy", |account| {
+            format!(
+                "restore the baseline password policy of account `{account}` (length {}, {} remembered, max age {} days)",
+                BASELINE.minimum_length, BASELINE.reuse_prevention, BASELINE.max_age
+            )
+        })
     }
 
-    fn apply<'a>(
-        &'a self,
-        _plan: &'a Plan,
-        aws: &'a Aws,
-        calls: &'a mut Calls,
-    ) -> BoxFuture<'a, Result<Status, ApiError>> {
-        Box::pin(async move {
-            calls.push("iam:GetAccountPasswordPolicy".into());
-            let current = aws.iam_password_policy().await?;
-            if current.as_ref().is_some_and(meets_baseline) {
-                return Ok(Status::Noop);
-            }
-            calls.push("iam:UpdateAccountPasswordPolicy".into());
-            aws.iam_update_password_policy(&strengthen(current.as_ref()))
-                .await?;
-            calls.push("iam:GetAccountPasswordPolicy".into());
-            match aws.iam_password_policy().await? {
-                Some(p) if meets_baseline(&p) => Ok(Status::Applied),
-                _ => Err(unverified(
-                    "iam:GetAccountPasswordPolicy",
-                    "the password policy is still below the baseline",
-                )),
-            }
-        })
+    fn apply<'a>(&'a self, _plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+        let iam = aws.iam();
+        revert(
+            aws,
+            move || setting(iam.password_policy()),
+            move |current| {
+                (!current.as_ref().is_some_and(meets_baseline))
+                    .then(|| "the password policy is still below the baseline".into())
+            },
+            move |current| async move {
+                let restored = strengthen(current.as_ref());
+                iam.update_password_policy(&restored).await
+            },
+        )
     }
 }
 

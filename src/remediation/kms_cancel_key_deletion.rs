@@ -20,65 +20,43 @@
 //! forbid (principal, action == Aws::Action::"kms:ScheduleKeyDeletion", resource is Aws::KmsKey);
 //! ```
 
-use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, target, unverified};
-use crate::aws::{ApiError, Aws, KmsKeyState};
-use crate::event::Event;
-use crate::model::Request;
+use super::prelude::*;
+use crate::aws::KmsKeyState;
 
 pub struct CancelKeyDeletion;
 
 impl Remediation for CancelKeyDeletion {
-    fn name(&self) -> &'static str {
-        "kms-cancel-key-deletion"
-    }
-
-    fn service(&self) -> &'static str {
-        "kms"
-    }
-
-    fn iam_actions(&self) -> &'static [&'static str] {
-        &["kms:DescribeKey", "kms:CancelKeyDeletion", "kms:EnableKey"]
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            name: "kms-cancel-key-deletion",
+            service: "kms",
+            iam_actions: &["kms:DescribeKey", "kms:CancelKeyDeletion", "kms:EnableKey"],
+        }
     }
 
     fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        let key = target(self.name(), request, "KmsKey")?;
-        Ok(plan(
-            self.name(),
-            request,
-            serde_json::json!({}),
-            format!("cancel the deletion of KMS key `{key}` and enable it"),
-        ))
+        plan_target(self.name(), request, "KmsKey", |key| {
+            format!("cancel the deletion of KMS key `{key}` and enable it")
+        })
     }
 
-    fn apply<'a>(
-        &'a self,
-        plan: &'a Plan,
-        aws: &'a Aws,
-        calls: &'a mut Calls,
-    ) -> BoxFuture<'a, Result<Status, ApiError>> {
-        Box::pin(async move {
-            calls.push("kms:DescribeKey".into());
-            let Some(key) = aws.kms_describe_key(&plan.resource).await? else {
-                return Ok(Status::Noop);
-            };
-            match key.state {
-                KmsKeyState::PendingDeletion => {
-                    calls.push("kms:CancelKeyDeletion".into());
-                    aws.kms_cancel_key_deletion(&key.id).await?;
+    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+        let kms = aws.kms();
+        revert(
+            aws,
+            move || kms.key(&plan.resource),
+            move |key| match key.state {
+                KmsKeyState::PendingDeletion | KmsKeyState::Disabled => {
+                    Some(format!("the key is {:?}, not enabled", key.state))
                 }
-                KmsKeyState::Disabled => {}
-                KmsKeyState::Enabled | KmsKeyState::Other(_) => return Ok(Status::Noop),
-            }
-            calls.push("kms:EnableKey".into());
-            aws.kms_enable_key(&key.id).await?;
-            calls.push("kms:DescribeKey".into());
-            match aws.kms_describe_key(&key.id).await? {
-                Some(k) if k.state != KmsKeyState::Enabled => Err(unverified(
-                    "kms:DescribeKey",
-                    format!("the key is {:?}, not enabled", k.state),
-                )),
-                _ => Ok(Status::Applied),
-            }
-        })
+                KmsKeyState::Enabled | KmsKeyState::Other(_) => None,
+            },
+            move |key| async move {
+                if key.state == KmsKeyState::PendingDeletion {
+                    kms.cancel_deletion(&key.id).await?;
+                }
+                kms.enable(&key.id).await
+            },
+        )
     }
 }

@@ -13,57 +13,35 @@
 //! forbid (principal, action == Aws::Action::"kms:DisableKey", resource is Aws::KmsKey);
 //! ```
 
-use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, target, unverified};
-use crate::aws::{ApiError, Aws, KmsKeyState};
-use crate::event::Event;
-use crate::model::Request;
+use super::prelude::*;
+use crate::aws::KmsKeyState;
 
 pub struct EnableKey;
 
 impl Remediation for EnableKey {
-    fn name(&self) -> &'static str {
-        "kms-enable-key"
-    }
-
-    fn service(&self) -> &'static str {
-        "kms"
-    }
-
-    fn iam_actions(&self) -> &'static [&'static str] {
-        &["kms:DescribeKey", "kms:EnableKey"]
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            name: "kms-enable-key",
+            service: "kms",
+            iam_actions: &["kms:DescribeKey", "kms:EnableKey"],
+        }
     }
 
     fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        let key = target(self.name(), request, "KmsKey")?;
-        Ok(plan(
-            self.name(),
-            request,
-            serde_json::json!({}),
-            format!("enable KMS key `{key}`"),
-        ))
+        plan_target(self.name(), request, "KmsKey", |key| {
+            format!("enable KMS key `{key}`")
+        })
     }
 
-    fn apply<'a>(
-        &'a self,
-        plan: &'a Plan,
-        aws: &'a Aws,
-        calls: &'a mut Calls,
-    ) -> BoxFuture<'a, Result<Status, ApiError>> {
-        Box::pin(async move {
-            calls.push("kms:DescribeKey".into());
-            let key = match aws.kms_describe_key(&plan.resource).await? {
-                Some(key) if key.state == KmsKeyState::Disabled => key,
-                _ => return Ok(Status::Noop),
-            };
-            calls.push("kms:EnableKey".into());
-            aws.kms_enable_key(&key.id).await?;
-            calls.push("kms:DescribeKey".into());
-            match aws.kms_describe_key(&key.id).await? {
-                Some(k) if k.state == KmsKeyState::Disabled => {
-                    Err(unverified("kms:DescribeKey", "the key is still disabled"))
-                }
-                _ => Ok(Status::Applied),
-            }
-        })
+    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+        let kms = aws.kms();
+        revert(
+            aws,
+            move || kms.key(&plan.resource),
+            move |key| {
+                (key.state == KmsKeyState::Disabled).then(|| "the key is still disabled".into())
+            },
+            move |key| async move { kms.enable(&key.id).await },
+        )
     }
 }

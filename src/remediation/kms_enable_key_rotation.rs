@@ -14,59 +14,32 @@
 //! forbid (principal, action == Aws::Action::"kms:DisableKeyRotation", resource is Aws::KmsKey);
 //! ```
 
-use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, target, unverified};
-use crate::aws::{ApiError, Aws};
-use crate::event::Event;
-use crate::model::Request;
+use super::prelude::*;
 
 pub struct EnableKeyRotation;
 
 impl Remediation for EnableKeyRotation {
-    fn name(&self) -> &'static str {
-        "kms-enable-key-rotation"
-    }
-
-    fn service(&self) -> &'static str {
-        "kms"
-    }
-
-    fn iam_actions(&self) -> &'static [&'static str] {
-        &["kms:GetKeyRotationStatus", "kms:EnableKeyRotation"]
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            name: "kms-enable-key-rotation",
+            service: "kms",
+            iam_actions: &["kms:GetKeyRotationStatus", "kms:EnableKeyRotation"],
+        }
     }
 
     fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        let key = target(self.name(), request, "KmsKey")?;
-        Ok(plan(
-            self.name(),
-            request,
-            serde_json::json!({}),
-            format!("enable automatic rotation of KMS key `{key}`"),
-        ))
+        plan_target(self.name(), request, "KmsKey", |key| {
+            format!("enable automatic rotation of KMS key `{key}`")
+        })
     }
 
-    fn apply<'a>(
-        &'a self,
-        plan: &'a Plan,
-        aws: &'a Aws,
-        calls: &'a mut Calls,
-    ) -> BoxFuture<'a, Result<Status, ApiError>> {
-        Box::pin(async move {
-            let key = plan.resource.as_str();
-            calls.push("kms:GetKeyRotationStatus".into());
-            match aws.kms_rotation_enabled(key).await? {
-                None | Some(true) => return Ok(Status::Noop),
-                Some(false) => {}
-            }
-            calls.push("kms:EnableKeyRotation".into());
-            aws.kms_enable_key_rotation(key).await?;
-            calls.push("kms:GetKeyRotationStatus".into());
-            match aws.kms_rotation_enabled(key).await? {
-                Some(false) => Err(unverified(
-                    "kms:GetKeyRotationStatus",
-                    "rotation is still off",
-                )),
-                _ => Ok(Status::Applied),
-            }
-        })
+    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+        let (key, kms) = (plan.resource.as_str(), aws.kms());
+        revert(
+            aws,
+            move || kms.rotation_enabled(key),
+            move |on| (!on).then(|| "rotation is still off".into()),
+            move |_| kms.enable_rotation(key),
+        )
     }
 }

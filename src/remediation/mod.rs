@@ -6,7 +6,9 @@
 //! never touches what the event did not change. `apply` is idempotent: it reads the current
 //! state, acts only if the resource is still non-compliant, and reads back to verify. Already
 //! compliant, or gone, is success ([`Status::Noop`]), never an error, so a repeated delivery or
-//! a retry after a lost response is harmless.
+//! a retry after a lost response is harmless. That skeleton is [`revert`]; a remediation gives
+//! it three closures, and reaches AWS only through the [`Capabilities`] it is handed, asking for
+//! the services it uses. [`run`] records the calls an apply makes.
 
 mod accessanalyzer_create_analyzer;
 mod cloudtrail_enable_log_validation;
@@ -28,6 +30,7 @@ mod iam_restore_password_policy;
 mod kms_cancel_key_deletion;
 mod kms_enable_key;
 mod kms_enable_key_rotation;
+mod revert;
 mod s3_make_bucket_acl_private;
 mod s3_remove_public_policy_statements;
 mod s3_restore_account_public_access_block;
@@ -35,17 +38,14 @@ mod s3_restore_bucket_public_access_block;
 mod s3_restore_default_encryption;
 mod securityhub_enable;
 
-use std::future::Future;
-use std::pin::Pin;
-
 use serde::{Deserialize, Serialize};
 
-use crate::aws::{ApiError, Aws};
+pub use crate::aws::BoxFuture;
+use crate::aws::{ApiError, Capabilities, ErrorKind, Recorded};
 use crate::event::Event;
 use crate::model::Request;
-
-/// A boxed future, so that remediations can live in one static registry.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+use crate::resilience::Retryable;
+pub use revert::{revert, setting, unverified};
 
 /// What a remediation will do for one event: computed purely from the event, serialisable so
 /// that dead letters keep it.
@@ -79,34 +79,83 @@ pub struct PlanError {
     pub message: String,
 }
 
-/// A revert whose state read back differs from what it wrote.
-pub fn unverified(call: &str, what: impl Into<String>) -> ApiError {
-    ApiError::new(
-        call,
-        crate::aws::ErrorKind::Transient,
-        format!("revert not visible on read-back: {}", what.into()),
-    )
-}
-
 /// The AWS calls one apply made, in order, as `service:Operation`.
 pub type Calls = Vec<String>;
 
-pub trait Remediation: Send + Sync {
+/// An apply under way.
+pub type Applying<'a> = BoxFuture<'a, Result<Status, ApiError>>;
+
+/// What a remediation is, for the registry, the circuit breakers and the deployment's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Meta {
     /// The name policies use in `@remediation`.
-    fn name(&self) -> &'static str;
+    pub name: &'static str,
     /// The service the revert calls (the circuit breaker's key).
-    fn service(&self) -> &'static str;
-    /// The IAM actions `apply` needs, for the deployment's role.
-    fn iam_actions(&self) -> &'static [&'static str];
+    pub service: &'static str,
+    /// The IAM actions `apply` needs.
+    pub iam_actions: &'static [&'static str],
+}
+
+pub trait Remediation: Send + Sync {
+    /// Its name, service and IAM actions.
+    fn meta(&self) -> &'static Meta;
     /// What to revert, from the event alone.
     fn plan(&self, event: &Event, request: &Request) -> Result<Plan, PlanError>;
-    /// Read, revert if still needed, read back.
-    fn apply<'a>(
-        &'a self,
-        plan: &'a Plan,
-        aws: &'a Aws,
-        calls: &'a mut Calls,
-    ) -> BoxFuture<'a, Result<Status, ApiError>>;
+    /// Read, revert if still needed, read back, through the services it asks `aws` for.
+    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a>;
+
+    /// The name policies use in `@remediation`.
+    fn name(&self) -> &'static str {
+        self.meta().name
+    }
+    /// The service the revert calls (the circuit breaker's key).
+    fn service(&self) -> &'static str {
+        self.meta().service
+    }
+    /// The IAM actions `apply` needs, for the deployment's role.
+    fn iam_actions(&self) -> &'static [&'static str] {
+        self.meta().iam_actions
+    }
+}
+
+/// Apply `remediation` through capabilities that record each call: the result, and the calls
+/// made in order (for the decision record's `api_calls`).
+pub async fn run(
+    remediation: &dyn Remediation,
+    plan: &Plan,
+    aws: &dyn Capabilities,
+) -> (Result<Status, ApiError>, Calls) {
+    let recorded = Recorded::new(aws);
+    let result = remediation.apply(plan, &recorded).await;
+    (result, recorded.into_calls())
+}
+
+/// Retrying a remediation: its errors are worth another attempt when AWS throttled or failed
+/// transiently; a deadline that passes ends it as transient.
+impl Retryable for ApiError {
+    fn retryable(&self) -> bool {
+        ApiError::retryable(self)
+    }
+
+    fn deadline_passed(mid_call: bool) -> Self {
+        let why = if mid_call {
+            "the event's deadline passed mid-call"
+        } else {
+            "the event's deadline passed"
+        };
+        ApiError::new("snapback:deadline", ErrorKind::Transient, why)
+    }
+}
+
+/// The plan arguments `apply` reads back, or a rejected error naming the remediation.
+pub(crate) fn args<T: serde::de::DeserializeOwned>(plan: &Plan) -> Result<T, ApiError> {
+    serde_json::from_value(plan.args.clone()).map_err(|e| {
+        ApiError::new(
+            &plan.remediation,
+            ErrorKind::Rejected,
+            format!("invalid plan arguments: {e}"),
+        )
+    })
 }
 
 /// Every remediation snapback has.
@@ -149,6 +198,33 @@ pub fn names() -> Vec<&'static str> {
     REGISTRY.iter().map(|r| r.name()).collect()
 }
 
+/// What every remediation file uses (`use super::prelude::*;`).
+mod prelude {
+    pub(super) use super::{
+        Applying, Meta, Plan, PlanError, Remediation, plan, plan_target, revert, setting, target,
+    };
+    pub(super) use crate::aws::Capabilities;
+    pub(super) use crate::event::Event;
+    pub(super) use crate::model::Request;
+}
+
+/// The plan for the resource of type `ty` the event names, without arguments; `summary` says,
+/// from its id, what will be done to it.
+pub(crate) fn plan_target(
+    remediation: &'static str,
+    request: &Request,
+    ty: &str,
+    summary: impl FnOnce(&str) -> String,
+) -> Result<Plan, PlanError> {
+    let id = target(remediation, request, ty)?;
+    Ok(plan(
+        remediation,
+        request,
+        serde_json::json!({}),
+        summary(&id),
+    ))
+}
+
 /// Helpers for plans.
 pub(crate) fn plan(
     remediation: &'static str,
@@ -185,6 +261,26 @@ pub(crate) fn target(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The plan `remediation` makes for an EC2 call `name` with these request parameters.
+    pub(super) fn ec2_plan(
+        remediation: &dyn Remediation,
+        name: &str,
+        params: serde_json::Value,
+    ) -> Result<Plan, PlanError> {
+        let record = serde_json::json!({
+            "eventVersion": "1.09", "eventSource": "ec2.amazonaws.com", "eventName": name,
+            "awsRegion": "us-east-1", "recipientAccountId": "123456789012", "eventID": "e1",
+            "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::123456789012:user/dev", "accountId": "123456789012"},
+            "requestParameters": params
+        });
+        let mut events = Vec::new();
+        let mut parser = crate::event::StreamParser::new("test");
+        parser.push(record.to_string().as_bytes(), &mut |e| events.push(e));
+        parser.finish(&mut |e| events.push(e));
+        let event = events.pop().unwrap().unwrap();
+        remediation.plan(&event, &crate::model::build(&event))
+    }
 
     #[test]
     fn names_are_unique() {

@@ -17,25 +17,25 @@
 //! when { context has bucketAcl && (context.bucketAcl.public || context.bucketAcl.authenticatedUsers) };
 //! ```
 
-use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, target, unverified};
-use crate::aws::{ApiError, Aws, ErrorKind};
-use crate::event::Event;
-use crate::model::Request;
+use super::args;
+use super::prelude::*;
 use crate::model::s3::public_acl_groups;
 
 pub struct MakeBucketAclPrivate;
 
+/// The plan's arguments: the URIs of the groups whose grants are taken out.
+#[derive(serde::Deserialize)]
+struct Args {
+    grantees: Vec<String>,
+}
+
 impl Remediation for MakeBucketAclPrivate {
-    fn name(&self) -> &'static str {
-        "s3-make-bucket-acl-private"
-    }
-
-    fn service(&self) -> &'static str {
-        "s3"
-    }
-
-    fn iam_actions(&self) -> &'static [&'static str] {
-        &["s3:GetBucketAcl", "s3:PutBucketAcl"]
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            name: "s3-make-bucket-acl-private",
+            service: "s3",
+            iam_actions: &["s3:GetBucketAcl", "s3:PutBucketAcl"],
+        }
     }
 
     fn plan(&self, event: &Event, request: &Request) -> Result<Plan, PlanError> {
@@ -66,38 +66,23 @@ impl Remediation for MakeBucketAclPrivate {
         ))
     }
 
-    fn apply<'a>(
-        &'a self,
-        plan: &'a Plan,
-        aws: &'a Aws,
-        calls: &'a mut Calls,
-    ) -> BoxFuture<'a, Result<Status, ApiError>> {
+    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+        let (bucket, s3) = (plan.resource.as_str(), aws.s3());
         Box::pin(async move {
-            let bucket = plan.resource.as_str();
-            let grantees: Vec<String> =
-                serde_json::from_value(plan.args.get("grantees").cloned().unwrap_or_default())
-                    .map_err(|e| {
-                        ApiError::new(
-                            "s3:PutBucketAcl",
-                            ErrorKind::Rejected,
-                            format!("bad plan: {e}"),
-                        )
-                    })?;
-            calls.push("s3:GetBucketAcl".into());
-            let acl = match aws.s3_bucket_acl(bucket).await? {
-                Some(acl) if grantees.iter().any(|g| acl.grants_to(g)) => acl,
-                _ => return Ok(Status::Noop),
-            };
-            calls.push("s3:PutBucketAcl".into());
-            aws.s3_put_acl_without(bucket, &acl, &grantees).await?;
-            calls.push("s3:GetBucketAcl".into());
-            match aws.s3_bucket_acl(bucket).await? {
-                Some(acl) if grantees.iter().any(|g| acl.grants_to(g)) => Err(unverified(
-                    "s3:GetBucketAcl",
-                    format!("bucket `{bucket}` still grants to everyone"),
-                )),
-                _ => Ok(Status::Applied),
-            }
+            let Args { grantees } = args(plan)?;
+            let grantees = grantees.as_slice();
+            revert(
+                aws,
+                move || s3.bucket_acl(bucket),
+                move |acl| {
+                    grantees
+                        .iter()
+                        .any(|g| acl.grants_to(g))
+                        .then(|| format!("bucket `{bucket}` still grants to everyone"))
+                },
+                move |acl| async move { s3.put_acl_without(bucket, &acl, grantees).await },
+            )
+            .await
         })
     }
 }

@@ -22,29 +22,23 @@
 
 use serde_json::Value as Json;
 
-use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, target, unverified};
-use crate::aws::{ApiError, Aws, ErrorKind};
-use crate::event::Event;
-use crate::model::Request;
+use super::prelude::*;
+use crate::aws::{ApiError, ErrorKind};
 use crate::model::s3::{requested_bucket_policy, statement_is_public, statements};
 
 pub struct RemovePublicPolicyStatements;
 
 impl Remediation for RemovePublicPolicyStatements {
-    fn name(&self) -> &'static str {
-        "s3-remove-public-policy-statements"
-    }
-
-    fn service(&self) -> &'static str {
-        "s3"
-    }
-
-    fn iam_actions(&self) -> &'static [&'static str] {
-        &[
-            "s3:GetBucketPolicy",
-            "s3:PutBucketPolicy",
-            "s3:DeleteBucketPolicy",
-        ]
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            name: "s3-remove-public-policy-statements",
+            service: "s3",
+            iam_actions: &[
+                "s3:GetBucketPolicy",
+                "s3:PutBucketPolicy",
+                "s3:DeleteBucketPolicy",
+            ],
+        }
     }
 
     fn plan(&self, event: &Event, request: &Request) -> Result<Plan, PlanError> {
@@ -77,61 +71,43 @@ impl Remediation for RemovePublicPolicyStatements {
         ))
     }
 
-    fn apply<'a>(
-        &'a self,
-        plan: &'a Plan,
-        aws: &'a Aws,
-        calls: &'a mut Calls,
-    ) -> BoxFuture<'a, Result<Status, ApiError>> {
-        Box::pin(async move {
-            let bucket = plan.resource.as_str();
-            let planned = plan
-                .args
-                .get("statements")
-                .and_then(Json::as_array)
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            calls.push("s3:GetBucketPolicy".into());
-            let Some(text) = aws.s3_bucket_policy(bucket).await? else {
-                return Ok(Status::Noop);
-            };
-            let doc = parse("s3:GetBucketPolicy", &text)?;
-            let (removed, kept): (Vec<&Json>, Vec<&Json>) = statements(&doc)
-                .into_iter()
-                .partition(|s| is_planned(planned, s));
-            if removed.is_empty() {
-                return Ok(Status::Noop);
-            }
-            if kept.is_empty() {
-                calls.push("s3:DeleteBucketPolicy".into());
-                aws.s3_delete_bucket_policy(bucket).await?;
-            } else {
-                let mut rest = doc.clone();
-                if let Some(object) = rest.as_object_mut() {
-                    object.insert(
-                        "Statement".into(),
-                        Json::Array(kept.into_iter().cloned().collect()),
-                    );
+    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+        let (bucket, s3) = (plan.resource.as_str(), aws.s3());
+        let planned = plan
+            .args
+            .get("statements")
+            .and_then(Json::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        revert(
+            aws,
+            move || async move {
+                let text = s3.bucket_policy(bucket).await?;
+                text.map(|text| parse("s3:GetBucketPolicy", &text))
+                    .transpose()
+            },
+            move |doc| {
+                statements(doc)
+                    .into_iter()
+                    .any(|s| is_planned(planned, s))
+                    .then(|| format!("bucket `{bucket}` still has a public statement"))
+            },
+            move |doc| async move {
+                let kept: Vec<Json> = statements(&doc)
+                    .into_iter()
+                    .filter(|s| !is_planned(planned, s))
+                    .cloned()
+                    .collect();
+                if kept.is_empty() {
+                    return s3.remove_bucket_policy(bucket).await;
                 }
-                calls.push("s3:PutBucketPolicy".into());
-                aws.s3_put_bucket_policy(bucket, &rest.to_string()).await?;
-            }
-            calls.push("s3:GetBucketPolicy".into());
-            let Some(text) = aws.s3_bucket_policy(bucket).await? else {
-                return Ok(Status::Applied);
-            };
-            if statements(&parse("s3:GetBucketPolicy", &text)?)
-                .into_iter()
-                .any(|s| is_planned(planned, s))
-            {
-                Err(unverified(
-                    "s3:GetBucketPolicy",
-                    format!("bucket `{bucket}` still has a public statement"),
-                ))
-            } else {
-                Ok(Status::Applied)
-            }
-        })
+                let mut rest = doc;
+                if let Some(object) = rest.as_object_mut() {
+                    object.insert("Statement".into(), Json::Array(kept));
+                }
+                s3.set_bucket_policy(bucket, &rest.to_string()).await
+            },
+        )
     }
 }
 

@@ -19,27 +19,20 @@
 //!     (context has publicAccessBlock && !context.publicAccessBlock.allEnabled) };
 //! ```
 
-use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, target, unverified};
-use crate::aws::{ApiError, Aws};
-use crate::event::Event;
-use crate::model::Request;
+use super::prelude::*;
 
 pub struct RestoreAccountPublicAccessBlock;
 
 impl Remediation for RestoreAccountPublicAccessBlock {
-    fn name(&self) -> &'static str {
-        "s3-restore-account-public-access-block"
-    }
-
-    fn service(&self) -> &'static str {
-        "s3control"
-    }
-
-    fn iam_actions(&self) -> &'static [&'static str] {
-        &[
-            "s3:GetAccountPublicAccessBlock",
-            "s3:PutAccountPublicAccessBlock",
-        ]
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            name: "s3-restore-account-public-access-block",
+            service: "s3control",
+            iam_actions: &[
+                "s3:GetAccountPublicAccessBlock",
+                "s3:PutAccountPublicAccessBlock",
+            ],
+        }
     }
 
     fn plan(&self, event: &Event, request: &Request) -> Result<Plan, PlanError> {
@@ -59,34 +52,16 @@ impl Remediation for RestoreAccountPublicAccessBlock {
         Ok(plan)
     }
 
-    fn apply<'a>(
-        &'a self,
-        plan: &'a Plan,
-        aws: &'a Aws,
-        calls: &'a mut Calls,
-    ) -> BoxFuture<'a, Result<Status, ApiError>> {
-        Box::pin(async move {
-            let account = plan.resource.as_str();
-            calls.push("s3control:GetPublicAccessBlock".into());
-            if aws
-                .s3control_public_access_block(account)
-                .await?
-                .all_enabled()
-            {
-                return Ok(Status::Noop);
-            }
-            calls.push("s3control:PutPublicAccessBlock".into());
-            aws.s3control_block_all_public_access(account).await?;
-            calls.push("s3control:GetPublicAccessBlock".into());
-            let flags = aws.s3control_public_access_block(account).await?;
-            if flags.all_enabled() {
-                Ok(Status::Applied)
-            } else {
-                Err(unverified(
-                    "s3control:GetPublicAccessBlock",
-                    format!("account `{account}` still has a flag off: {flags:?}"),
-                ))
-            }
-        })
+    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+        let (account, s3control) = (plan.resource.as_str(), aws.s3control());
+        revert(
+            aws,
+            move || setting(s3control.account_public_access_block(account)),
+            move |flags| {
+                (!flags.all_enabled())
+                    .then(|| format!("account `{account}` still has a flag off: {flags:?}"))
+            },
+            move |_| s3control.block_account_public_access(account),
+        )
     }
 }

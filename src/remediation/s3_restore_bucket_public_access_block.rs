@@ -19,59 +19,38 @@
 //! when { context has publicAccessBlock && !context.publicAccessBlock.allEnabled };
 //! ```
 
-use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, target, unverified};
-use crate::aws::{ApiError, Aws};
-use crate::event::Event;
-use crate::model::Request;
+use super::prelude::*;
 
 pub struct RestoreBucketPublicAccessBlock;
 
 impl Remediation for RestoreBucketPublicAccessBlock {
-    fn name(&self) -> &'static str {
-        "s3-restore-bucket-public-access-block"
-    }
-
-    fn service(&self) -> &'static str {
-        "s3"
-    }
-
-    fn iam_actions(&self) -> &'static [&'static str] {
-        &[
-            "s3:GetBucketPublicAccessBlock",
-            "s3:PutBucketPublicAccessBlock",
-        ]
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            name: "s3-restore-bucket-public-access-block",
+            service: "s3",
+            iam_actions: &[
+                "s3:GetBucketPublicAccessBlock",
+                "s3:PutBucketPublicAccessBlock",
+            ],
+        }
     }
 
     fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        let bucket = target(self.name(), request, "Bucket")?;
-        let summary = format!("turn on all four Block Public Access flags of bucket `{bucket}`");
-        Ok(plan(self.name(), request, serde_json::json!({}), summary))
+        plan_target(self.name(), request, "Bucket", |bucket| {
+            format!("turn on all four Block Public Access flags of bucket `{bucket}`")
+        })
     }
 
-    fn apply<'a>(
-        &'a self,
-        plan: &'a Plan,
-        aws: &'a Aws,
-        calls: &'a mut Calls,
-    ) -> BoxFuture<'a, Result<Status, ApiError>> {
-        Box::pin(async move {
-            let bucket = plan.resource.as_str();
-            calls.push("s3:GetPublicAccessBlock".into());
-            match aws.s3_public_access_block(bucket).await? {
-                None => return Ok(Status::Noop),
-                Some(flags) if flags.all_enabled() => return Ok(Status::Noop),
-                Some(_) => {}
-            }
-            calls.push("s3:PutPublicAccessBlock".into());
-            aws.s3_block_all_public_access(bucket).await?;
-            calls.push("s3:GetPublicAccessBlock".into());
-            match aws.s3_public_access_block(bucket).await? {
-                Some(flags) if !flags.all_enabled() => Err(unverified(
-                    "s3:GetPublicAccessBlock",
-                    format!("bucket `{bucket}` still has a flag off: {flags:?}"),
-                )),
-                _ => Ok(Status::Applied),
-            }
-        })
+    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+        let (bucket, s3) = (plan.resource.as_str(), aws.s3());
+        revert(
+            aws,
+            move || s3.public_access_block(bucket),
+            move |flags| {
+                (!flags.all_enabled())
+                    .then(|| format!("bucket `{bucket}` still has a flag off: {flags:?}"))
+            },
+            move |_| s3.block_public_access(bucket),
+        )
     }
 }

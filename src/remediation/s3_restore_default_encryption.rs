@@ -17,27 +17,20 @@
 //! forbid (principal, action == Aws::Action::"s3:DeleteBucketEncryption", resource is Aws::Bucket);
 //! ```
 
-use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, target, unverified};
-use crate::aws::{ApiError, Aws};
-use crate::event::Event;
-use crate::model::Request;
+use super::prelude::*;
 
 pub struct RestoreDefaultEncryption;
 
 impl Remediation for RestoreDefaultEncryption {
-    fn name(&self) -> &'static str {
-        "s3-restore-default-encryption"
-    }
-
-    fn service(&self) -> &'static str {
-        "s3"
-    }
-
-    fn iam_actions(&self) -> &'static [&'static str] {
-        &[
-            "s3:GetEncryptionConfiguration",
-            "s3:PutEncryptionConfiguration",
-        ]
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            name: "s3-restore-default-encryption",
+            service: "s3",
+            iam_actions: &[
+                "s3:GetEncryptionConfiguration",
+                "s3:PutEncryptionConfiguration",
+            ],
+        }
     }
 
     fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
@@ -51,29 +44,13 @@ impl Remediation for RestoreDefaultEncryption {
         ))
     }
 
-    fn apply<'a>(
-        &'a self,
-        plan: &'a Plan,
-        aws: &'a Aws,
-        calls: &'a mut Calls,
-    ) -> BoxFuture<'a, Result<Status, ApiError>> {
-        Box::pin(async move {
-            let bucket = plan.resource.as_str();
-            calls.push("s3:GetBucketEncryption".into());
-            match aws.s3_has_default_encryption(bucket).await? {
-                None | Some(true) => return Ok(Status::Noop),
-                Some(false) => {}
-            }
-            calls.push("s3:PutBucketEncryption".into());
-            aws.s3_put_default_encryption_sse_s3(bucket).await?;
-            calls.push("s3:GetBucketEncryption".into());
-            match aws.s3_has_default_encryption(bucket).await? {
-                Some(false) => Err(unverified(
-                    "s3:GetBucketEncryption",
-                    format!("bucket `{bucket}` has no default encryption"),
-                )),
-                _ => Ok(Status::Applied),
-            }
-        })
+    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+        let (bucket, s3) = (plan.resource.as_str(), aws.s3());
+        revert(
+            aws,
+            move || s3.has_default_encryption(bucket),
+            move |on| (!on).then(|| format!("bucket `{bucket}` has no default encryption")),
+            move |_| s3.encrypt_by_default(bucket),
+        )
     }
 }

@@ -14,24 +14,17 @@
 //! forbid (principal, action == Aws::Action::"securityhub:DisableSecurityHub", resource);
 //! ```
 
-use super::{BoxFuture, Calls, Plan, PlanError, Remediation, Status, plan, target, unverified};
-use crate::aws::{ApiError, Aws};
-use crate::event::Event;
-use crate::model::Request;
+use super::prelude::*;
 
 pub struct EnableSecurityHub;
 
 impl Remediation for EnableSecurityHub {
-    fn name(&self) -> &'static str {
-        "securityhub-enable"
-    }
-
-    fn service(&self) -> &'static str {
-        "securityhub"
-    }
-
-    fn iam_actions(&self) -> &'static [&'static str] {
-        &["securityhub:DescribeHub", "securityhub:EnableSecurityHub"]
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            name: "securityhub-enable",
+            service: "securityhub",
+            iam_actions: &["securityhub:DescribeHub", "securityhub:EnableSecurityHub"],
+        }
     }
 
     fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
@@ -53,27 +46,16 @@ impl Remediation for EnableSecurityHub {
         ))
     }
 
-    fn apply<'a>(
-        &'a self,
-        _plan: &'a Plan,
-        aws: &'a Aws,
-        calls: &'a mut Calls,
-    ) -> BoxFuture<'a, Result<Status, ApiError>> {
-        Box::pin(async move {
-            calls.push("securityhub:DescribeHub".into());
-            if aws.securityhub_hub_arn().await?.is_some() {
-                return Ok(Status::Noop);
-            }
-            calls.push("securityhub:EnableSecurityHub".into());
-            aws.securityhub_enable().await?;
-            calls.push("securityhub:DescribeHub".into());
-            match aws.securityhub_hub_arn().await? {
-                Some(_) => Ok(Status::Applied),
-                None => Err(unverified(
-                    "securityhub:DescribeHub",
-                    "security hub is still not enabled",
-                )),
-            }
-        })
+    fn apply<'a>(&'a self, _plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+        let hub = aws.securityhub();
+        revert(
+            aws,
+            move || setting(hub.hub_arn()),
+            move |arn| {
+                arn.is_none()
+                    .then(|| "security hub is still not enabled".into())
+            },
+            move |_| hub.enable_hub(),
+        )
     }
 }

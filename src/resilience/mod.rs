@@ -12,5 +12,5 @@ mod seen;
 pub use breaker::{BreakerConfig, BreakerKey, Breakers, Transition};
 pub use dead_letter::{DeadLetter, DeadLetterSink, SpoolDir};
 pub use flap::FlapLimiter;
-pub use retry::{Jitter, RetryPolicy, retry};
+pub use retry::{Jitter, RetryPolicy, Retryable, retry};
 pub use seen::Seen;

@@ -1,10 +1,19 @@
 //! Retries: exponential backoff with full jitter (sleep a random time in
 //! `[0, min(cap, base * 2^attempt))`), only for retryable errors, never past the deadline.
+//! Generic over the error: [`Retryable`] says which errors are worth another attempt, so this
+//! module knows nothing of AWS.
 
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use crate::aws::{ApiError, ErrorKind};
+/// What [`retry`] needs to know about an error.
+pub trait Retryable {
+    /// Worth another attempt (throttling, a transient failure).
+    fn retryable(&self) -> bool;
+    /// The error to end with when the deadline passes, before an attempt or (`mid_call`)
+    /// during one.
+    fn deadline_passed(mid_call: bool) -> Self;
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -68,37 +77,27 @@ impl Jitter {
 
 /// Run `op` until it succeeds, fails with a non-retryable error, runs out of attempts, or
 /// would pass `deadline`. Returns the last result and the number of attempts made.
-pub async fn retry<T, F, Fut>(
+pub async fn retry<T, E, F, Fut>(
     policy: &RetryPolicy,
     deadline: Instant,
     jitter: &mut Jitter,
     mut op: F,
-) -> (Result<T, ApiError>, u32)
+) -> (Result<T, E>, u32)
 where
+    E: Retryable + std::fmt::Display,
     F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, ApiError>>,
+    Fut: Future<Output = Result<T, E>>,
 {
     let mut attempt = 0;
     loop {
         attempt += 1;
         let remaining = deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
-            return (
-                Err(ApiError::new(
-                    "snapback:deadline",
-                    ErrorKind::Transient,
-                    "the event's deadline passed",
-                )),
-                attempt - 1,
-            );
+            return (Err(E::deadline_passed(false)), attempt - 1);
         }
         let result = match tokio::time::timeout(remaining, op()).await {
             Ok(result) => result,
-            Err(_) => Err(ApiError::new(
-                "snapback:deadline",
-                ErrorKind::Transient,
-                "the event's deadline passed mid-call",
-            )),
+            Err(_) => Err(E::deadline_passed(true)),
         };
         match result {
             Ok(value) => return (Ok(value), attempt),
@@ -122,8 +121,28 @@ mod tests {
     use super::*;
     use std::cell::Cell;
 
-    fn fail(kind: ErrorKind) -> ApiError {
-        ApiError::new("test:Op", kind, "x")
+    /// A test error: retryable or not, or the deadline's.
+    #[derive(Debug, PartialEq)]
+    enum Fail {
+        Retryable,
+        Permanent,
+        Deadline(bool),
+    }
+
+    impl std::fmt::Display for Fail {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "{self:?}")
+        }
+    }
+
+    impl Retryable for Fail {
+        fn retryable(&self) -> bool {
+            *self == Self::Retryable
+        }
+
+        fn deadline_passed(mid_call: bool) -> Self {
+            Self::Deadline(mid_call)
+        }
     }
 
     #[test]
@@ -160,7 +179,7 @@ mod tests {
         let calls = Cell::new(0);
         let (result, attempts) = retry(&policy, deadline, &mut Jitter::new(1), || {
             calls.set(calls.get() + 1);
-            async { Err::<(), _>(fail(ErrorKind::AccessDenied)) }
+            async { Err::<(), _>(Fail::Permanent) }
         })
         .await;
         assert!(result.is_err());
@@ -170,23 +189,27 @@ mod tests {
         let (result, attempts) = retry(&policy, deadline, &mut Jitter::new(1), || {
             calls.set(calls.get() + 1);
             let n = calls.get();
-            async move {
-                if n < 3 {
-                    Err(fail(ErrorKind::Throttled))
-                } else {
-                    Ok(n)
-                }
-            }
+            async move { if n < 3 { Err(Fail::Retryable) } else { Ok(n) } }
         })
         .await;
         assert_eq!(result.ok(), Some(3));
         assert_eq!(attempts, 3);
 
         let (result, attempts) = retry(&policy, deadline, &mut Jitter::new(1), || async {
-            Err::<(), _>(fail(ErrorKind::Transient))
+            Err::<(), _>(Fail::Retryable)
         })
         .await;
         assert!(result.is_err());
         assert_eq!(attempts, 5);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_passed_deadline_ends_with_the_errors_own_deadline_value() {
+        let policy = RetryPolicy::default();
+        let (result, attempts) = retry(&policy, Instant::now(), &mut Jitter::new(1), || async {
+            Ok::<(), Fail>(())
+        })
+        .await;
+        assert_eq!((result, attempts), (Err(Fail::Deadline(false)), 0));
     }
 }

@@ -92,12 +92,7 @@ fn aws(rules: &[&Rule]) -> Aws {
 }
 
 async fn apply(aws: &Aws) -> (Result<Status, ApiError>, Vec<String>) {
-    let mut calls = Vec::new();
-    let result = remediation::find(REMEDIATION)
-        .unwrap()
-        .apply(&plan(), aws, &mut calls)
-        .await;
-    (result, calls)
+    remediation::run(remediation::find(REMEDIATION).unwrap(), &plan(), aws).await
 }
 
 fn create_account_analyzer() -> Rule {

@@ -5,8 +5,11 @@ use std::fmt;
 
 use aws_sdk_ec2::types::{Filter, IpPermission, IpRange, Ipv6Range, PrefixListId, UserIdGroupPair};
 
-use super::gone;
-use crate::aws::{ApiError, Aws, classify};
+use aws_sdk_ec2::Client;
+use aws_sdk_ec2::operation::revoke_security_group_ingress::builders::RevokeSecurityGroupIngressFluentBuilder;
+
+use crate::aws::ApiError;
+use crate::aws::error::found;
 
 /// Where one ingress permission lets traffic in from.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -79,7 +82,7 @@ impl IngressPermission {
         }
     }
 
-    fn to_sdk(&self) -> IpPermission {
+    pub(super) fn to_sdk(&self) -> IpPermission {
         let mut p = IpPermission::builder()
             .ip_protocol(self.protocol.clone())
             .set_from_port(self.from_port)
@@ -158,132 +161,95 @@ pub struct IngressRule {
     pub permission: IngressPermission,
 }
 
-impl Aws {
-    /// A group is named by id (`sg-...`) or, in a default VPC, by name.
-    fn ec2_group_ref(group: &str) -> (Option<String>, Option<String>) {
-        if group.starts_with("sg-") {
-            (Some(group.to_owned()), None)
-        } else {
-            (None, Some(group.to_owned()))
-        }
+/// A group is named by id (`sg-...`) or, in a default VPC, by name.
+fn group_ref(group: &str) -> (Option<String>, Option<String>) {
+    if group.starts_with("sg-") {
+        (Some(group.to_owned()), None)
+    } else {
+        (None, Some(group.to_owned()))
     }
+}
 
-    /// The group's ingress permissions, one per source, or None when the group does not exist.
-    pub async fn ec2_ingress(
-        &self,
-        group: &str,
-    ) -> Result<Option<Vec<IngressPermission>>, ApiError> {
-        const CALL: &str = "ec2:DescribeSecurityGroups";
-        let (id, name) = Self::ec2_group_ref(group);
-        let mut call = self.ec2.describe_security_groups();
-        if let Some(id) = id {
-            call = call.group_ids(id);
-        }
-        if let Some(name) = name {
-            call = call.group_names(name);
-        }
-        let out = gone(CALL, call.send().await.map_err(|e| classify(CALL, &e)), &[])?;
-        Ok(out.and_then(|out| {
-            out.security_groups().first().map(|g| {
-                g.ip_permissions()
-                    .iter()
-                    .flat_map(IngressPermission::from_sdk)
-                    .collect()
+/// A revoke request for the group, named by id or by name.
+pub(super) fn revoke(ec2: &Client, group: &str) -> RevokeSecurityGroupIngressFluentBuilder {
+    let (id, name) = group_ref(group);
+    ec2.revoke_security_group_ingress()
+        .set_group_id(id)
+        .set_group_name(name)
+}
+
+/// The group's ingress permissions, one per source, or None when the group does not exist.
+pub(super) async fn permissions(
+    ec2: &Client,
+    call: &str,
+    group: &str,
+) -> Result<Option<Vec<IngressPermission>>, ApiError> {
+    let (id, name) = group_ref(group);
+    let describe = ec2
+        .describe_security_groups()
+        .set_group_ids(id.map(|id| vec![id]))
+        .set_group_names(name.map(|name| vec![name]));
+    let out = found(call, describe.send().await, &[])?;
+    Ok(out.and_then(|out| {
+        out.security_groups().first().map(|g| {
+            g.ip_permissions()
+                .iter()
+                .flat_map(IngressPermission::from_sdk)
+                .collect()
+        })
+    }))
+}
+
+/// The group's ingress rules among `ids`; rules that no longer exist are left out.
+pub(super) async fn rules(
+    ec2: &Client,
+    call: &str,
+    group: &str,
+    ids: &[String],
+) -> Result<Vec<IngressRule>, ApiError> {
+    let describe = ec2
+        .describe_security_group_rules()
+        .filters(Filter::builder().name("group-id").values(group).build())
+        .filters(
+            Filter::builder()
+                .name("security-group-rule-id")
+                .set_values(Some(ids.to_vec()))
+                .build(),
+        );
+    let Some(out) = found(call, describe.send().await, &[])? else {
+        return Ok(Vec::new());
+    };
+    Ok(out
+        .security_group_rules()
+        .iter()
+        .filter(|r| r.is_egress() != Some(true))
+        .filter_map(|r| {
+            let id = r.security_group_rule_id()?.to_owned();
+            let source = if let Some(c) = r.cidr_ipv4() {
+                IngressSource::Cidr(c.to_owned())
+            } else if let Some(c) = r.cidr_ipv6() {
+                IngressSource::CidrIpv6(c.to_owned())
+            } else if let Some(l) = r.prefix_list_id() {
+                IngressSource::PrefixList(l.to_owned())
+            } else {
+                IngressSource::Group(
+                    r.referenced_group_info()
+                        .and_then(|g| g.group_id())
+                        .unwrap_or_default()
+                        .to_owned(),
+                )
+            };
+            let (from, to) = (r.from_port().map(i64::from), r.to_port().map(i64::from));
+            Some(IngressRule {
+                id,
+                permission: IngressPermission::new(
+                    r.ip_protocol().unwrap_or("-1"),
+                    from,
+                    to,
+                    source,
+                ),
             })
-        }))
-    }
-
-    /// The group's ingress rules among `ids`; rules that no longer exist are left out.
-    pub async fn ec2_ingress_rules(
-        &self,
-        group: &str,
-        ids: &[String],
-    ) -> Result<Vec<IngressRule>, ApiError> {
-        const CALL: &str = "ec2:DescribeSecurityGroupRules";
-        let out = self
-            .ec2
-            .describe_security_group_rules()
-            .filters(Filter::builder().name("group-id").values(group).build())
-            .filters(
-                Filter::builder()
-                    .name("security-group-rule-id")
-                    .set_values(Some(ids.to_vec()))
-                    .build(),
-            )
-            .send()
-            .await
-            .map_err(|e| classify(CALL, &e));
-        let Some(out) = gone(CALL, out, &[])? else {
-            return Ok(Vec::new());
-        };
-        Ok(out
-            .security_group_rules()
-            .iter()
-            .filter(|r| r.is_egress() != Some(true))
-            .filter_map(|r| {
-                let id = r.security_group_rule_id()?.to_owned();
-                let source = if let Some(c) = r.cidr_ipv4() {
-                    IngressSource::Cidr(c.to_owned())
-                } else if let Some(c) = r.cidr_ipv6() {
-                    IngressSource::CidrIpv6(c.to_owned())
-                } else if let Some(l) = r.prefix_list_id() {
-                    IngressSource::PrefixList(l.to_owned())
-                } else {
-                    IngressSource::Group(
-                        r.referenced_group_info()
-                            .and_then(|g| g.group_id())
-                            .unwrap_or_default()
-                            .to_owned(),
-                    )
-                };
-                let (from, to) = (r.from_port().map(i64::from), r.to_port().map(i64::from));
-                Some(IngressRule {
-                    id,
-                    permission: IngressPermission::new(
-                        r.ip_protocol().unwrap_or("-1"),
-                        from,
-                        to,
-                        source,
-                    ),
-                })
-            })
-            .filter(|r| ids.contains(&r.id))
-            .collect())
-    }
-
-    /// Revoke exactly these ingress permissions.
-    pub async fn ec2_revoke_ingress(
-        &self,
-        group: &str,
-        permissions: &[IngressPermission],
-    ) -> Result<(), ApiError> {
-        let (id, name) = Self::ec2_group_ref(group);
-        self.ec2
-            .revoke_security_group_ingress()
-            .set_group_id(id)
-            .set_group_name(name)
-            .set_ip_permissions(Some(
-                permissions.iter().map(IngressPermission::to_sdk).collect(),
-            ))
-            .send()
-            .await
-            .map_err(|e| classify("ec2:RevokeSecurityGroupIngress", &e))?;
-        Ok(())
-    }
-
-    /// Revoke these ingress rules by id.
-    pub async fn ec2_revoke_ingress_rules(
-        &self,
-        group: &str,
-        ids: &[String],
-    ) -> Result<(), ApiError> {
-        self.ec2
-            .revoke_security_group_ingress()
-            .group_id(group)
-            .set_security_group_rule_ids(Some(ids.to_vec()))
-            .send()
-            .await
-            .map_err(|e| classify("ec2:RevokeSecurityGroupIngress", &e))?;
-        Ok(())
-    }
+        })
+        .filter(|r| ids.contains(&r.id))
+        .collect())
 }

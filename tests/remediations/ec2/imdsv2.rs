@@ -75,12 +75,12 @@ fn aws(rules: &[&Rule]) -> Aws {
 }
 
 async fn apply(aws: &Aws) -> (Result<Status, snapback::aws::ApiError>, Vec<String>) {
-    let mut calls = Vec::new();
-    let result = remediation::find("ec2-require-imdsv2")
-        .unwrap()
-        .apply(&plan(), aws, &mut calls)
-        .await;
-    (result, calls)
+    remediation::run(
+        remediation::find("ec2-require-imdsv2").unwrap(),
+        &plan(),
+        aws,
+    )
+    .await
 }
 
 #[tokio::test]
