@@ -1,16 +1,16 @@
 //! `snapback react`: the pipeline the Lambda runs, on files or a stream on stdin: decide,
 //! plan, remediate, record, printing each record as soon as its event is done.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
-use super::{Exit, LogArgs, PolicyArgs, check::Tally};
+use super::check::{Format, Records, Tally};
+use super::{Exit, LogArgs, PolicyArgs};
 use crate::aws::{Factory, Settings};
 use crate::decision_log::{LogWriter, RemediationStatus};
 use crate::engine::Outcome;
-use crate::reactor::{Config, Handled, ModeOverride, Reactor};
-use crate::resilience::{DeadLetterSink, SpoolDir};
+use crate::reactor::{Config, DeadLetterSink, Done, ModeOverride, Reactor};
+use crate::resilience::SpoolDir;
 
 /// What `react` and `redrive` share: how to reach AWS and how to revert.
 #[derive(Debug, Clone, clap::Args)]
@@ -88,6 +88,15 @@ impl ReactorArgs {
 
     /// The runtime, the reactor and the log writer, or the exit code of what went wrong.
     pub fn build<D: DeadLetterSink>(&self, dead_letters: D) -> Result<Built<D>, Exit> {
+        self.build_with(dead_letters, self.config())
+    }
+
+    /// [`ReactorArgs::build`] with a configuration changed by the command.
+    pub fn build_with<D: DeadLetterSink>(
+        &self,
+        dead_letters: D,
+        config: Config,
+    ) -> Result<Built<D>, Exit> {
         let engine = super::engine(&self.policies.policies)?;
         let (recorder, log) = self.log.open(&engine)?;
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -106,7 +115,7 @@ impl ReactorArgs {
         let factory = runtime.block_on(Factory::new(settings));
         Ok((
             runtime,
-            Reactor::new(engine, recorder, factory, dead_letters, self.config()),
+            Reactor::new(engine, recorder, factory, dead_letters, config),
             log,
         ))
     }
@@ -130,15 +139,15 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn add(&mut self, handled: &Handled) {
-        self.decisions.add(handled.record.decision);
-        match handled.record.remediation.as_ref().map(|r| r.status) {
+    pub fn add(&mut self, done: &Done) {
+        self.decisions.add(done.decision);
+        match done.remediation {
             Some(RemediationStatus::Applied | RemediationStatus::Noop) => self.reverted += 1,
-            _ if handled.record.decision == Outcome::NonCompliant => self.not_reverted += 1,
+            _ if done.decision == Outcome::NonCompliant => self.not_reverted += 1,
             _ => {}
         }
-        self.dead_lettered += usize::from(handled.dead_lettered);
-        self.lost += usize::from(handled.lost.is_some());
+        self.dead_lettered += usize::from(done.dead_lettered);
+        self.lost += usize::from(done.lost.is_some());
     }
 
     /// 1 when anything failed, 2 when violations were left in place, 0 otherwise.
@@ -167,21 +176,10 @@ impl std::fmt::Display for Summary {
     }
 }
 
-/// Print a record and append it to the log; false when stdout is gone.
-pub fn emit(handled: &mut Handled, log: &mut Option<LogWriter>) -> bool {
-    if let Some(writer) = log.as_mut()
-        && let Err(err) = writer.append(&mut handled.record)
-    {
-        eprintln!("error: {err}");
-    }
-    let mut stdout = std::io::stdout().lock();
-    writeln!(
-        stdout,
-        "{}",
-        serde_json::to_string(&handled.record).unwrap_or_default()
-    )
-    .and_then(|()| stdout.flush())
-    .is_ok()
+/// Where `react` and `redrive` write records: the log, then each record on stdout as soon as
+/// its event is done.
+pub fn records(log: Option<LogWriter>) -> Records<std::io::StdoutLock<'static>> {
+    Records::new(log, Format::Json, std::io::stdout().lock(), true)
 }
 
 /// The dead-letter spool at `dir`, created if needed.
@@ -200,20 +198,16 @@ pub fn run(args: &Args) -> Exit {
         Ok(spool) => spool,
         Err(exit) => return exit,
     };
-    let (runtime, reactor, mut log) = match args.reactor.build(spool) {
+    let (runtime, reactor, log) = match args.reactor.build(spool) {
         Ok(built) => built,
         Err(exit) => return exit,
     };
+    let mut records = records(log);
     let mut summary = Summary::default();
     for path in super::inputs(&args.paths) {
         crate::input::read_path_limited(&path, args.input.max_event_bytes, &mut |item| {
-            let received = SystemTime::now();
-            let mut handled = match item {
-                Ok(event) => runtime.block_on(reactor.handle(&event, received)),
-                Err(err) => runtime.block_on(reactor.unreadable(&err, received)),
-            };
-            summary.add(&handled);
-            emit(&mut handled, &mut log);
+            let done = runtime.block_on(reactor.run(item, SystemTime::now(), &mut records));
+            summary.add(&done);
         });
     }
     eprintln!("{summary}");
