@@ -22,7 +22,8 @@ fn policy_cases() {
         Ok(pack) => pack,
         Err(errors) => panic!("policies do not validate: {errors:?}"),
     };
-    let engine = Engine::new(pack);
+    let decider = cases::decider(Engine::new(pack));
+    let engine = &decider.engine;
     let cases = match cases::load(&root.join("rules-tests/cases")) {
         Ok(cases) => cases,
         Err(errors) => panic!("unreadable cases:\n{}", errors.join("\n")),
@@ -31,7 +32,7 @@ fn policy_cases() {
 
     let mut failures = Vec::new();
     for case in &cases {
-        let outcome = cases::run(&engine, case);
+        let outcome = cases::run(&decider, case);
         let stem = case
             .path
             .file_stem()
@@ -65,7 +66,7 @@ fn policy_cases() {
             ));
         }
     }
-    failures.extend(cases::coverage(&engine, &cases));
+    failures.extend(cases::coverage(engine, &cases));
     assert!(
         failures.is_empty(),
         "{} of {} cases failed:\n{}",

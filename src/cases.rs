@@ -8,6 +8,7 @@ use serde::Deserialize;
 use crate::decision_log::{DecisionRecord, Recorder, Redactor};
 use crate::engine::{Engine, Outcome};
 use crate::event::StreamParser;
+use crate::reactor::Decider;
 
 /// The fewest compliant and non-compliant cases each policy must have.
 pub const MIN_CASES_EACH: usize = 2;
@@ -100,8 +101,15 @@ pub fn load(dir: &Path) -> Result<Vec<Case>, Vec<String>> {
     }
 }
 
-/// Run one case against the engine.
-pub fn run(engine: &Engine, case: &Case) -> Outcomes {
+/// A decider for running cases: the pipeline in check mode, records unredacted beyond the
+/// defaults.
+pub fn decider(engine: Engine) -> Decider {
+    let recorder = Recorder::new(engine.pack().hash.clone(), Redactor::default());
+    Decider::check(engine, recorder)
+}
+
+/// Run one case through the pipeline (in check mode).
+pub fn run(decider: &Decider, case: &Case) -> Outcomes {
     let mut events = Vec::new();
     // Named relative to the cases directory, so records are the same on every machine.
     let file = case
@@ -114,15 +122,18 @@ pub fn run(engine: &Engine, case: &Case) -> Outcomes {
     parser.push(&bytes, &mut |e| events.push(e));
     parser.finish(&mut |e| events.push(e));
     let mut failures = Vec::new();
-    let recorder = Recorder::new(engine.pack().hash.clone(), Redactor::default());
-    let now = std::time::SystemTime::now();
-    let record = match events.as_slice() {
-        [Ok(event)] => Some(recorder.record(event, &engine.decide(event), now)),
-        [Err(err)] => Some(recorder.unreadable(err, now)),
-        other => {
+    let found = events.len();
+    let mut records: Vec<DecisionRecord> = Vec::new();
+    if found == 1 {
+        for item in events {
+            decider.run(item, std::time::SystemTime::now(), &mut records);
+        }
+    }
+    let record = match (found, records.pop()) {
+        (1, Some(record)) => Some(record),
+        _ => {
             failures.push(format!(
-                "the case's `event` must hold exactly one event, found {}",
-                other.len()
+                "the case's `event` must hold exactly one event, found {found}"
             ));
             None
         }

@@ -31,7 +31,8 @@ pub const LAYERS: &[&[&str]] = &[
     &["config", "remediation"],
     &["reactor"],
     &["archive_digest", "cases", "deploy", "scan"],
-    &["cli", "lambda"],
+    &["lambda"],
+    &["cli"],
 ];
 
 pub mod archive;

@@ -15,10 +15,11 @@ use std::sync::{Condvar, Mutex};
 use std::time::SystemTime;
 
 use crate::archive::Filter;
-use crate::decision_log::{DecisionRecord, Recorder};
-use crate::engine::{Engine, Outcome};
+use crate::decision_log::DecisionRecord;
+use crate::engine::Outcome;
 use crate::event::Event;
 use crate::policy::Severity;
+use crate::reactor::{Decided, Decider};
 
 /// Records per batch sent from a worker.
 const BATCH: usize = 512;
@@ -29,8 +30,6 @@ pub struct Options {
     pub threads: usize,
     /// Hand back only non-compliant and error records (all are still counted).
     pub violations_only: bool,
-    /// Keep the event with each non-compliant record (for `--remediate`).
-    pub keep_violating_events: bool,
     /// How many files past the one being handed out a worker may start.
     pub window: usize,
     /// Serialise each record to its JSON line on the worker (when nothing will change it
@@ -46,7 +45,6 @@ impl Default for Options {
         Self {
             threads,
             violations_only: false,
-            keep_violating_events: false,
             window: threads * 4,
             serialize: false,
             max_event_bytes: crate::event::DEFAULT_MAX_EVENT_BYTES,
@@ -54,14 +52,13 @@ impl Default for Options {
     }
 }
 
-/// One decided event, as handed to the consumer.
+/// One decided event, as handed to the consumer: its record and, when the decider acts, what
+/// is left to do (so that the consumer acts on it without deciding it again).
 #[derive(Debug)]
 pub struct Found {
-    pub record: DecisionRecord,
-    /// The event, for non-compliant records when [`Options::keep_violating_events`] is set.
-    pub event: Option<Event>,
+    pub decided: Decided,
     /// The record as a JSON line, when [`Options::serialize`] is set.
-    pub line: Option<String>,
+    pub line: Option<Vec<u8>>,
 }
 
 /// What a scan found, for the summary and the exit code.
@@ -134,10 +131,11 @@ struct Progress {
 }
 
 /// Decide every event in `files`, calling `consume` with each record in file order, and
-/// `file_done` with each file's size after its records. Returns the summary.
+/// `file_done` with each file's size after its records. Returns the summary. The decider must
+/// not look for duplicates (see [`crate::reactor::Config::seen_capacity`]): which of two
+/// copies of an event a worker meets first is a race.
 pub fn scan_files(
-    engine: &Engine,
-    recorder: &Recorder,
+    decider: &Decider,
     filter: &Filter,
     files: &[PathBuf],
     options: &Options,
@@ -160,7 +158,7 @@ pub fn scan_files(
             let (next, stop, progress) = (&next, &stop, &progress);
             scope.spawn(move || {
                 worker(
-                    engine, recorder, filter, files, options, window, next, stop, progress, &tx,
+                    decider, filter, files, options, window, next, stop, progress, &tx,
                 );
             });
         }
@@ -175,8 +173,7 @@ pub fn scan_files(
 
 #[expect(clippy::too_many_arguments, reason = "the shared state of one scan")]
 fn worker(
-    engine: &Engine,
-    recorder: &Recorder,
+    decider: &Decider,
     filter: &Filter,
     files: &[PathBuf],
     options: &Options,
@@ -216,33 +213,13 @@ fn worker(
             if gone {
                 return;
             }
-            let received = SystemTime::now();
-            let (record, event) = match item {
-                Ok(event) => {
-                    if !filter.wants_event(&event) {
-                        return;
-                    }
-                    let record = recorder.record(&event, &engine.decide(&event), received);
-                    (record, Some(event))
-                }
-                Err(err) => (recorder.unreadable(&err, received), None),
-            };
-            batch.summary.add(&record);
-            let violation = matches!(record.decision, Outcome::NonCompliant | Outcome::Error);
-            if options.violations_only && !violation {
+            if item.as_ref().is_ok_and(|event| !filter.wants_event(event)) {
                 return;
             }
-            let event = event.filter(|_| {
-                options.keep_violating_events && record.decision == Outcome::NonCompliant
-            });
-            let line = options
-                .serialize
-                .then(|| serde_json::to_string(&record).unwrap_or_default());
-            batch.found.push(Found {
-                record,
-                event,
-                line,
-            });
+            let Some(found) = found(decider, options, item, &mut batch.summary) else {
+                return;
+            };
+            batch.found.push(found);
             if batch.found.len() >= BATCH {
                 let full = std::mem::replace(
                     &mut batch,
@@ -312,36 +289,37 @@ fn collect(
 /// Decide already-read events (from the CloudTrail API) on this thread, with the same
 /// filtering, summary and hand-off as [`scan_files`].
 pub fn scan_events(
-    engine: &Engine,
-    recorder: &Recorder,
+    decider: &Decider,
     options: &Options,
     items: impl IntoIterator<Item = Result<Event, crate::event::EventError>>,
     summary: &mut Summary,
     consume: &mut dyn FnMut(Found),
 ) {
     for item in items {
-        let received = SystemTime::now();
-        let (record, event) = match item {
-            Ok(event) => {
-                let record = recorder.record(&event, &engine.decide(&event), received);
-                (record, Some(event))
-            }
-            Err(err) => (recorder.unreadable(&err, received), None),
-        };
-        summary.add(&record);
-        let violation = matches!(record.decision, Outcome::NonCompliant | Outcome::Error);
-        if options.violations_only && !violation {
-            continue;
+        if let Some(found) = found(decider, options, item, summary) {
+            consume(found);
         }
-        let event = event
-            .filter(|_| options.keep_violating_events && record.decision == Outcome::NonCompliant);
-        let line = options
-            .serialize
-            .then(|| serde_json::to_string(&record).unwrap_or_default());
-        consume(Found {
-            record,
-            event,
-            line,
-        });
     }
+}
+
+/// Decide one item, count it, and hand it on unless the options leave it out.
+fn found(
+    decider: &Decider,
+    options: &Options,
+    item: Result<Event, crate::event::EventError>,
+    summary: &mut Summary,
+) -> Option<Found> {
+    let decided = decider.decide(item, SystemTime::now());
+    summary.add(&decided.record);
+    let violation = matches!(
+        decided.record.decision,
+        Outcome::NonCompliant | Outcome::Error
+    );
+    if options.violations_only && !violation {
+        return None;
+    }
+    let line = options
+        .serialize
+        .then(|| serde_json::to_vec(&decided.record).unwrap_or_default());
+    Some(Found { decided, line })
 }

@@ -4,8 +4,6 @@
 use aws_sdk_sqs::types::MessageAttributeValue;
 
 use super::{ApiError, ErrorKind, Factory, classify};
-use crate::decision_log::DecisionRecord;
-use crate::resilience::DeadLetter;
 
 /// The SQS queue dead letters go to.
 #[derive(Debug, Clone)]
@@ -42,11 +40,15 @@ impl Factory {
 }
 
 impl DeadLetterQueue {
-    /// Send one dead letter; the reason also goes in a message attribute, so that consumers can
-    /// filter without parsing the body.
-    pub async fn send(&self, letter: &DeadLetter) -> Result<(), ApiError> {
+    /// Send one message: `body` as it is, with the `reason` and the `decision_id` also in
+    /// message attributes, so that consumers can filter without parsing the body.
+    pub async fn send(
+        &self,
+        body: String,
+        reason: &str,
+        decision_id: &str,
+    ) -> Result<(), ApiError> {
         const CALL: &str = "sqs:SendMessage";
-        let body = serde_json::to_string(letter).unwrap_or_default();
         let text = |v: &str| {
             MessageAttributeValue::builder()
                 .data_type("String")
@@ -59,13 +61,13 @@ impl DeadLetterQueue {
             .queue_url(&self.url)
             .message_body(body);
         // SQS attribute values must not be empty, and are capped well above a reason's length.
-        let reason: String = letter.reason.chars().take(1024).collect();
+        let reason: String = reason.chars().take(1024).collect();
         if !reason.is_empty()
             && let Ok(attr) = text(&reason)
         {
             send = send.message_attributes("snapback-reason", attr);
         }
-        if let Ok(attr) = text(&letter.decision_id) {
+        if let Ok(attr) = text(decision_id) {
             send = send.message_attributes("snapback-decision-id", attr);
         }
         send.send().await.map_err(|e| classify(CALL, &e))?;
@@ -74,13 +76,14 @@ impl DeadLetterQueue {
 }
 
 impl DecisionBus {
-    pub async fn publish(&self, record: &DecisionRecord) -> Result<(), ApiError> {
+    /// Publish one decision: `detail` is the decision record's JSON.
+    pub async fn publish(&self, detail: String) -> Result<(), ApiError> {
         const CALL: &str = "events:PutEvents";
         let entry = aws_sdk_eventbridge::types::PutEventsRequestEntry::builder()
             .event_bus_name(&self.bus)
             .source(DECISION_SOURCE)
             .detail_type(DECISION_DETAIL_TYPE)
-            .detail(serde_json::to_string(record).unwrap_or_default())
+            .detail(detail)
             .build();
         let out = self
             .client

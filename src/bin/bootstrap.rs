@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use lambda_runtime::{LambdaEvent, service_fn};
 use serde_json::Value;
-use snapback::lambda::{Function, Invocation, Settings, emit};
+use snapback::lambda::{Function, Invocation, Settings};
 
 fn main() -> ExitCode {
     let started = Instant::now();
@@ -44,7 +44,7 @@ fn main() -> ExitCode {
         Ok(function) => function,
         Err(err) => return init_failed("Runtime.InvalidPolicies", &err),
     };
-    let pack = function.reactor.engine.pack();
+    let pack = function.pack();
     tracing::info!(
         init_ms = started.elapsed().as_secs_f64() * 1000.0,
         policies = pack.policies.len(),
@@ -59,8 +59,10 @@ fn main() -> ExitCode {
             request_id: event.context.request_id.clone(),
             xray_trace_id: event.context.xray_trace_id.clone(),
         };
-        let report = function.handle(&event.payload, &invocation).await;
-        emit(&report, &invocation);
+        // Each record is logged, and its EMF documents written, as it is made.
+        let report = function
+            .handle_to(&event.payload, &invocation, std::io::stdout())
+            .await;
         report.result.map_err(lambda_runtime::Error::from)
     });
     match runtime.block_on(lambda_runtime::run(handler)) {

@@ -1,17 +1,17 @@
 //! `snapback react`: the pipeline the Lambda runs, on files or a stream on stdin: decide,
 //! plan, remediate, record, printing each record as soon as its event is done.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::SystemTime;
 
-use super::{Exit, LogArgs, PolicyArgs, check::Tally};
+use super::check::{Format, Records, Tally};
+use super::{Exit, LogArgs, PolicyArgs};
 use crate::aws::Factory;
 use crate::config::{Config, Origin, Raw, Setting};
 use crate::decision_log::{LogWriter, RemediationStatus};
 use crate::engine::Outcome;
-use crate::reactor::{Handled, Reactor};
-use crate::resilience::{DeadLetterSink, SpoolDir};
+use crate::reactor::{DeadLetterSink, Done, Reactor};
+use crate::resilience::SpoolDir;
 
 /// What `react` and `redrive` share: how to reach AWS and how to revert. Values are checked
 /// by `crate::config`, the same way as the Lambda's variables.
@@ -158,15 +158,15 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn add(&mut self, handled: &Handled) {
-        self.decisions.add(handled.record.decision);
-        match handled.record.remediation.as_ref().map(|r| r.status) {
+    pub fn add(&mut self, done: &Done) {
+        self.decisions.add(done.decision);
+        match done.remediation {
             Some(RemediationStatus::Applied | RemediationStatus::Noop) => self.reverted += 1,
-            _ if handled.record.decision == Outcome::NonCompliant => self.not_reverted += 1,
+            _ if done.decision == Outcome::NonCompliant => self.not_reverted += 1,
             _ => {}
         }
-        self.dead_lettered += usize::from(handled.dead_lettered);
-        self.lost += usize::from(handled.lost.is_some());
+        self.dead_lettered += usize::from(done.dead_lettered);
+        self.lost += usize::from(done.lost.is_some());
     }
 
     /// 1 when anything failed, 2 when violations were left in place, 0 otherwise.
@@ -195,21 +195,10 @@ impl std::fmt::Display for Summary {
     }
 }
 
-/// Print a record and append it to the log; false when stdout is gone.
-pub fn emit(handled: &mut Handled, log: &mut Option<LogWriter>) -> bool {
-    if let Some(writer) = log.as_mut()
-        && let Err(err) = writer.append(&mut handled.record)
-    {
-        eprintln!("error: {err}");
-    }
-    let mut stdout = std::io::stdout().lock();
-    writeln!(
-        stdout,
-        "{}",
-        serde_json::to_string(&handled.record).unwrap_or_default()
-    )
-    .and_then(|()| stdout.flush())
-    .is_ok()
+/// Where `react` and `redrive` write records: the log, then each record on stdout as soon as
+/// its event is done.
+pub fn records(log: Option<LogWriter>) -> Records<std::io::StdoutLock<'static>> {
+    Records::new(log, Format::Json, std::io::stdout().lock(), true)
 }
 
 /// The dead-letter spool at `dir`, created if needed.
@@ -228,20 +217,16 @@ pub fn run(args: &Args, config: &Config) -> Exit {
         Ok(spool) => spool,
         Err(exit) => return exit,
     };
-    let (runtime, reactor, mut log) = match build(config, spool) {
+    let (runtime, reactor, log) = match build(config, spool) {
         Ok(built) => built,
         Err(exit) => return exit,
     };
+    let mut records = records(log);
     let mut summary = Summary::default();
     for path in super::inputs(&args.paths) {
         crate::input::read_path_limited(&path, config.max_event_bytes, &mut |item| {
-            let received = SystemTime::now();
-            let mut handled = match item {
-                Ok(event) => runtime.block_on(reactor.handle(&event, received)),
-                Err(err) => runtime.block_on(reactor.unreadable(&err, received)),
-            };
-            summary.add(&handled);
-            emit(&mut handled, &mut log);
+            let done = runtime.block_on(reactor.run(item, SystemTime::now(), &mut records));
+            summary.add(&done);
         });
     }
     eprintln!("{summary}");

@@ -5,10 +5,11 @@ use std::path::PathBuf;
 use std::time::SystemTime;
 
 use super::Exit;
-use super::react::{ReactorArgs, Summary, emit};
+use super::react::{ReactorArgs, Summary, records};
 use crate::config::{Config, Raw, Setting};
 use crate::event::StreamParser;
-use crate::resilience::{DeadLetter, DeadLetterSink, SpoolDir};
+use crate::reactor::{DeadLetter, DeadLetterError, DeadLetterSink};
+use crate::resilience::SpoolDir;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -30,14 +31,14 @@ impl Args {
 struct KeepOriginal;
 
 impl DeadLetterSink for KeepOriginal {
-    fn put(&self, _: &DeadLetter) -> Result<(), String> {
+    async fn put(&self, _: &DeadLetter) -> Result<(), DeadLetterError> {
         Ok(())
     }
 }
 
 pub fn run(config: &Config) -> Exit {
     let letters = match SpoolDir::open(&config.dead_letter_spool)
-        .and_then(|spool| Ok((spool.list()?, spool)))
+        .and_then(|spool| Ok((crate::reactor::letters(&spool)?, spool)))
     {
         Ok(listed) => listed,
         Err(err) => {
@@ -49,10 +50,11 @@ pub fn run(config: &Config) -> Exit {
         }
     };
     let (letters, spool) = letters;
-    let (runtime, reactor, mut log) = match super::react::build(config, KeepOriginal) {
+    let (runtime, reactor, log) = match super::react::build(config, KeepOriginal) {
         Ok(built) => built,
         Err(exit) => return exit,
     };
+    let mut records = records(log);
     let mut summary = Summary::default();
     let (mut removed, mut kept, mut unreadable) = (0, 0, 0);
     for (path, letter) in letters {
@@ -68,18 +70,20 @@ pub fn run(config: &Config) -> Exit {
         let mut parser = StreamParser::new(format!("{} (from {})", path.display(), letter.source));
         parser.push(letter.event.to_string().as_bytes(), &mut |e| events.push(e));
         parser.finish(&mut |e| events.push(e));
-        let [Ok(event)] = events.as_slice() else {
-            eprintln!(
-                "error: {}: the dead letter's event cannot be read",
-                path.display()
-            );
-            unreadable += 1;
-            continue;
+        let event = match (events.pop(), events.is_empty()) {
+            (Some(Ok(event)), true) => event,
+            _ => {
+                eprintln!(
+                    "error: {}: the dead letter's event cannot be read",
+                    path.display()
+                );
+                unreadable += 1;
+                continue;
+            }
         };
-        let mut handled = runtime.block_on(reactor.handle(event, SystemTime::now()));
-        summary.add(&handled);
-        emit(&mut handled, &mut log);
-        if handled.dead_lettered || handled.lost.is_some() {
+        let done = runtime.block_on(reactor.run(Ok(event), SystemTime::now(), &mut records));
+        summary.add(&done);
+        if done.dead_lettered || done.lost.is_some() {
             kept += 1;
         } else if let Err(err) = spool.remove(&path) {
             eprintln!(

@@ -5,18 +5,19 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Instant, UNIX_EPOCH};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Exit;
+use super::check::{Format, Records};
 use super::react::ReactorArgs;
 use crate::archive::{self, Filter};
 use crate::aws::{Factory, Lookup, Pacing, Pager, Settings};
 use crate::config::Config;
-use crate::decision_log::{DecisionRecord, LogWriter, Recorder};
-use crate::engine::Engine;
+use crate::decision_log::DecisionSink;
 use crate::event::StreamParser;
+use crate::reactor::Decider;
 use crate::scan::{Found, Options, Summary};
 
 #[derive(Debug, clap::Args)]
@@ -104,43 +105,11 @@ impl Args {
     }
 }
 
-/// Where records go: the decision log, stdout, and the tallies of reverts.
+/// Where records go (the decision log, stdout), the progress bar, and the tallies of reverts.
 struct Sink<'a> {
-    log: Option<LogWriter>,
-    log_failed: bool,
-    out: std::io::BufWriter<std::io::StdoutLock<'a>>,
-    stdout_gone: bool,
+    records: Records<std::io::BufWriter<std::io::StdoutLock<'a>>>,
     bar: ProgressBar,
-    bar_shares_terminal: bool,
     reverts: super::react::Summary,
-}
-
-impl Sink<'_> {
-    fn emit(&mut self, record: &mut DecisionRecord, line: Option<String>) {
-        if let Some(writer) = self.log.as_mut()
-            && let Err(err) = writer.append(record)
-            && !self.log_failed
-        {
-            self.log_failed = true;
-            self.bar.suspend(|| eprintln!("error: {err}"));
-        }
-        if self.stdout_gone {
-            return;
-        }
-        // A line made on a worker is only used when the log did not change the record.
-        let line = match line {
-            Some(line) if self.log.is_none() => line,
-            _ => serde_json::to_string(record).unwrap_or_default(),
-        };
-        let out = &mut self.out;
-        let written = if self.bar_shares_terminal {
-            self.bar
-                .suspend(|| writeln!(out, "{line}").and_then(|()| out.flush()))
-        } else {
-            writeln!(out, "{line}")
-        };
-        self.stdout_gone = written.is_err();
-    }
 }
 
 /// Reverts found violations through the reactor, on a runtime of its own.
@@ -167,13 +136,22 @@ pub fn run(args: &Args, config: &Config) -> Exit {
     if args.verify_digests && !crate::archive_digest::verify(&args.paths).print() {
         return Exit::Error;
     }
-    // With --remediate, the reactor owns the engine and recorder; without, they are built here.
+    // With --remediate, the reactor owns the decider; without, a decider that only decides.
+    // Workers decide in parallel, so the reactor does not look for duplicates: which copy of
+    // an event a worker meets first is a race, and reverts are idempotent anyway.
     let (remediator, own, log) = if args.remediate {
         let spool = match super::react::spool(&config.dead_letter_spool) {
             Ok(spool) => spool,
             Err(exit) => return exit,
         };
-        match super::react::build(config, spool) {
+        let config = Config {
+            reactor: crate::config::ReactorConfig {
+                seen_capacity: 0,
+                ..config.reactor.clone()
+            },
+            ..config.clone()
+        };
+        match super::react::build(&config, spool) {
             Ok((runtime, reactor, log)) => (Some(Remediator { runtime, reactor }), None, log),
             Err(exit) => return exit,
         }
@@ -183,31 +161,27 @@ pub fn run(args: &Args, config: &Config) -> Exit {
             Err(exit) => return exit,
         };
         match super::log(config, &engine) {
-            Ok((recorder, log)) => (None, Some((engine, recorder)), log),
+            Ok((recorder, log)) => (None, Some(Decider::check(engine, recorder)), log),
             Err(exit) => return exit,
         }
     };
-    let (engine, recorder) = match (&remediator, &own) {
-        (Some(r), _) => (&r.reactor.engine, &r.reactor.recorder),
-        (None, Some((engine, recorder))) => (engine, recorder),
+    let decider = match (&remediator, &own) {
+        (Some(r), _) => &r.reactor.decider,
+        (None, Some(decider)) => decider,
         (None, None) => return Exit::Error,
     };
     let options = Options {
         threads: args.threads.unwrap_or(Options::default().threads).max(1),
         violations_only: args.violations_only,
-        keep_violating_events: args.remediate,
         serialize: !args.remediate && config.decision_log.is_none(),
         max_event_bytes: config.max_event_bytes,
         ..Options::default()
     };
     let show_bar = !args.no_progress && std::io::stderr().is_terminal();
+    let out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     let mut sink = Sink {
-        log,
-        log_failed: false,
-        out: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock()),
-        stdout_gone: false,
+        records: Records::new(log, Format::Json, out, false),
         bar: ProgressBar::hidden(),
-        bar_shares_terminal: show_bar && std::io::stdout().is_terminal(),
         reverts: super::react::Summary::default(),
     };
     let started = Instant::now();
@@ -216,12 +190,10 @@ pub fn run(args: &Args, config: &Config) -> Exit {
             args,
             config,
             &filter,
-            engine,
-            recorder,
+            decider,
             &options,
             remediator.as_ref(),
             &mut sink,
-            show_bar,
         ) {
             Ok(summary) => summary,
             Err(exit) => return exit,
@@ -244,16 +216,15 @@ pub fn run(args: &Args, config: &Config) -> Exit {
             .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
             .sum();
         if show_bar {
-            sink.bar = bar(
+            sink.show(bar(
                 Some(total),
                 "{spinner} {elapsed_precise} [{wide_bar}] {binary_bytes}/{binary_total_bytes} {msg}",
-            );
+            ));
         }
         let mut seen = Summary::default();
         let bar = sink.bar.clone();
         crate::scan::scan_files(
-            engine,
-            recorder,
+            decider,
             &filter,
             &files,
             &options,
@@ -266,13 +237,13 @@ pub fn run(args: &Args, config: &Config) -> Exit {
         )
     };
     sink.bar.finish_and_clear();
-    let _ = sink.out.flush();
+    let _ = sink.records.flush();
     report(
         &summary,
         started,
         remediator.is_some().then_some(&sink.reverts),
     );
-    let failed = sink.log_failed
+    let failed = sink.records.log_failed()
         || summary.errors > 0
         || sink.reverts.dead_lettered > 0
         || sink.reverts.lost > 0;
@@ -310,36 +281,43 @@ fn progress_message(seen: &Summary) -> String {
     )
 }
 
-/// One found record: reverted first when it is a violation and --remediate is on.
-fn handle(found: Found, remediator: Option<&Remediator>, sink: &mut Sink<'_>) {
-    let (mut record, line) = match (remediator, found.event) {
-        (Some(r), Some(event)) => {
-            let handled = r
-                .runtime
-                .block_on(r.reactor.handle(&event, SystemTime::now()));
-            sink.reverts.add(&handled);
-            (handled.record, None)
+impl Sink<'_> {
+    /// Show `bar`; records are written under it when stdout is the same terminal.
+    fn show(&mut self, bar: ProgressBar) {
+        if std::io::stdout().is_terminal() {
+            self.records.write_under(bar.clone());
         }
-        (_, _) => (found.record, found.line),
-    };
-    sink.emit(&mut record, line);
+        self.bar = bar;
+    }
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one call site, the scan's shared state"
-)]
+/// One found record: acted on first when --remediate is on, then written.
+fn handle(found: Found, remediator: Option<&Remediator>, sink: &mut Sink<'_>) {
+    match remediator {
+        Some(r) => {
+            let handled = r.runtime.block_on(r.reactor.act(found.decided));
+            let done = handled.write(&mut sink.records);
+            sink.reverts.add(&done);
+        }
+        None => {
+            found
+                .decided
+                .record_only()
+                .write_with(found.line, &mut sink.records);
+        }
+    }
+}
+
 fn scan_api(
     args: &Args,
     config: &Config,
     filter: &Filter,
-    engine: &Engine,
-    recorder: &Recorder,
+    decider: &Decider,
     options: &Options,
     remediator: Option<&Remediator>,
     sink: &mut Sink<'_>,
-    show_bar: bool,
 ) -> Result<Summary, Exit> {
+    let show_bar = !args.no_progress && std::io::stderr().is_terminal();
     // The remediator's runtime and clients when there is one; else a runtime for the lookups.
     let own_runtime;
     let runtime = match remediator {
@@ -377,7 +355,7 @@ fn scan_api(
             .map(|ms| UNIX_EPOCH + std::time::Duration::from_millis(ms))
     };
     if show_bar {
-        sink.bar = bar(None, "{spinner} {elapsed_precise} {msg}");
+        sink.show(bar(None, "{spinner} {elapsed_precise} {msg}"));
     }
     let mut summary = Summary::default();
     let mut failed = false;
@@ -412,16 +390,9 @@ fn scan_api(
             let wanted = items
                 .into_iter()
                 .filter(|item| item.as_ref().map_or(true, |e| filter.wants_event(e)));
-            crate::scan::scan_events(
-                engine,
-                recorder,
-                options,
-                wanted,
-                &mut summary,
-                &mut |found| {
-                    handle(found, remediator, sink);
-                },
-            );
+            crate::scan::scan_events(decider, options, wanted, &mut summary, &mut |found| {
+                handle(found, remediator, sink);
+            });
             sink.bar.set_message(format!(
                 "{region}: {} pages, {} throttled calls; {}",
                 pager.stats.pages,

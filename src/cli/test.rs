@@ -14,8 +14,8 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, config: &crate::config::Config) -> Exit {
-    let engine = match super::engine(&config.policies) {
-        Ok(engine) => engine,
+    let decider = match super::engine(&config.policies) {
+        Ok(engine) => crate::cases::decider(engine),
         Err(exit) => return exit,
     };
     let cases = match crate::cases::load(&args.cases) {
@@ -29,7 +29,7 @@ pub fn run(args: &Args, config: &crate::config::Config) -> Exit {
     };
     let (mut passed, mut failed) = (0, 0);
     for case in &cases {
-        let result = crate::cases::run(&engine, case);
+        let result = crate::cases::run(&decider, case);
         let name = case
             .path
             .strip_prefix(&args.cases)
@@ -46,7 +46,7 @@ pub fn run(args: &Args, config: &crate::config::Config) -> Exit {
             }
         }
     }
-    let problems = crate::cases::coverage(&engine, &cases);
+    let problems = crate::cases::coverage(&decider.engine, &cases);
     for p in &problems {
         println!("FAIL coverage: {p}");
     }

@@ -155,8 +155,9 @@ impl LogWriter {
         &self.stream
     }
 
-    /// Chain `record` (setting its stream, seq, prev_hash and hash), append it, update the digest.
-    pub fn append(&mut self, record: &mut DecisionRecord) -> Result<(), LogError> {
+    /// Chain `record` (setting its stream, seq, prev_hash and hash), append it, update the
+    /// digest. Returns the line written, without its newline.
+    pub fn append(&mut self, record: &mut DecisionRecord) -> Result<Vec<u8>, LogError> {
         let io = |source| LogError::Io {
             path: self.path.clone(),
             source,
@@ -177,7 +178,8 @@ impl LogWriter {
         digest::write(&self.path, &digest).map_err(io)?;
         self.next_seq += 1;
         self.last_hash = hash;
-        Ok(())
+        line.pop();
+        Ok(line)
     }
 }
 

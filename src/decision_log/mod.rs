@@ -10,6 +10,7 @@ pub mod reader;
 mod record;
 pub mod recorder;
 pub mod redact;
+pub mod sink;
 pub mod slo;
 mod verify;
 
@@ -20,4 +21,5 @@ pub use record::{
 };
 pub use recorder::Recorder;
 pub use redact::Redactor;
+pub use sink::{DecisionSink, Entry, JsonLines, SinkError};
 pub use verify::{Status, Verdict, verify};

@@ -13,22 +13,22 @@
 
 pub mod emf;
 mod settings;
+mod sink;
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::io::Write;
+use std::time::SystemTime;
 
 use serde_json::{Value, json};
 
 pub use settings::{Settings, SettingsError};
+pub use sink::LogLines;
 
 use crate::aws::{ClientSource, DeadLetterQueue, DecisionBus, Factory};
 use crate::decision_log::{DecisionRecord, Recorder, Redactor};
 use crate::engine::{Engine, Outcome};
 use crate::event::StreamParser;
 use crate::policy::PolicyPack;
-use crate::reactor::{Handled, Reactor};
-use crate::resilience::{DeadLetter, DeadLetterSink};
+use crate::reactor::{DeadLetter, DeadLetterError, DeadLetterSink, Reactor};
 
 /// The invocation's identity, from the Runtime API's headers.
 #[derive(Debug, Clone, Default)]
@@ -37,26 +37,15 @@ pub struct Invocation {
     pub xray_trace_id: Option<String>,
 }
 
-/// Dead letters the reactor produced while handling one event, sent to SQS afterwards (the
-/// reactor's sink is synchronous; the queue is not).
-#[derive(Debug, Default)]
-pub struct Pending(Mutex<Vec<DeadLetter>>);
-
-impl Pending {
-    fn take(&self) -> Vec<DeadLetter> {
-        self.0
-            .lock()
-            .map(|mut letters| std::mem::take(&mut *letters))
-            .unwrap_or_default()
-    }
-}
-
-impl DeadLetterSink for Pending {
-    fn put(&self, letter: &DeadLetter) -> Result<(), String> {
-        self.0
-            .lock()
-            .map(|mut letters| letters.push(letter.clone()))
-            .map_err(|_| "the pending dead letters are poisoned".to_owned())
+/// Dead letters go to the SQS queue, with the reason and decision id as message attributes.
+impl DeadLetterSink for DeadLetterQueue {
+    async fn put(&self, letter: &DeadLetter) -> Result<(), DeadLetterError> {
+        self.send(letter.to_json(), &letter.reason, &letter.decision_id)
+            .await
+            .map_err(|err| {
+                tracing::error!(decision_id = %letter.decision_id, error = %err, "dead letter not sent");
+                DeadLetterError::Queue(err.to_string())
+            })
     }
 }
 
@@ -71,32 +60,43 @@ pub struct Report {
 
 /// Everything the function keeps between invocations of one container.
 pub struct Function<C: ClientSource> {
-    pub reactor: Reactor<C, Pending>,
-    pub queue: DeadLetterQueue,
+    pub reactor: Reactor<C, DeadLetterQueue>,
     pub bus: Option<DecisionBus>,
     pub namespace: String,
-    breaker_openings: AtomicU64,
 }
 
 impl<C: ClientSource> Function<C> {
     pub fn new(
-        reactor: Reactor<C, Pending>,
-        queue: DeadLetterQueue,
+        reactor: Reactor<C, DeadLetterQueue>,
         bus: Option<DecisionBus>,
         namespace: String,
     ) -> Self {
         Self {
             reactor,
-            queue,
             bus,
             namespace,
-            breaker_openings: AtomicU64::new(0),
         }
     }
 
-    /// Handle one invocation's payload: an EventBridge event (or anything `snapback react`
-    /// reads: a bare record, a CloudTrail log file's `Records`).
+    /// The policy set the function decides with.
+    pub fn pack(&self) -> &PolicyPack {
+        self.reactor.engine().pack()
+    }
+
+    /// Handle one invocation's payload, keeping the EMF documents in the report only.
     pub async fn handle(&self, payload: &Value, invocation: &Invocation) -> Report {
+        self.handle_to(payload, invocation, std::io::sink()).await
+    }
+
+    /// Handle one invocation's payload: an EventBridge event (or anything `snapback react`
+    /// reads: a bare record, a CloudTrail log file's `Records`). Each record is logged as it
+    /// is made, its EMF documents written to `emf`.
+    pub async fn handle_to(
+        &self,
+        payload: &Value,
+        invocation: &Invocation,
+        emf: impl Write,
+    ) -> Report {
         let received = SystemTime::now();
         let text = serde_json::to_vec(payload).unwrap_or_default();
         let mut items = Vec::new();
@@ -104,44 +104,36 @@ impl<C: ClientSource> Function<C> {
         parser.push(&text, &mut |item| items.push(item));
         parser.finish(&mut |item| items.push(item));
 
-        let mut records = Vec::new();
-        let mut metrics = Vec::new();
+        let mut sink = LogLines::new(invocation, &self.namespace, emf);
         let mut retry: Vec<String> = Vec::new();
         for item in items {
-            let handled: Handled = match &item {
-                Ok(event) => self.reactor.handle(event, received).await,
-                Err(err) => self.reactor.unreadable(err, received).await,
-            };
-            if let Some(why) = handled.retry {
+            let handled = self.reactor.act(self.reactor.decide(item, received)).await;
+            let mut line = None;
+            if handled.record.decision == Outcome::NonCompliant
+                && let Some(bus) = &self.bus
+            {
+                let json = serde_json::to_vec(&handled.record).unwrap_or_default();
+                let detail = String::from_utf8_lossy(&json).into_owned();
+                if let Err(err) = bus.publish(detail).await {
+                    // A notification, not the event itself: the record still reaches the log.
+                    tracing::warn!(decision_id = %handled.record.decision_id, error = %err, "decision not published");
+                }
+                line = Some(json);
+            }
+            let done = handled.write_with(line, &mut sink);
+            if let Some(why) = done.retry {
                 retry.push(why);
             }
-            if let Some(why) = handled.lost {
+            if let Some(why) = done.lost {
                 retry.push(format!("the dead letter was not kept: {why}"));
             }
-            for letter in self.reactor.dead_letters.take() {
-                if let Err(err) = self.queue.send(&letter).await {
-                    tracing::error!(decision_id = %letter.decision_id, error = %err, "dead letter not sent");
-                    retry.push(format!("the dead letter was not sent to SQS: {err}"));
-                }
+            if let Err(err) = done.written {
+                tracing::warn!(error = %err, "metrics not written");
             }
-            let record = handled.record;
-            if record.decision == Outcome::NonCompliant
-                && let Some(bus) = &self.bus
-                && let Err(err) = bus.publish(&record).await
-            {
-                // A notification, not the event itself: the record still reaches the log.
-                tracing::warn!(decision_id = %record.decision_id, error = %err, "decision not published");
-            }
-            let opened = self.reactor.breakers.opened.load(Ordering::Relaxed);
-            let before = self.breaker_openings.swap(opened, Ordering::Relaxed);
-            metrics.extend(emf::documents(
-                &record,
-                &self.namespace,
-                opened.saturating_sub(before),
-                epoch_ms(SystemTime::now()),
-            ));
-            records.push(record);
         }
+        let LogLines {
+            records, metrics, ..
+        } = sink;
         let result = if retry.is_empty() {
             Ok(json!({
                 "decisions": records
@@ -188,56 +180,7 @@ impl Function<Factory> {
             .decision_bus
             .as_deref()
             .map(|name| factory.decision_bus(name));
-        let reactor = Reactor::new(
-            engine,
-            recorder,
-            factory,
-            Pending::default(),
-            settings.reactor(),
-        );
-        Self::new(
-            reactor,
-            queue,
-            bus,
-            settings.config.metrics_namespace.clone(),
-        )
+        let reactor = Reactor::new(engine, recorder, factory, queue, settings.reactor());
+        Self::new(reactor, bus, settings.config.metrics_namespace.clone())
     }
-}
-
-/// Write a report the way CloudWatch wants it: the decision records through tracing's JSON
-/// formatter (one line each, with the request and X-Ray trace ids), then each EMF document as
-/// a bare JSON line on stdout.
-pub fn emit(report: &Report, invocation: &Invocation) {
-    for record in &report.records {
-        let policies: Vec<&str> = record.policies.iter().map(|p| p.id.as_str()).collect();
-        tracing::info!(
-            target: "snapback::decision",
-            request_id = %invocation.request_id,
-            xray_trace_id = invocation.xray_trace_id.as_deref().unwrap_or(""),
-            decision_id = %record.decision_id,
-            event_id = record.event_id.as_deref().unwrap_or(""),
-            event_name = %record.event_name,
-            account = record.account.as_deref().unwrap_or(""),
-            region = record.region.as_deref().unwrap_or(""),
-            outcome = record.decision.as_str(),
-            policies = %policies.join(","),
-            severity = record.severity.map(|s| s.as_str()).unwrap_or(""),
-            remediation = record.remediation.as_ref().map(|r| r.status.as_str()).unwrap_or(""),
-            decide_us = record.decide_us,
-            cold_start = record.cold_start,
-            record = %serde_json::to_string(record).unwrap_or_default(),
-            "decision"
-        );
-    }
-    let mut out = std::io::stdout().lock();
-    for doc in &report.metrics {
-        use std::io::Write as _;
-        let _ = writeln!(out, "{doc}");
-    }
-}
-
-fn epoch_ms(at: SystemTime) -> u64 {
-    at.duration_since(UNIX_EPOCH)
-        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-        .unwrap_or(0)
 }

@@ -1,37 +1,23 @@
-//! Dead letters: an event that could not be decided or remediated is never dropped. It goes to
-//! a sink with the reason, the attempt count, the plans and the original event, so that
-//! `snapback redrive` can replay it. Locally the sink is a spool directory of JSON Lines files,
-//! one per event, written atomically; the Lambda's SQS sink implements the same trait.
+//! The dead-letter spool: a directory of files, one per dead letter, each written atomically
+//! (to a temporary name, then renamed), so that `snapback redrive` never reads half a letter.
+//! The spool stores and lists bytes; what a dead letter holds is the reactor's business
+//! (`crate::reactor::DeadLetter`), which also implements its sink on the spool.
 
 use std::path::{Path, PathBuf};
-
-use serde::{Deserialize, Serialize};
-
-use crate::remediation::Plan;
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DeadLetter {
-    pub decision_id: String,
-    pub event_id: Option<String>,
-    pub reason: String,
-    pub attempts: u32,
-    pub failed_at: String,
-    /// Where the event was read.
-    pub source: String,
-    /// The reverts that did not happen.
-    pub plans: Vec<Plan>,
-    /// The original event, as it arrived (an EventBridge event or a bare record).
-    pub event: serde_json::Value,
-}
-
-pub trait DeadLetterSink: Send + Sync {
-    fn put(&self, letter: &DeadLetter) -> Result<(), String>;
-}
 
 /// A directory of dead letters, one `*.jsonl` file each.
 #[derive(Debug, Clone)]
 pub struct SpoolDir {
     dir: PathBuf,
+}
+
+/// Why a letter could not be written to the spool.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write dead letter {}: {source}", path.display())]
+pub struct SpoolError {
+    pub path: PathBuf,
+    #[source]
+    pub source: std::io::Error,
 }
 
 impl SpoolDir {
@@ -61,9 +47,27 @@ impl SpoolDir {
         &self.dir
     }
 
-    /// Every dead letter in the spool, oldest first, or why a file could not be read. A spool
-    /// that cannot be listed is an error, not an empty list.
-    pub fn list(&self) -> std::io::Result<Vec<(PathBuf, Result<DeadLetter, String>)>> {
+    /// Write one letter's bytes (a line of JSON) atomically, under a name that sorts by time
+    /// and ends with `id`. Returns the file written.
+    pub fn put(&self, id: &str, line: &[u8]) -> Result<PathBuf, SpoolError> {
+        let millis = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis());
+        let name = format!("{millis:013}-{id}.jsonl");
+        let path = self.dir.join(&name);
+        let tmp = self.dir.join(format!(".{name}.tmp"));
+        std::fs::write(&tmp, line)
+            .and_then(|()| std::fs::rename(&tmp, &path))
+            .map_err(|source| SpoolError {
+                path: path.clone(),
+                source,
+            })?;
+        Ok(path)
+    }
+
+    /// Every letter in the spool, oldest first, as text, or why a file could not be read. A
+    /// spool that cannot be listed is an error, not an empty list.
+    pub fn list(&self) -> std::io::Result<Vec<(PathBuf, Result<String, String>)>> {
         let mut files = Vec::new();
         for entry in std::fs::read_dir(&self.dir)? {
             let path = entry?.path();
@@ -75,13 +79,9 @@ impl SpoolDir {
         Ok(files
             .into_iter()
             .map(|p| {
-                let letter = std::fs::read_to_string(&p)
-                    .map_err(|e| format!("{}: cannot read: {e}", p.display()))
-                    .and_then(|t| {
-                        serde_json::from_str(t.trim())
-                            .map_err(|e| format!("{}: not a dead letter: {e}", p.display()))
-                    });
-                (p, letter)
+                let text = std::fs::read_to_string(&p)
+                    .map_err(|e| format!("{}: cannot read: {e}", p.display()));
+                (p, text)
             })
             .collect())
     }
@@ -91,18 +91,28 @@ impl SpoolDir {
     }
 }
 
-impl DeadLetterSink for SpoolDir {
-    fn put(&self, letter: &DeadLetter) -> Result<(), String> {
-        let millis = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis());
-        let name = format!("{millis:013}-{}.jsonl", letter.decision_id);
-        let path = self.dir.join(&name);
-        let tmp = self.dir.join(format!(".{name}.tmp"));
-        let mut line = serde_json::to_vec(letter).map_err(|e| e.to_string())?;
-        line.push(b'\n');
-        std::fs::write(&tmp, line)
-            .and_then(|()| std::fs::rename(&tmp, &path))
-            .map_err(|e| format!("cannot write dead letter {}: {e}", path.display()))
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters_are_listed_oldest_first_and_temporary_files_are_not_letters() {
+        let dir = std::env::temp_dir().join(format!("snapback-spool-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let spool = SpoolDir::new(&dir).unwrap_or_else(|e| unreachable!("{e}"));
+        let first = spool
+            .put("a", b"{\"n\":1}\n")
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        spool
+            .put("b", b"{\"n\":2}\n")
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let _ = std::fs::write(dir.join(".c.jsonl.tmp"), "half");
+        let listed = spool.list().unwrap_or_default();
+        let texts: Vec<String> = listed.iter().filter_map(|(_, t)| t.clone().ok()).collect();
+        assert_eq!(texts, ["{\"n\":1}\n", "{\"n\":2}\n"]);
+        assert!(spool.remove(&first).is_ok());
+        assert_eq!(spool.list().map(|l| l.len()).unwrap_or(0), 1);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -10,7 +10,7 @@ mod retry;
 mod seen;
 
 pub use breaker::{BreakerConfig, BreakerKey, Breakers, Transition};
-pub use dead_letter::{DeadLetter, DeadLetterSink, SpoolDir};
+pub use dead_letter::{SpoolDir, SpoolError};
 pub use flap::FlapLimiter;
 pub use retry::{Jitter, RetryPolicy, Retryable, retry};
 pub use seen::Seen;

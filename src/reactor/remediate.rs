@@ -1,6 +1,6 @@
-//! decide -> plan -> remediate -> record: the pipeline `snapback react`, `redrive` and the
-//! Lambda run. Generic over where clients come from and where dead letters go, so tests can
-//! point it at moto, at a failing endpoint, or at mocks.
+//! The pipeline's second half: plan what a violation's policies call for, then (when
+//! enforced) pass the flap limit and the circuit breaker and apply it with retries under the
+//! event's deadline, and say what became of it in the record.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -8,143 +8,16 @@ use std::time::{Duration, Instant, SystemTime};
 
 use crate::aws::{ApiError, ClientSource, ErrorKind};
 use crate::decision_log::recorder::timestamp;
-use crate::decision_log::{DecisionRecord, Recorder, Remediation as Outcome, RemediationStatus};
-use crate::engine::{Decision, Engine, Outcome as Verdict};
+use crate::decision_log::{DecisionRecord, Remediation as Outcome, RemediationStatus};
+use crate::engine::Decision;
 use crate::event::Event;
 use crate::policy::Mode;
 use crate::remediation::{self, Plan, Status};
-use crate::resilience::{
-    BreakerKey, Breakers, DeadLetter, DeadLetterSink, FlapLimiter, Jitter, Seen, retry,
-};
+use crate::resilience::{BreakerKey, Jitter, retry};
 
-// The reactor's settings are part of the one configuration (`crate::config`).
-pub use crate::config::{ModeOverride, ReactorConfig as Config};
-
-/// The reactor and its state for one process.
-pub struct Reactor<C: ClientSource, D: DeadLetterSink> {
-    pub engine: Engine,
-    pub recorder: Recorder,
-    pub clients: C,
-    pub dead_letters: D,
-    pub config: Config,
-    pub breakers: Breakers,
-    flaps: FlapLimiter,
-    seen: Seen,
-}
-
-/// What one event came to, besides its record: whether it went to the dead letters.
-#[derive(Debug)]
-pub struct Handled {
-    pub record: DecisionRecord,
-    pub dead_lettered: bool,
-    /// The dead-letter sink itself failed: the caller must not acknowledge the event.
-    pub lost: Option<String>,
-    /// A transient failure handed back (see [`Config::hand_back_retryable`]): the caller must
-    /// have the event delivered again.
-    pub retry: Option<String>,
-}
+use super::{DeadLetterSink, Handled, ModeOverride, Reactor};
 
 impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
-    pub fn new(
-        engine: Engine,
-        recorder: Recorder,
-        clients: C,
-        dead_letters: D,
-        config: Config,
-    ) -> Self {
-        Self {
-            breakers: Breakers::new(config.breaker),
-            flaps: FlapLimiter::new(config.flap_max, config.flap_window),
-            seen: Seen::new(config.seen_capacity),
-            engine,
-            recorder,
-            clients,
-            dead_letters,
-            config,
-        }
-    }
-
-    /// The record of input that could not be read as an event; it goes to the dead letters too.
-    pub async fn unreadable(
-        &self,
-        err: &crate::event::EventError,
-        received: SystemTime,
-    ) -> Handled {
-        let record = self.recorder.unreadable(err, received);
-        let letter = DeadLetter {
-            decision_id: record.decision_id.clone(),
-            event_id: None,
-            reason: err.message.clone(),
-            attempts: 0,
-            failed_at: timestamp(SystemTime::now()),
-            source: record.source.clone(),
-            plans: Vec::new(),
-            event: serde_json::Value::String(err.raw.clone().unwrap_or_default()),
-        };
-        let lost = self.dead_letters.put(&letter).err();
-        Handled::dead_letter(record, lost)
-    }
-
-    /// The principal ARN (the caller's, or its session issuer's) that one of `arns` names. An
-    /// entry that is not an ARN is a role name, matched in any account (the cross-account role
-    /// has the same name in every member account).
-    fn principal_in(decision: &Decision, arns: &[String]) -> Option<String> {
-        let p = &decision.request.principal;
-        let names = |arn: &str, entry: &str| {
-            if entry.starts_with("arn:") {
-                arn == entry
-            } else {
-                arn.strip_suffix(entry)
-                    .is_some_and(|head| head.ends_with(":role/"))
-            }
-        };
-        [p.attr_str("sessionIssuerArn"), p.attr_str("arn")]
-            .into_iter()
-            .find(|arn| !arn.is_empty() && arns.iter().any(|e| !e.is_empty() && names(arn, e)))
-            .map(str::to_owned)
-    }
-
-    /// Decide one event, revert what needs reverting, and return its record.
-    pub async fn handle(&self, event: &Event, received: SystemTime) -> Handled {
-        let decision = self.engine.decide(event);
-        let mut record = self.recorder.record(event, &decision, received);
-        if let Some(id) = event.event_id()
-            && !self.seen.first(id)
-        {
-            skip(&mut record, format!("duplicate delivery of event `{id}`"));
-            return Handled::done(record);
-        }
-        if let Some(arn) = Self::principal_in(&decision, &self.config.self_roles) {
-            skip(
-                &mut record,
-                format!("caused by snapback's own role `{arn}`"),
-            );
-            return Handled::done(record);
-        }
-        match decision.outcome {
-            Verdict::NonCompliant => {
-                if let Some(arn) = Self::principal_in(&decision, &self.config.exempt_principals) {
-                    record.reason = format!("{}; not reverted: `{arn}` is exempt", record.reason);
-                    return Handled::done(record);
-                }
-                let handled = self.remediate(event, &decision, record).await;
-                if handled.retry.is_some()
-                    && let Some(id) = event.event_id()
-                {
-                    // The redelivery must be handled, not skipped as a duplicate.
-                    self.seen.forget(id);
-                }
-                handled
-            }
-            Verdict::Error => {
-                let reason = format!("could not be decided: {}", record.reason);
-                let lost = self.dead_letter(event, &record, &reason, 0, Vec::new());
-                Handled::dead_letter(record, lost)
-            }
-            Verdict::Compliant | Verdict::Skipped => Handled::done(record),
-        }
-    }
-
     /// The remediations the matched policies call for, each with whether it is enforced.
     fn wanted(&self, decision: &Decision) -> BTreeMap<String, bool> {
         let mut wanted = BTreeMap::new();
@@ -162,7 +35,7 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
         wanted
     }
 
-    async fn remediate(
+    pub(super) async fn remediate(
         &self,
         event: &Event,
         decision: &Decision,
@@ -216,14 +89,15 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
         record.remediation = Some(combined);
         match failure {
             None => Handled::done(record),
-            Some(reason) if transient => Handled {
-                record,
-                dead_lettered: false,
-                lost: None,
-                retry: Some(reason),
-            },
+            Some(reason) if transient => {
+                let mut handled = Handled::done(record);
+                handled.retry = Some(reason);
+                handled
+            }
             Some(reason) => {
-                let lost = self.dead_letter(event, &record, &reason, attempts, failed_plans);
+                let lost = self
+                    .dead_letter(&record, reason, attempts, failed_plans, event.original())
+                    .await;
                 if let (Some(err), Some(r)) = (&lost, record.remediation.as_mut()) {
                     r.error = Some(format!(
                         "{}; and the dead letter was not written: {err}",
@@ -367,68 +241,11 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
             ),
         }
     }
-
-    /// Write a dead letter; `Some(why)` when even that failed.
-    fn dead_letter(
-        &self,
-        event: &Event,
-        record: &DecisionRecord,
-        reason: &str,
-        attempts: u32,
-        plans: Vec<Plan>,
-    ) -> Option<String> {
-        let letter = DeadLetter {
-            decision_id: record.decision_id.clone(),
-            event_id: record.event_id.clone(),
-            reason: reason.to_owned(),
-            attempts,
-            failed_at: timestamp(SystemTime::now()),
-            source: record.source.clone(),
-            plans,
-            event: event.original(),
-        };
-        match self.dead_letters.put(&letter) {
-            Ok(()) => None,
-            Err(err) => {
-                tracing::error!(decision_id = %record.decision_id, "{err}");
-                Some(err)
-            }
-        }
-    }
-}
-
-impl Handled {
-    /// Nothing more to do for this event.
-    fn done(record: DecisionRecord) -> Self {
-        Self {
-            record,
-            dead_lettered: false,
-            lost: None,
-            retry: None,
-        }
-    }
-
-    /// The event went to the dead letters, or (`lost`) the sink failed.
-    fn dead_letter(record: DecisionRecord, lost: Option<String>) -> Self {
-        Self {
-            dead_lettered: lost.is_none(),
-            lost,
-            record,
-            retry: None,
-        }
-    }
 }
 
 /// Whether a failure says something about the service's health (and so counts for its breaker).
 fn counts_against_service(err: &ApiError) -> bool {
     matches!(err.kind, ErrorKind::Throttled | ErrorKind::Transient)
-}
-
-fn skip(record: &mut DecisionRecord, reason: String) {
-    record.decision = Verdict::Skipped;
-    record.reason = reason;
-    record.severity = None;
-    record.policies.clear();
 }
 
 /// One outcome for the record from several remediations: the worst status, all calls.
