@@ -42,7 +42,7 @@ fn main() -> ExitCode {
     };
     let function = match runtime.block_on(Function::init(&settings)) {
         Ok(function) => function,
-        Err(err) => return init_failed("Runtime.InvalidPolicies", &err),
+        Err(err) => return init_failed(err.error_type(), &err.to_string()),
     };
     let pack = function.pack();
     tracing::info!(

@@ -55,8 +55,27 @@ impl DeadLetterSink for DeadLetterQueue {
 pub struct Report {
     pub records: Vec<DecisionRecord>,
     pub metrics: Vec<Value>,
-    pub result: Result<Value, String>,
+    pub result: Result<Value, Redeliver>,
 }
+
+/// A failure at the Lambda boundary, classified. Only retryable ones fail the invocation (so
+/// that Lambda delivers the event again, then to its on-failure destination); a permanent
+/// failure is dead-lettered and the invocation succeeds, so it never appears here.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Failure {
+    /// A transient failure (throttling, a timeout, an open breaker) handed back.
+    #[error("{0}")]
+    Transient(String),
+    /// A permanent failure whose dead letter could not be kept: retried, so that it is not
+    /// lost.
+    #[error("the dead letter was not kept: {0}")]
+    DeadLetterLost(String),
+}
+
+/// Why Lambda must deliver an invocation's event again: every failure in it, each retryable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+pub struct Redeliver(pub Vec<Failure>);
 
 /// Everything the function keeps between invocations of one container.
 pub struct Function<C: ClientSource> {
@@ -105,7 +124,7 @@ impl<C: ClientSource> Function<C> {
         parser.finish(&mut |item| items.push(item));
 
         let mut sink = LogLines::new(invocation, &self.namespace, emf);
-        let mut retry: Vec<String> = Vec::new();
+        let mut retry: Vec<Failure> = Vec::new();
         for item in items {
             let handled = self.reactor.act(self.reactor.decide(item, received)).await;
             let mut line = None;
@@ -122,10 +141,10 @@ impl<C: ClientSource> Function<C> {
             }
             let done = handled.write_with(line, &mut sink);
             if let Some(why) = done.retry {
-                retry.push(why);
+                retry.push(Failure::Transient(why));
             }
             if let Some(why) = done.lost {
-                retry.push(format!("the dead letter was not kept: {why}"));
+                retry.push(Failure::DeadLetterLost(why));
             }
             if let Err(err) = done.written {
                 tracing::warn!(error = %err, "metrics not written");
@@ -142,7 +161,7 @@ impl<C: ClientSource> Function<C> {
                     .collect::<Vec<_>>(),
             }))
         } else {
-            Err(retry.join("; "))
+            Err(Redeliver(retry))
         };
         Report {
             records,
@@ -155,8 +174,8 @@ impl<C: ClientSource> Function<C> {
 impl Function<Factory> {
     /// Cold-start initialisation: load and strictly validate the pack (all or nothing), build
     /// the SDK clients. Any error here must stop the function.
-    pub async fn init(settings: &Settings) -> Result<Self, String> {
-        let pack = settings.load_policies().map_err(|e| e.to_string())?;
+    pub async fn init(settings: &Settings) -> Result<Self, SettingsError> {
+        let pack = settings.load_policies()?;
         Ok(Self::with_pack(settings, pack).await)
     }
 
