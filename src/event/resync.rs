@@ -60,8 +60,9 @@ impl StreamParser {
             Restart::NeedMore | Restart::None => None,
         };
         // Too deep is a fault of depth, not of syntax: a value on its own line inside the run
-        // of brackets may be whole.
-        let restart = restart.or(found.reopen.filter(|_| message.ends_with(DEEP)));
+        // of brackets, or the object right after the run on the same line, may be whole.
+        let deep = message.ends_with(DEEP);
+        let restart = restart.or(found.reopen.filter(|_| deep));
         let report = match self.candidate.take() {
             None => true,
             Some(Candidate::Strong { line_start }) => line_start || !self.in_junk_run,
@@ -108,6 +109,9 @@ impl StreamParser {
                 kept_until = offset + len;
             }
         }
+        // The object after the run of brackets, unless it was kept above as an element.
+        let restart = restart
+            .or_else(|| after_bracket_run(rest).filter(|&offset| deep && offset >= kept_until));
         // The byte before the fault, as resynchronising sees it: inside a string, the string.
         let prev = if found.in_string {
             Some(b'"')
@@ -182,4 +186,13 @@ impl StreamParser {
             format!("invalid JSON at {line}:{column}: {what}")
         }
     }
+}
+
+/// Where the object after a leading run of `[` starts (`[[[[{"eventName":…`), when the run is
+/// followed by one: a value too deep only because of the run can be read from there.
+fn after_bracket_run(value: &[u8]) -> Option<usize> {
+    let at = value
+        .iter()
+        .position(|&b| b != b'[' && !b.is_ascii_whitespace())?;
+    (at > 0 && value.get(at) == Some(&b'{')).then_some(at)
 }

@@ -377,6 +377,26 @@ fn a_value_past_the_size_limit_is_an_error_and_skipped_unheld() {
 
 // Found by tests/integration/fail_closed/fuzz_parse.rs.
 
+/// An array whose second element is a run of brackets too deep: the first element, kept as
+/// an element, was read a second time from after the array's own `[`.
+#[test]
+fn an_element_kept_before_a_too_deep_run_is_not_read_twice() {
+    let text = format!("[{},\n {}]\n", named("A"), "[".repeat(127));
+    assert_resyncs(&text, &["!", "A"]);
+}
+
+/// A run of brackets and an event on the same line, too deep together: the event was lost in
+/// the error (the fuzzer found it with 117 `[` and a corpus record).
+#[test]
+fn an_event_on_the_same_line_after_a_run_of_brackets_is_kept() {
+    for n in [125, 127, 128, 200] {
+        let deep =
+            r#"{"eventName":"A","userIdentity":{"sessionContext":{"attributes":{"x":"y"}}}}"#;
+        let text = format!("{}{deep}\n{}\n", "[".repeat(n), named("B"));
+        assert_resyncs(&text, &["!", "A", "B"]);
+    }
+}
+
 /// A record cut inside a nested array, then the next records of an array on their own lines:
 /// they parsed as elements of the cut record's array, and were lost with it.
 #[test]

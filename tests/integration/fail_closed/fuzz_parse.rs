@@ -8,8 +8,8 @@
 //! chunks of random sizes. Whatever the input: no panic; every well-formed event comes out
 //! exactly once; the broken ones come out as at least one error; and the parser holds at most
 //! its size limit plus a chunk. Failures proptest finds are kept in
-//! `tests/integration/fail_closed/fuzz_parse.proptest-regressions` and replayed first; the named tests at the bottom
-//! are cases it found.
+//! `tests/proptest-regressions/fail_closed/fuzz_parse.txt` and replayed first; the named tests
+//! at the bottom, and in `src/event/stream/tests.rs`, are cases it found.
 
 #![allow(
     clippy::unwrap_used,
@@ -287,9 +287,32 @@ fn run(case: &Case, bytes: &[u8]) -> Vec<Result<Event, EventError>> {
 fn check(case: &Case) -> Result<(), TestCaseError> {
     let (bytes, good, bad) = render(case);
     let out = run(case, &bytes);
+    // The records of the broken pieces: a byte replaced by `}` can close a record early, and
+    // what comes out then is that record's first fields, unchanged (the marker is last).
+    let broken: Vec<Map<String, Value>> = case
+        .pieces
+        .iter()
+        .enumerate()
+        .filter(|(_, piece)| piece.fault.is_some())
+        .map(|(i, piece)| {
+            let value = marked(piece, &format!("piece-{i}"), case.layout);
+            match value.get("detail") {
+                Some(Value::Object(detail)) => detail.clone(),
+                _ => value.as_object().cloned().unwrap_or_default(),
+            }
+        })
+        .collect();
+    let cut_short = |record: &Map<String, Value>| {
+        broken
+            .iter()
+            .any(|whole| record.iter().all(|(k, v)| whole.get(k) == Some(v)))
+    };
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for event in out.iter().flatten() {
         let marker = event.record.get("fuzzMarker").and_then(Value::as_str);
+        if marker.is_none() && cut_short(&event.record) {
+            continue;
+        }
         prop_assert!(
             marker.is_some(),
             "an event no piece holds: {:?}",
