@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use crate::decision_log::{DecisionRecord, DecisionSink, Entry, SinkError};
+use crate::decision_log::{DecisionRecord, DecisionSink, Entry, LineOutput, SinkError};
 use crate::policy::Mode;
 
 /// Whether a character must not reach a terminal as it is: C0 and C1 controls, DEL, and the
@@ -91,48 +91,24 @@ pub fn row(r: &DecisionRecord) -> String {
     }
 }
 
-/// Decision records as table rows (after [`header`]), for the pipeline to write to. Once the
-/// writer fails (a closed pipe), nothing more is written.
+/// Decision records as table rows (after [`header`]), for the pipeline to write to, through a
+/// [`LineOutput`] (quiet once the writer fails, a closed pipe).
 #[derive(Debug)]
-pub struct Rows<W: std::io::Write> {
-    out: W,
-    flush_each: bool,
-    gone: bool,
-}
+pub struct Rows<W: std::io::Write>(LineOutput<W>);
 
 impl<W: std::io::Write> Rows<W> {
     pub fn new(out: W, flush_each: bool) -> Self {
-        Self {
-            out,
-            flush_each,
-            gone: false,
-        }
+        Self(LineOutput::new(out, flush_each))
     }
 }
 
 impl<W: std::io::Write> DecisionSink for Rows<W> {
     fn write(&mut self, entry: &mut Entry) -> Result<(), SinkError> {
-        if self.gone {
-            return Ok(());
-        }
-        let mut written = writeln!(self.out, "{}", row(&entry.record));
-        if self.flush_each {
-            written = written.and_then(|()| self.out.flush());
-        }
-        written.map_err(|err| {
-            self.gone = true;
-            SinkError::Output(err)
-        })
+        self.0.put(|out| writeln!(out, "{}", row(&entry.record)))
     }
 
     fn flush(&mut self) -> Result<(), SinkError> {
-        if self.gone {
-            return Ok(());
-        }
-        self.out.flush().map_err(|err| {
-            self.gone = true;
-            SinkError::Output(err)
-        })
+        self.0.flush()
     }
 }
 

@@ -21,5 +21,5 @@ pub use record::{
 };
 pub use recorder::Recorder;
 pub use redact::Redactor;
-pub use sink::{DecisionSink, Entry, JsonLines, SinkError};
+pub use sink::{DecisionSink, Entry, JsonLines, LineOutput, SinkError};
 pub use verify::{Status, Verdict, verify};

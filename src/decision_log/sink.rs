@@ -151,17 +151,18 @@ impl DecisionSink for Vec<DecisionRecord> {
     }
 }
 
-/// One JSON record per line, buffered. Once the writer fails (a closed pipe), nothing more is
-/// written to it and later records are dropped silently: the failure is returned once.
+/// A writer of one line per record that goes quiet once it fails (a closed pipe): nothing
+/// more is written to it and later records are dropped silently; the failure is returned
+/// once. With `flush_each`, every record is pushed out at once (someone is reading a stream
+/// as it comes). The JSON Lines sink and the table's rows both write through it.
 #[derive(Debug)]
-pub struct JsonLines<W: Write> {
+pub struct LineOutput<W: Write> {
     out: W,
     flush_each: bool,
     gone: bool,
 }
 
-impl<W: Write> JsonLines<W> {
-    /// `flush_each`: push every record out at once (someone is reading a stream as it comes).
+impl<W: Write> LineOutput<W> {
     pub fn new(out: W, flush_each: bool) -> Self {
         Self {
             out,
@@ -178,14 +179,16 @@ impl<W: Write> JsonLines<W> {
     pub fn into_inner(self) -> W {
         self.out
     }
-}
 
-impl<W: Write> DecisionSink for JsonLines<W> {
-    fn write(&mut self, entry: &mut Entry) -> Result<(), SinkError> {
+    /// Write one record's line with `line`, unless the writer already failed.
+    pub fn put(
+        &mut self,
+        line: impl FnOnce(&mut W) -> std::io::Result<()>,
+    ) -> Result<(), SinkError> {
         if self.gone {
             return Ok(());
         }
-        let mut written = entry.write_json(&mut self.out);
+        let mut written = line(&mut self.out);
         if self.flush_each {
             written = written.and_then(|()| self.out.flush());
         }
@@ -195,7 +198,7 @@ impl<W: Write> DecisionSink for JsonLines<W> {
         })
     }
 
-    fn flush(&mut self) -> Result<(), SinkError> {
+    pub fn flush(&mut self) -> Result<(), SinkError> {
         if self.gone {
             return Ok(());
         }
@@ -203,6 +206,36 @@ impl<W: Write> DecisionSink for JsonLines<W> {
             self.gone = true;
             SinkError::Output(err)
         })
+    }
+}
+
+/// One JSON record per line, buffered, through a [`LineOutput`].
+#[derive(Debug)]
+pub struct JsonLines<W: Write>(LineOutput<W>);
+
+impl<W: Write> JsonLines<W> {
+    /// `flush_each`: push every record out at once (someone is reading a stream as it comes).
+    pub fn new(out: W, flush_each: bool) -> Self {
+        Self(LineOutput::new(out, flush_each))
+    }
+
+    /// Whether the writer failed.
+    pub fn gone(&self) -> bool {
+        self.0.gone()
+    }
+
+    pub fn into_inner(self) -> W {
+        self.0.into_inner()
+    }
+}
+
+impl<W: Write> DecisionSink for JsonLines<W> {
+    fn write(&mut self, entry: &mut Entry) -> Result<(), SinkError> {
+        self.0.put(|out| entry.write_json(out))
+    }
+
+    fn flush(&mut self) -> Result<(), SinkError> {
+        self.0.flush()
     }
 }
 
