@@ -27,6 +27,8 @@ pub(super) enum Candidate {
 pub(super) struct Junk {
     /// The last byte skipped that is not whitespace (a space: none).
     prev: u8,
+    /// The one before it.
+    before: u8,
     /// Only whitespace since the last line break.
     line_start: bool,
 }
@@ -35,6 +37,7 @@ impl Junk {
     pub(super) fn new(prev: Option<u8>, line_start: bool) -> Self {
         Self {
             prev: prev.unwrap_or(b' '),
+            before: b' ',
             line_start,
         }
     }
@@ -43,6 +46,7 @@ impl Junk {
     pub(super) fn after(last: u8) -> Self {
         Self {
             prev: last,
+            before: b' ',
             line_start: false,
         }
     }
@@ -52,7 +56,7 @@ impl Junk {
     pub(super) fn next(&mut self, bytes: &[u8]) -> Option<(usize, Candidate)> {
         for (i, &b) in bytes.iter().enumerate() {
             match b {
-                b'{' | b'[' if self.prev != b':' && opens(b, bytes.get(i + 1..)) => {
+                b'{' | b'[' if !self.after_key() && opens(b, bytes.get(i + 1..)) => {
                     let candidate = if matches!(self.prev, b',' | b'[') {
                         Candidate::Weak
                     } else {
@@ -66,11 +70,19 @@ impl Junk {
                 b' ' | b'\t' | b'\r' => {}
                 _ => {
                     self.line_start = false;
+                    self.before = self.prev;
                     self.prev = b;
                 }
             }
         }
         None
+    }
+
+    /// Whether the last bytes skipped were a key and its `:` (`"key":`), so that a value
+    /// starting here is that key's. A `:` after anything else is inside a string
+    /// (`"arn:aws:` cut short), and the next value may follow it.
+    fn after_key(&self) -> bool {
+        self.prev == b':' && matches!(self.before, b'"' | b' ')
     }
 }
 
@@ -153,6 +165,10 @@ pub(super) struct Found {
     /// Whole elements (offset, length) of the arrays at the first two levels: the records of
     /// a top-level array or of a log file's `Records`.
     pub elements: Vec<(usize, usize)>,
+    /// Whole objects deeper down that are array elements and look like records (a key
+    /// `eventName`, `detail-type` or `insightDetails` of their own): the records after one cut
+    /// inside an array, read as more elements of that array. Sorted by offset.
+    pub absorbed: Vec<(usize, usize)>,
     /// The last string (offset of its opening quote, offset of its end) before the fault, when
     /// only whitespace follows it.
     pub last_string: Option<(usize, usize)>,
@@ -163,9 +179,23 @@ pub(super) struct Found {
     pub reopen: Option<usize>,
 }
 
+/// A key of its own that makes an object a record, or an event holding one.
+const RECORD_KEYS: [&[u8]; 3] = [b"eventName", b"detail-type", b"insightDetails"];
+
+/// An array or object still open in [`elements`].
+struct Open {
+    at: usize,
+    /// An element of a top-level array or of a log file's `Records`.
+    element: bool,
+    /// An object that is an element of an array deeper down.
+    nested: bool,
+    /// It has a key of [`RECORD_KEYS`].
+    record: bool,
+}
+
 /// Walk `value[..fault]`, which serde_json read as valid JSON, for whole array elements.
 pub(super) fn elements(value: &[u8], fault: usize) -> Found {
-    let mut open: Vec<(usize, bool)> = Vec::new();
+    let mut open: Vec<Open> = Vec::new();
     let mut found = Found::default();
     let (mut in_string, mut escaped, mut prev) = (false, false, b' ');
     let mut string_start = 0;
@@ -194,9 +224,15 @@ pub(super) fn elements(value: &[u8], fault: usize) -> Found {
             b'{' | b'[' => {
                 // An element of a top-level array or of a log file's `Records`, or a value that
                 // starts its own line (the next line of JSON Lines, after a line cut short).
-                let element = (matches!(prev, b'[' | b',') && (1..=2).contains(&open.len()))
+                let in_array = matches!(prev, b'[' | b',');
+                let element = (in_array && (1..=2).contains(&open.len()))
                     || (line_start && matches!(prev, b'[' | b',' | b':') && !open.is_empty());
-                open.push((i, element));
+                open.push(Open {
+                    at: i,
+                    element,
+                    nested: in_array && !element && b == b'{',
+                    record: false,
+                });
                 if line_start && found.reopen.is_none() && opens(b, value.get(i + 1..)) {
                     found.reopen = Some(i);
                     reopen_depth = open.len();
@@ -207,13 +243,27 @@ pub(super) fn elements(value: &[u8], fault: usize) -> Found {
                     found.reopen = None;
                     reopen_depth = 0;
                 }
-                if let Some((at, element)) = open.pop() {
+                if let Some(Open {
+                    at,
+                    element,
+                    nested,
+                    record,
+                }) = open.pop()
+                {
                     if element {
                         found.elements.push((at, i + 1 - at));
+                    } else if nested && record {
+                        found.absorbed.push((at, i + 1 - at));
                     }
                     if !open.is_empty() {
                         last_closed = Some((at, i + 1));
                     }
+                }
+            }
+            b':' if prev == b'"' => {
+                let key = string_end.and_then(|end| value.get(string_start + 1..end - 1));
+                if let (Some(key), Some(top)) = (key, open.last_mut()) {
+                    top.record |= RECORD_KEYS.contains(&key);
                 }
             }
             _ => {}
@@ -248,7 +298,32 @@ pub(super) fn elements(value: &[u8], fault: usize) -> Found {
         .elements
         .sort_by_key(|&(at, len)| (at, usize::MAX - len));
     found.elements.dedup();
+    found.absorbed.sort_unstable();
     found
+}
+
+impl Found {
+    /// The spans to read records from, outermost first: the elements, and the innermost
+    /// absorbed records, leaving out every span that holds an absorbed record (a record cut
+    /// short, with its neighbours inside it).
+    pub(super) fn spans(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let holds_absorbed = |&(at, len): &(usize, usize)| {
+            let after = self.absorbed.partition_point(|&(a, _)| a <= at);
+            self.absorbed
+                .get(after)
+                .is_some_and(|&(inner, _)| inner < at + len)
+        };
+        let mut spans: Vec<_> = self
+            .elements
+            .iter()
+            .chain(&self.absorbed)
+            .copied()
+            .filter(|span| !holds_absorbed(span))
+            .collect();
+        spans.sort_by_key(|&(at, len)| (at, usize::MAX - len));
+        spans.dedup();
+        spans.into_iter()
+    }
 }
 
 /// Where a value cut inside a string restarts, if it does.

@@ -86,7 +86,7 @@ impl StreamParser {
         let mut cursor = (self.line, self.column, 0);
         // Elements inside one already kept are part of it.
         let mut kept_until = 0;
-        for (offset, len) in found.elements {
+        for (offset, len) in found.spans() {
             let Some(bytes) = rest
                 .get(offset..offset + len)
                 .filter(|_| offset >= kept_until)

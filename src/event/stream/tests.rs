@@ -425,3 +425,46 @@ fn an_event_on_its_own_line_after_a_run_of_brackets_is_kept() {
         assert_resyncs(&text, &["!", "A"]);
     }
 }
+
+/// A log file whose first record is cut inside one of its arrays: the records after it, on
+/// the same line, parsed as more elements of that array. The cut record came out as an event
+/// with its neighbours inside it, and they got no record of their own.
+#[test]
+fn records_after_a_record_cut_inside_its_array_on_the_same_line_are_kept() {
+    let cuts = [
+        // Inside `resources`, after a whole element: the cut record closes again.
+        r#"{"eventName":"X","resources":[{"ARN":"arn:aws:s3:::b"}"#,
+        // Right after the array's `[`.
+        r#"{"eventName":"X","resources":["#,
+        // Two levels down: the cut record never closes.
+        r#"{"eventName":"X","requestParameters":{"items":[{"k":"v"}"#,
+    ];
+    for cut in cuts {
+        let text = format!("{{\"Records\": [{cut}, {}, {}]}}\n", named("A"), named("B"));
+        assert_resyncs(&text, &["!", "A", "B"]);
+        let text = format!("[{cut}, {}, {}]\n", named("A"), named("B"));
+        assert_resyncs(&text, &["!", "A", "B"]);
+    }
+}
+
+/// The same with EventBridge events, whose `detail` holds the record.
+#[test]
+fn envelopes_after_an_envelope_cut_inside_its_array_are_kept() {
+    let envelope = |name: &str| {
+        format!(r#"{{"detail-type":"AWS API Call via CloudTrail","resources":[],"detail":{}}}"#, named(name))
+    };
+    let cut = r#"{"detail-type":"AWS API Call via CloudTrail","resources":["arn:aws:s3:::b""#;
+    let text = format!("[{cut}, {}, {}]\n", envelope("A"), envelope("B"));
+    assert_resyncs(&text, &["!", "A", "B"]);
+}
+
+/// Two values cut inside strings, one after the other on one line, the second inside a
+/// string that ends with `:`: the event after them was taken for the value of a key.
+#[test]
+fn an_event_after_a_string_cut_at_a_colon_in_junk_is_kept() {
+    let text = format!(
+        r#"{{"eventName":"X","a":"b","{{"eventName":"Y","arn":"arn:aws:{}"#,
+        named("A")
+    ) + "\n";
+    assert_resyncs(&text, &["!", "A"]);
+}
