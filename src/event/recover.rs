@@ -1,9 +1,10 @@
 //! Resynchronising after a malformed value, in time linear in the bytes skipped.
 //!
-//! After a fault, reading resumes at the next `{` or `[` that can open a value of its own: one
-//! that is not the value of a key (after `:`). After `[` or `,` it may be an element of a broken
-//! array (a log file's `Records`), kept only when it holds events; anywhere else (after a
-//! complete value, after junk, at the start of a line) it is a value of its own. The whole
+//! After a fault, reading resumes at the next `{` or `[` that can open a value. After `[` or
+//! `,` it may be an element of a broken array (a log file's `Records`), and after a key it may
+//! be the next value after a cut right there: both are kept only when they hold events.
+//! Anywhere else (after a complete value, after junk, at the start of a line) it is a value of
+//! its own. The whole
 //! array elements before the fault are kept too, and a value cut inside a string and followed
 //! at once by the next value is found inside that string. [`Skip`] passes over a value past
 //! the size limit without holding it.
@@ -18,7 +19,8 @@ use super::record::Origin;
 pub(super) enum Candidate {
     /// After a complete value, after junk, or first on its line: a value of its own.
     Strong { line_start: bool },
-    /// After `[` or `,`: an element of a broken array, kept only when it holds events.
+    /// After `[`, `,` or a key: an element of a broken array, or the value after a cut, kept
+    /// only when it holds events.
     Weak,
 }
 
@@ -56,8 +58,8 @@ impl Junk {
     pub(super) fn next(&mut self, bytes: &[u8]) -> Option<(usize, Candidate)> {
         for (i, &b) in bytes.iter().enumerate() {
             match b {
-                b'{' | b'[' if !self.after_key() && opens(b, bytes.get(i + 1..)) => {
-                    let candidate = if matches!(self.prev, b',' | b'[') {
+                b'{' | b'[' if opens(b, bytes.get(i + 1..)) => {
+                    let candidate = if matches!(self.prev, b',' | b'[') || self.after_key() {
                         Candidate::Weak
                     } else {
                         Candidate::Strong {
@@ -79,8 +81,9 @@ impl Junk {
     }
 
     /// Whether the last bytes skipped were a key and its `:` (`"key":`), so that a value
-    /// starting here is that key's. A `:` after anything else is inside a string
-    /// (`"arn:aws:` cut short), and the next value may follow it.
+    /// starting here is most likely that key's, but may be the next value after a cut right
+    /// there (`"key":` then a record). A `:` after anything else is inside a string (`"arn:aws:`
+    /// cut short), and a value after it is a value of its own.
     fn after_key(&self) -> bool {
         self.prev == b':' && matches!(self.before, b'"' | b' ')
     }
@@ -331,8 +334,8 @@ impl Found {
 pub(super) enum Restart {
     /// The next value starts at this offset.
     At(usize),
-    /// A value may start inside the string, but its end has not arrived yet.
-    NeedMore,
+    /// A value may start inside the string at this offset, but its end has not arrived yet.
+    NeedMore(usize),
     None,
 }
 
@@ -354,7 +357,7 @@ pub(super) fn cut_restart(value: &[u8], last_string: Option<(usize, usize)>) -> 
             .next()
         {
             Some(Ok(parsed)) => parsed,
-            Some(Err(err)) if err.is_eof() => return Restart::NeedMore,
+            Some(Err(err)) if err.is_eof() => return Restart::NeedMore(open + 1 + at),
             _ => continue,
         };
         let mut events = 0;

@@ -10,8 +10,10 @@ use super::recover::{Candidate, Junk, Restart, Skip, cut_restart, elements};
 use super::stream::{DEEP, Mode, StreamParser, move_cursor};
 
 impl StreamParser {
-    /// Emit a parsed value's events, or, while resynchronising, keep it only when it is what
-    /// it seems: a value that holds only events, or one that starts its own line.
+    /// Emit a parsed value's events, or, while resynchronising, keep it whole only when it is
+    /// what it seems (a value that holds only events, or one that starts its own line), and
+    /// otherwise keep only the whole records it holds: a fragment of a broken value can be an
+    /// array whose first element is the rest of a broken record and the next ones records.
     pub(super) fn accept(
         &mut self,
         value: Value,
@@ -28,8 +30,10 @@ impl StreamParser {
         classify(value, &origin, &mut |item| items.push(item));
         let events = !items.is_empty() && items.iter().all(Result::is_ok);
         let own_line = candidate == Candidate::Strong { line_start: true };
-        if events || own_line {
+        if own_line {
             items.into_iter().for_each(&mut *out);
+        } else {
+            items.into_iter().filter(Result::is_ok).for_each(&mut *out);
         }
         if (events || own_line) && candidate != Candidate::Weak {
             self.in_junk_run = false;
@@ -56,8 +60,11 @@ impl StreamParser {
         let found = elements(rest, at);
         let restart = match cut_restart(rest, found.last_string) {
             Restart::At(offset) => Some(offset),
-            Restart::NeedMore if !at_end => return None,
-            Restart::NeedMore | Restart::None => None,
+            Restart::NeedMore(_) if !at_end => return None,
+            // Cut short itself, at the end of the input: read it from there all the same, for
+            // the whole records it may hold.
+            Restart::NeedMore(offset) => Some(offset),
+            Restart::None => None,
         };
         // Too deep is a fault of depth, not of syntax: a value on its own line inside the run
         // of brackets, or the object right after the run on the same line, may be whole.

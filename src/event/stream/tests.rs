@@ -468,3 +468,39 @@ fn an_event_after_a_string_cut_at_a_colon_in_junk_is_kept() {
     ) + "\n";
     assert_resyncs(&text, &["!", "A"]);
 }
+
+/// A value cut inside a string, then an EventBridge event cut right after a key, then an
+/// event: the event was the value of that key in a value skipped as junk, and was lost.
+#[test]
+fn an_event_after_two_values_cut_on_one_line_is_kept() {
+    let text = format!(
+        r#"{{"eventName":"X","a":"{{"detail-type":"x","detail":{{"eventName":"Y","m":{}"#,
+        named("A")
+    ) + "\n";
+    assert_resyncs(&text, &["!", "A"]);
+}
+
+/// The same with two events after the cut: the first was the value of the key, the second
+/// then a syntax error, and both were lost in the junk.
+#[test]
+fn events_after_a_value_cut_right_after_a_key_inside_junk_are_kept() {
+    let text = format!(
+        r#"{{"eventName":"X","a":"{{"detail-type":"x","detail":{{"eventName":"Y","m":{}{}"#,
+        named("A"),
+        named("B")
+    ) + "\n";
+    assert_resyncs(&text, &["!", "A", "B"]);
+}
+
+/// A bad escape inside a record of an array (`"\[{"`): reading resumed at the `[`, whose
+/// value held the rest of the broken record and then the next records, and all of them were
+/// dropped with the broken one.
+#[test]
+fn records_in_a_fragment_after_a_bad_escape_are_kept() {
+    let text = format!(
+        "[{{\"eventName\":\"X\",\"\\[{{\"a\":\"b\"}},\n {},\n {}]\n",
+        named("A"),
+        named("B")
+    );
+    assert_resyncs(&text, &["!", "A", "B"]);
+}
