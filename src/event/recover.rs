@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use super::parse::classify;
 use super::record::Origin;
+use super::stream::string_end;
 
 /// How a place where a value may start was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,7 +116,20 @@ pub(super) struct Skip {
 impl Skip {
     /// The offset just past the end of the value in `bytes`, or `None` when it goes on.
     pub(super) fn end(&mut self, bytes: &[u8]) -> Option<usize> {
-        for (i, &b) in bytes.iter().enumerate() {
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            if self.in_string {
+                let rest = bytes.get(i..).unwrap_or_default();
+                let end = string_end(rest, &mut self.escaped)?;
+                i += end;
+                self.in_string = false;
+                if self.depth == 0 {
+                    return Some(i);
+                }
+                continue;
+            }
+            let at = i;
+            i += 1;
             if !self.started {
                 if !b.is_ascii_whitespace() {
                     self.started = true;
@@ -127,22 +141,9 @@ impl Skip {
                 }
                 continue;
             }
-            if self.in_string {
-                if self.escaped {
-                    self.escaped = false;
-                } else if b == b'\\' {
-                    self.escaped = true;
-                } else if b == b'"' {
-                    self.in_string = false;
-                    if self.depth == 0 {
-                        return Some(i + 1);
-                    }
-                }
-                continue;
-            }
             if self.scalar {
                 if b.is_ascii_whitespace() || matches!(b, b'{' | b'[' | b'"') {
-                    return Some(i);
+                    return Some(at);
                 }
                 continue;
             }
@@ -152,7 +153,7 @@ impl Skip {
                 b'}' | b']' => {
                     self.depth = self.depth.saturating_sub(1);
                     if self.depth == 0 {
-                        return Some(i + 1);
+                        return Some(i);
                     }
                 }
                 _ => {}

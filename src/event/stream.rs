@@ -39,6 +39,9 @@ pub struct StreamParser {
     /// Where the bytes held stand structurally, so that a value is parsed once it is whole,
     /// not once per chunk: a 5 MB log file read in 32 KiB chunks was parsed 150 times over.
     scan: Scan,
+    /// How many bytes at the start of the buffer `scan` has seen: when it has seen them all
+    /// and a parse consumed nothing, its state stands and the buffer need not be scanned again.
+    scanned: usize,
     /// The buffer's length at the last parse that ran out of input (0: none pending).
     tried_at: usize,
     /// Parses tried, for tests.
@@ -82,18 +85,19 @@ struct Scan {
 
 impl Scan {
     fn feed(&mut self, bytes: &[u8]) {
-        for &b in bytes {
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
             if self.in_string {
-                if self.escaped {
-                    self.escaped = false;
-                } else if b == b'\\' {
-                    self.escaped = true;
-                } else if b == b'"' {
-                    self.in_string = false;
-                    self.ready |= self.depth == 0;
-                }
+                let rest = bytes.get(i..).unwrap_or_default();
+                let Some(end) = string_end(rest, &mut self.escaped) else {
+                    return;
+                };
+                i += end;
+                self.in_string = false;
+                self.ready |= self.depth == 0;
                 continue;
             }
+            i += 1;
             match b {
                 b'"' => self.in_string = true,
                 b'{' | b'[' => self.depth += 1,
@@ -109,6 +113,32 @@ impl Scan {
     }
 }
 
+/// Where a JSON string open at the start of `bytes` ends: the offset just past its closing
+/// quote, or `None` when it goes on past them. `escaped` carries a backslash that ended the last
+/// bytes. Most of a CloudTrail record's bytes are inside strings: this jumps from one quote or
+/// backslash to the next.
+pub(super) fn string_end(bytes: &[u8], escaped: &mut bool) -> Option<usize> {
+    let mut i = 0;
+    if *escaped {
+        if bytes.is_empty() {
+            return None;
+        }
+        *escaped = false;
+        i = 1;
+    }
+    loop {
+        let at = i + memchr::memchr2(b'"', b'\\', bytes.get(i..)?)?;
+        if bytes.get(at) == Some(&b'"') {
+            return Some(at + 1);
+        }
+        if at + 1 == bytes.len() {
+            *escaped = true;
+            return None;
+        }
+        i = at + 2;
+    }
+}
+
 impl StreamParser {
     pub fn new(source: impl Into<Arc<str>>) -> Self {
         Self {
@@ -117,6 +147,7 @@ impl StreamParser {
             line: 1,
             column: 1,
             scan: Scan::default(),
+            scanned: 0,
             tried_at: 0,
             attempts: 0,
             max_value: DEFAULT_MAX_EVENT_BYTES,
@@ -154,6 +185,7 @@ impl StreamParser {
             return;
         }
         self.scan.feed(chunk);
+        self.scanned += chunk.len();
         if self.scan.ready
             || self.buf.len() >= self.tried_at.saturating_mul(4)
             || self.buf.len() > self.max_value
@@ -209,6 +241,7 @@ impl StreamParser {
 
     fn drain(&mut self, at_end: bool, out: &mut dyn FnMut(Result<Event, EventError>)) {
         self.attempts += 1;
+        let held = self.buf.len();
         let mut start = 0;
         while start < self.buf.len() {
             match self.mode {
@@ -257,13 +290,19 @@ impl StreamParser {
         }
         // What is left is one unfinished value (or nothing). When it is large, scan it afresh
         // (skipping a malformed value may have left the old scan state meaningless), so that
-        // the next pushes can tell when it ends.
+        // the next pushes can tell when it ends; unless nothing was consumed and the scan has
+        // seen every byte held (a log file of many chunks), when its state still stands.
         self.tried_at = self.buf.len();
-        self.scan = Scan::default();
-        if self.tried_at >= SCAN_FROM {
-            self.scan.feed(&self.buf);
-            self.scan.ready = false;
+        let unchanged = self.buf.len() == held && matches!(self.mode, Mode::Values);
+        if !(unchanged && self.scanned == self.buf.len()) {
+            self.scan = Scan::default();
+            self.scanned = 0;
+            if self.tried_at >= SCAN_FROM {
+                self.scan.feed(&self.buf);
+                self.scanned = self.buf.len();
+            }
         }
+        self.scan.ready = false;
     }
 
     /// Parse the value at `start`: the offset after it, or `None` to wait for more input.

@@ -83,6 +83,44 @@ fn a_large_value_is_parsed_when_whole_not_at_every_chunk() {
     );
 }
 
+/// The same with strings full of escaped quotes and backslashes and brackets inside them, in
+/// chunks of odd sizes (a backslash last in one chunk, the quote it escapes first in the next):
+/// a string that seemed to end early would make the parser try at every chunk.
+#[test]
+fn escaped_quotes_across_chunks_do_not_end_a_string_early() {
+    let record = r#"{"eventName":"A","note":"say \"}]\" and \\","path":"C:\\x\\\"{["}"#;
+    let records = vec![record; 2_000].join(", ");
+    let text = format!("{{\"Records\": [{records}]}}\n");
+    for chunk in [509, 1021, 4099] {
+        let mut parser = StreamParser::new("big.json");
+        let mut events = 0;
+        for piece in text.as_bytes().chunks(chunk) {
+            parser.push(piece, &mut |r| events += usize::from(r.is_ok()));
+        }
+        let attempts = parser.attempts();
+        parser.finish(&mut |r| events += usize::from(r.is_ok()));
+        assert_eq!(events, 2_000, "chunk {chunk}");
+        let small = 64 * 1024 / chunk;
+        assert!(attempts <= small + 8, "chunk {chunk}: {attempts} parses");
+    }
+}
+
+/// Where a string ends, from inside it, whatever the escapes and however it is cut.
+#[test]
+fn string_end_follows_escapes_across_cuts() {
+    let text = br#"ab\"c\\"tail"#;
+    assert_eq!(super::string_end(text, &mut false), Some(8));
+    for cut in 0..=text.len() {
+        let (a, b) = text.split_at(cut);
+        let mut escaped = false;
+        let end = match super::string_end(a, &mut escaped) {
+            Some(end) => end,
+            None => cut + super::string_end(b, &mut escaped).unwrap(),
+        };
+        assert_eq!(end, 8, "cut at {cut}");
+    }
+}
+
 /// A stream still yields each event as soon as its last byte arrives, strings with
 /// brackets and escaped quotes included.
 #[test]
@@ -451,7 +489,10 @@ fn records_after_a_record_cut_inside_its_array_on_the_same_line_are_kept() {
 #[test]
 fn envelopes_after_an_envelope_cut_inside_its_array_are_kept() {
     let envelope = |name: &str| {
-        format!(r#"{{"detail-type":"AWS API Call via CloudTrail","resources":[],"detail":{}}}"#, named(name))
+        format!(
+            r#"{{"detail-type":"AWS API Call via CloudTrail","resources":[],"detail":{}}}"#,
+            named(name)
+        )
     };
     let cut = r#"{"detail-type":"AWS API Call via CloudTrail","resources":["arn:aws:s3:::b""#;
     let text = format!("[{cut}, {}, {}]\n", envelope("A"), envelope("B"));
