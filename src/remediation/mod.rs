@@ -201,11 +201,130 @@ pub fn names() -> Vec<&'static str> {
 /// What every remediation file uses (`use super::prelude::*;`).
 mod prelude {
     pub(super) use super::{
-        Applying, Meta, Plan, PlanError, Remediation, plan, plan_target, revert, setting, target,
+        Applying, Meta, Plan, PlanError, Remediation, plan, plan_target, remediation, revert,
+        setting, target,
     };
     pub(super) use crate::aws::Capabilities;
     pub(super) use crate::event::Event;
     pub(super) use crate::model::Request;
+}
+
+/// Declares a remediation: a unit struct implementing [`Remediation`], written as its name, the
+/// service it calls, its IAM actions, its plan and its apply.
+///
+/// * `plan: |p| ...` makes the [`Plan`] from `p`, a [`Planning`] (the event, the request and
+///   the remediation's name, for its errors);
+/// * `apply: |plan, aws| ...` returns the [`Applying`] future, usually one call of [`revert`];
+/// * `apply: |plan, aws, args: Args| ...` first reads the plan's arguments back as `Args`
+///   (a rejected error when they do not fit, see [`args`]), then awaits what the body returns.
+///
+/// ```ignore
+/// remediation! {
+///     StartLogging {
+///         name: "cloudtrail-start-logging",
+///         service: "cloudtrail",
+///         iam: &["cloudtrail:GetTrailStatus", "cloudtrail:StartLogging"],
+///     }
+///     plan: |p| p.resource("Trail", |trail| format!("start logging on trail `{trail}`")),
+///     apply: |plan, aws| { /* revert(aws, read, still wrong, act) */ },
+/// }
+/// ```
+macro_rules! remediation {
+    (
+        $ty:ident { name: $name:literal, service: $service:literal, iam: $iam:expr $(,)? }
+        plan: |$p:pat_param| $plan:expr,
+        apply: |$($apply:tt)*
+    ) => {
+        pub struct $ty;
+
+        impl $crate::remediation::Remediation for $ty {
+            fn meta(&self) -> &'static $crate::remediation::Meta {
+                &$crate::remediation::Meta { name: $name, service: $service, iam_actions: $iam }
+            }
+
+            fn plan(
+                &self,
+                event: &$crate::event::Event,
+                request: &$crate::model::Request,
+            ) -> Result<$crate::remediation::Plan, $crate::remediation::PlanError> {
+                let $p = $crate::remediation::Planning { name: $name, event, request };
+                $plan
+            }
+
+            $crate::remediation::remediation!(@apply |$($apply)*);
+        }
+    };
+    (@apply |$plan:pat_param, $aws:pat_param, $args:ident: $args_ty:ty| $body:expr $(,)?) => {
+        fn apply<'a>(
+            &'a self,
+            plan: &'a $crate::remediation::Plan,
+            aws: &'a dyn $crate::aws::Capabilities,
+        ) -> $crate::remediation::Applying<'a> {
+            Box::pin(async move {
+                let $args: $args_ty = $crate::remediation::args(plan)?;
+                let ($plan, $aws) = (plan, aws);
+                $body.await
+            })
+        }
+    };
+    (@apply |$plan:pat_param, $aws:pat_param| $body:expr $(,)?) => {
+        fn apply<'a>(
+            &'a self,
+            $plan: &'a $crate::remediation::Plan,
+            $aws: &'a dyn $crate::aws::Capabilities,
+        ) -> $crate::remediation::Applying<'a> {
+            $body
+        }
+    };
+}
+pub(crate) use remediation;
+
+/// What a plan is made from: the event, the request the model built from it, and the name of
+/// the remediation planning (which its errors carry).
+pub struct Planning<'a> {
+    pub name: &'static str,
+    pub event: &'a Event,
+    pub request: &'a Request,
+}
+
+impl<'a> Planning<'a> {
+    /// A plan error naming the remediation.
+    pub fn error(&self, message: impl Into<String>) -> PlanError {
+        PlanError {
+            remediation: self.name,
+            message: message.into(),
+        }
+    }
+
+    /// The id of the resource of type `ty` the event names, or a plan error when the model
+    /// fell back to the account.
+    pub fn target(&self, ty: &str) -> Result<String, PlanError> {
+        target(self.name, self.request, ty)
+    }
+
+    /// The plan for the event's resource, with these arguments and summary.
+    pub fn plan(&self, args: serde_json::Value, summary: String) -> Plan {
+        plan(self.name, self.request, args, summary)
+    }
+
+    /// The plan for the resource of type `ty` the event names, without arguments; `summary`
+    /// says, from its id, what will be done to it.
+    pub fn resource(
+        &self,
+        ty: &str,
+        summary: impl FnOnce(&str) -> String,
+    ) -> Result<Plan, PlanError> {
+        plan_target(self.name, self.request, ty, summary)
+    }
+
+    /// The request parameter `key` of the event, when it is a non-empty string.
+    pub fn param(&self, key: &str) -> Option<&'a str> {
+        self.event
+            .request_parameters()
+            .and_then(|p| p.get(key))
+            .and_then(serde_json::Value::as_str)
+            .filter(|v| !v.is_empty())
+    }
 }
 
 /// The plan for the resource of type `ty` the event names, without arguments; `summary` says,
