@@ -6,7 +6,6 @@
 //! Calls: `DescribeSnapshotAttribute` (`createVolumePermission`); if the `all` group is there,
 //! `ModifySnapshotAttribute` removing only that group; `DescribeSnapshotAttribute` to verify.
 //! Shares with named accounts are kept. A deleted snapshot is a no-op.
-//! IAM: `ec2:DescribeSnapshotAttribute`, `ec2:ModifySnapshotAttribute`.
 //!
 //! ```cedar
 //! @remediation("ec2-make-snapshot-private")
@@ -16,27 +15,18 @@
 
 use super::prelude::*;
 
-pub struct MakeSnapshotPrivate;
-
-impl Remediation for MakeSnapshotPrivate {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            name: "ec2-make-snapshot-private",
-            service: "ec2",
-            iam_actions: &[
-                "ec2:DescribeSnapshotAttribute",
-                "ec2:ModifySnapshotAttribute",
-            ],
-        }
+remediation! {
+    MakeSnapshotPrivate {
+        name: "ec2-make-snapshot-private",
+        service: "ec2",
+        iam: &["ec2:DescribeSnapshotAttribute", "ec2:ModifySnapshotAttribute"],
     }
-
-    fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        plan_target(self.name(), request, "Snapshot", |snapshot| {
+    plan: |p| {
+        p.resource("Snapshot", |snapshot| {
             format!("stop sharing snapshot `{snapshot}` with everyone (group `all`)")
         })
-    }
-
-    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+    },
+    apply: |plan, aws| {
         let (snapshot, ec2) = (plan.resource.as_str(), aws.ec2());
         revert(
             aws,
@@ -44,5 +34,5 @@ impl Remediation for MakeSnapshotPrivate {
             move |s| s.public.then(|| "the snapshot is still public".into()),
             move |_| ec2.unshare_snapshot(snapshot),
         )
-    }
+    },
 }

@@ -14,7 +14,6 @@
 //! Calls: `GetAccountPasswordPolicy`; if the current policy (or its absence) does not meet the
 //! baseline, `UpdateAccountPasswordPolicy`; `GetAccountPasswordPolicy` to verify. A policy that
 //! already meets the baseline is a no-op.
-//! IAM: `iam:GetAccountPasswordPolicy`, `iam:UpdateAccountPasswordPolicy`.
 //!
 //! ```cedar
 //! @remediation("iam-restore-password-policy")
@@ -23,8 +22,6 @@
 
 use super::prelude::*;
 use crate::aws::PasswordPolicy;
-
-pub struct RestorePasswordPolicy;
 
 /// The password policy snapback restores: CIS AWS Foundations 1.8 and 1.9, plus the other
 /// settings of the CIS recommendations.
@@ -72,28 +69,21 @@ fn strengthen(current: Option<&PasswordPolicy>) -> PasswordPolicy {
     }
 }
 
-impl Remediation for RestorePasswordPolicy {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            name: "iam-restore-password-policy",
-            service: "iam",
-            iam_actions: &[
-                "iam:GetAccountPasswordPolicy",
-                "iam:UpdateAccountPasswordPolicy",
-            ],
-        }
+remediation! {
+    RestorePasswordPolicy {
+        name: "iam-restore-password-policy",
+        service: "iam",
+        iam: &["iam:GetAccountPasswordPolicy", "iam:UpdateAccountPasswordPolicy"],
     }
-
-    fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        plan_target(self.name(), request, "PasswordPolicy", |account| {
+    plan: |p| {
+        p.resource("PasswordPolicy", |account| {
             format!(
                 "restore the baseline password policy of account `{account}` (length {}, {} remembered, max age {} days)",
                 BASELINE.minimum_length, BASELINE.reuse_prevention, BASELINE.max_age
             )
         })
-    }
-
-    fn apply<'a>(&'a self, _plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+    },
+    apply: |_plan, aws| {
         let iam = aws.iam();
         revert(
             aws,
@@ -103,11 +93,10 @@ impl Remediation for RestorePasswordPolicy {
                     .then(|| "the password policy is still below the baseline".into())
             },
             move |current| async move {
-                let restored = strengthen(current.as_ref());
-                iam.update_password_policy(&restored).await
+                iam.update_password_policy(&strengthen(current.as_ref())).await
             },
         )
-    }
+    },
 }
 
 #[cfg(test)]

@@ -13,7 +13,6 @@
 //! giving them the key back. A key found `Disabled` is enabled too, so that a retry after a
 //! cancel whose enable was lost finishes the job. Teams that keep keys disabled on purpose
 //! grant an exception to `kms-key-deletion-scheduled` for those keys, or run it in audit mode.
-//! IAM: `kms:DescribeKey`, `kms:CancelKeyDeletion`, `kms:EnableKey`.
 //!
 //! ```cedar
 //! @remediation("kms-cancel-key-deletion")
@@ -23,24 +22,18 @@
 use super::prelude::*;
 use crate::aws::KmsKeyState;
 
-pub struct CancelKeyDeletion;
-
-impl Remediation for CancelKeyDeletion {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            name: "kms-cancel-key-deletion",
-            service: "kms",
-            iam_actions: &["kms:DescribeKey", "kms:CancelKeyDeletion", "kms:EnableKey"],
-        }
+remediation! {
+    CancelKeyDeletion {
+        name: "kms-cancel-key-deletion",
+        service: "kms",
+        iam: &["kms:DescribeKey", "kms:CancelKeyDeletion", "kms:EnableKey"],
     }
-
-    fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        plan_target(self.name(), request, "KmsKey", |key| {
+    plan: |p| {
+        p.resource("KmsKey", |key| {
             format!("cancel the deletion of KMS key `{key}` and enable it")
         })
-    }
-
-    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+    },
+    apply: |plan, aws| {
         let kms = aws.kms();
         revert(
             aws,
@@ -58,5 +51,5 @@ impl Remediation for CancelKeyDeletion {
                 kms.enable(&key.id).await
             },
         )
-    }
+    },
 }

@@ -201,8 +201,7 @@ pub fn names() -> Vec<&'static str> {
 /// What every remediation file uses (`use super::prelude::*;`).
 mod prelude {
     pub(super) use super::{
-        Applying, Meta, Plan, PlanError, Remediation, plan, plan_target, remediation, revert,
-        setting, target,
+        Applying, Meta, Plan, PlanError, Remediation, plan, remediation, revert, setting, target,
     };
     pub(super) use crate::aws::Capabilities;
     pub(super) use crate::event::Event;

@@ -11,7 +11,6 @@
 //! Calls: `GetPublicAccessBlock`; if a flag is off (or there is no configuration),
 //! `PutPublicAccessBlock` with all four flags on; `GetPublicAccessBlock` to verify. A deleted
 //! bucket is a no-op.
-//! IAM: `s3:GetBucketPublicAccessBlock`, `s3:PutBucketPublicAccessBlock`.
 //!
 //! ```cedar
 //! @remediation("s3-restore-bucket-public-access-block")
@@ -21,27 +20,18 @@
 
 use super::prelude::*;
 
-pub struct RestoreBucketPublicAccessBlock;
-
-impl Remediation for RestoreBucketPublicAccessBlock {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            name: "s3-restore-bucket-public-access-block",
-            service: "s3",
-            iam_actions: &[
-                "s3:GetBucketPublicAccessBlock",
-                "s3:PutBucketPublicAccessBlock",
-            ],
-        }
+remediation! {
+    RestoreBucketPublicAccessBlock {
+        name: "s3-restore-bucket-public-access-block",
+        service: "s3",
+        iam: &["s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock"],
     }
-
-    fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        plan_target(self.name(), request, "Bucket", |bucket| {
+    plan: |p| {
+        p.resource("Bucket", |bucket| {
             format!("turn on all four Block Public Access flags of bucket `{bucket}`")
         })
-    }
-
-    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+    },
+    apply: |plan, aws| {
         let (bucket, s3) = (plan.resource.as_str(), aws.s3());
         revert(
             aws,
@@ -52,5 +42,5 @@ impl Remediation for RestoreBucketPublicAccessBlock {
             },
             move |_| s3.block_public_access(bucket),
         )
-    }
+    },
 }
