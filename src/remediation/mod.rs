@@ -17,6 +17,7 @@ mod cloudtrail_restore_management_events;
 mod cloudtrail_start_logging;
 mod config_start_recorder;
 mod ec2_enable_ebs_default_encryption;
+mod ec2_ingress;
 mod ec2_make_image_private;
 mod ec2_make_snapshot_private;
 mod ec2_require_imdsv2;
