@@ -27,6 +27,7 @@ mod events_enable_rule;
 mod guardduty_create_detector;
 mod iam_delete_inline_policy;
 mod iam_detach_policy;
+mod iam_principal;
 mod iam_restore_password_policy;
 mod kms_cancel_key_deletion;
 mod kms_enable_key;
