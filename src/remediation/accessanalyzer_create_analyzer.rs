@@ -27,13 +27,10 @@ remediation! {
         let summary = format!("recreate analyzer `{}` with type ACCOUNT", p.target("Analyzer")?);
         Ok(p.plan(serde_json::json!({ "type": "ACCOUNT" }), summary))
     },
-    apply: |plan, aws| {
+    revert: |plan, aws| {
         let (name, analyzers) = (plan.resource.as_str(), aws.accessanalyzer());
-        revert(
-            aws,
-            move || setting(analyzers.analyzer(name)),
-            move |a| a.is_none().then(|| format!("analyzer `{name}` does not exist")),
-            move |_| analyzers.create_account_analyzer(name),
-        )
+        read: || setting(analyzers.analyzer(name)),
+        still_wrong: |a| a.is_none().then(|| format!("analyzer `{name}` does not exist")),
+        act: |_| analyzers.create_account_analyzer(name),
     },
 }

@@ -21,13 +21,12 @@ remediation! {
         iam: &["cloudtrail:GetTrail", "cloudtrail:UpdateTrail"],
     }
     plan: |p| p.resource("Trail", |trail| format!("enable log file validation on trail `{trail}`")),
-    apply: |plan, aws| {
+    revert: |plan, aws| {
         let (name, ct) = (plan.resource.as_str(), aws.cloudtrail());
-        revert(
-            aws,
-            move || ct.trail(name),
-            move |t| (!t.log_file_validation).then(|| "log file validation is still off".into()),
-            move |_| ct.set_trail_flags(name, Some(true), None),
-        )
+        read: || ct.trail(name),
+        still_wrong: |t| {
+            (!t.log_file_validation).then(|| "log file validation is still off".into())
+        },
+        act: |_| ct.set_trail_flags(name, Some(true), None),
     },
 }

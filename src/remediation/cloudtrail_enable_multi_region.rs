@@ -21,13 +21,10 @@ remediation! {
         iam: &["cloudtrail:GetTrail", "cloudtrail:UpdateTrail"],
     }
     plan: |p| p.resource("Trail", |trail| format!("make trail `{trail}` log every region")),
-    apply: |plan, aws| {
+    revert: |plan, aws| {
         let (name, ct) = (plan.resource.as_str(), aws.cloudtrail());
-        revert(
-            aws,
-            move || ct.trail(name),
-            move |t| (!t.multi_region).then(|| "the trail is still single-region".into()),
-            move |_| ct.set_trail_flags(name, None, Some(true)),
-        )
+        read: || ct.trail(name),
+        still_wrong: |t| (!t.multi_region).then(|| "the trail is still single-region".into()),
+        act: |_| ct.set_trail_flags(name, None, Some(true)),
     },
 }

@@ -23,16 +23,13 @@ remediation! {
         iam: &["cloudtrail:GetEventSelectors", "cloudtrail:PutEventSelectors"],
     }
     plan: |p| p.resource("Trail", |trail| format!("record management events on trail `{trail}`")),
-    apply: |plan, aws| {
+    revert: |plan, aws| {
         let (name, ct) = (plan.resource.as_str(), aws.cloudtrail());
-        revert(
-            aws,
-            move || ct.event_selectors(name),
-            move |s| {
-                (!s.management.writes_recorded)
-                    .then(|| "management writes are still not recorded".into())
-            },
-            move |current| async move { ct.record_management_events(name, &current).await },
-        )
+        read: || ct.event_selectors(name),
+        still_wrong: |s| {
+            (!s.management.writes_recorded)
+                .then(|| "management writes are still not recorded".into())
+        },
+        act: |current| async move { ct.record_management_events(name, &current).await },
     },
 }

@@ -19,13 +19,10 @@ remediation! {
         iam: &["cloudtrail:GetTrailStatus", "cloudtrail:StartLogging"],
     }
     plan: |p| p.resource("Trail", |trail| format!("start logging on trail `{trail}`")),
-    apply: |plan, aws| {
+    revert: |plan, aws| {
         let (trail, ct) = (plan.resource.as_str(), aws.cloudtrail());
-        revert(
-            aws,
-            move || ct.is_logging(trail),
-            move |logging| (!logging).then(|| "the trail is still not logging".into()),
-            move |_| ct.start_trail(trail),
-        )
+        read: || ct.is_logging(trail),
+        still_wrong: |logging| (!logging).then(|| "the trail is still not logging".into()),
+        act: |_| ct.start_trail(trail),
     },
 }

@@ -24,13 +24,10 @@ remediation! {
         ],
     }
     plan: |p| p.resource("ConfigRecorder", |r| format!("start configuration recorder `{r}`")),
-    apply: |plan, aws| {
+    revert: |plan, aws| {
         let (recorder, config) = (plan.resource.as_str(), aws.config());
-        revert(
-            aws,
-            move || config.is_recording(recorder),
-            move |on| (!on).then(|| "the recorder is still not recording".into()),
-            move |_| config.start_recorder(recorder),
-        )
+        read: || config.is_recording(recorder),
+        still_wrong: |on| (!on).then(|| "the recorder is still not recording".into()),
+        act: |_| config.start_recorder(recorder),
     },
 }

@@ -24,13 +24,10 @@ remediation! {
             format!("enable EBS encryption by default in `{region}`")
         })
     },
-    apply: |_plan, aws| {
+    revert: |_plan, aws| {
         let ec2 = aws.ec2();
-        revert(
-            aws,
-            move || setting(ec2.ebs_encryption_by_default()),
-            move |on| (!on).then(|| "EBS encryption by default is still off".into()),
-            move |_| ec2.encrypt_ebs_by_default(),
-        )
+        read: || setting(ec2.ebs_encryption_by_default()),
+        still_wrong: |on| (!on).then(|| "EBS encryption by default is still off".into()),
+        act: |_| ec2.encrypt_ebs_by_default(),
     },
 }

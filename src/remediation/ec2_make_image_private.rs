@@ -27,13 +27,10 @@ remediation! {
             format!("stop sharing image `{image}` with everyone (group `all`)")
         })
     },
-    apply: |plan, aws| {
+    revert: |plan, aws| {
         let (image, ec2) = (plan.resource.as_str(), aws.ec2());
-        revert(
-            aws,
-            move || ec2.image_sharing(image),
-            move |s| s.public.then(|| "the image is still public".into()),
-            move |_| ec2.unshare_image(image),
-        )
+        read: || ec2.image_sharing(image),
+        still_wrong: |s| s.public.then(|| "the image is still public".into()),
+        act: |_| ec2.unshare_image(image),
     },
 }

@@ -26,13 +26,10 @@ remediation! {
             format!("stop sharing snapshot `{snapshot}` with everyone (group `all`)")
         })
     },
-    apply: |plan, aws| {
+    revert: |plan, aws| {
         let (snapshot, ec2) = (plan.resource.as_str(), aws.ec2());
-        revert(
-            aws,
-            move || ec2.snapshot_sharing(snapshot),
-            move |s| s.public.then(|| "the snapshot is still public".into()),
-            move |_| ec2.unshare_snapshot(snapshot),
-        )
+        read: || ec2.snapshot_sharing(snapshot),
+        still_wrong: |s| s.public.then(|| "the snapshot is still public".into()),
+        act: |_| ec2.unshare_snapshot(snapshot),
     },
 }

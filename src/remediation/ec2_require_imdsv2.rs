@@ -30,16 +30,13 @@ remediation! {
             format!("require IMDSv2 (HttpTokens=required) on instance `{instance}`")
         })
     },
-    apply: |plan, aws| {
+    revert: |plan, aws| {
         let (instance, ec2) = (plan.resource.as_str(), aws.ec2());
-        revert(
-            aws,
-            move || ec2.instance_metadata(instance),
-            move |m| {
-                (m.http_tokens != "required" && !ENDED.contains(&m.state.as_str()))
-                    .then(|| format!("HttpTokens is still `{}`", m.http_tokens))
-            },
-            move |_| ec2.require_imdsv2(instance),
-        )
+        read: || ec2.instance_metadata(instance),
+        still_wrong: |m| {
+            (m.http_tokens != "required" && !ENDED.contains(&m.state.as_str()))
+                .then(|| format!("HttpTokens is still `{}`", m.http_tokens))
+        },
+        act: |_| ec2.require_imdsv2(instance),
     },
 }

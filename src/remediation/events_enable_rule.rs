@@ -31,14 +31,11 @@ remediation! {
             format!("enable rule `{rule}`{on}"),
         ))
     },
-    apply: |plan, aws| {
+    revert: |plan, aws| {
         let (rule, events) = (plan.resource.as_str(), aws.eventbridge());
         let bus = plan.args.get("eventBusName").and_then(serde_json::Value::as_str);
-        revert(
-            aws,
-            move || events.rule_enabled(rule, bus),
-            move |on| (!on).then(|| "the rule is still disabled".into()),
-            move |_| events.turn_on_rule(rule, bus),
-        )
+        read: || events.rule_enabled(rule, bus),
+        still_wrong: |on| (!on).then(|| "the rule is still disabled".into()),
+        act: |_| events.turn_on_rule(rule, bus),
     },
 }

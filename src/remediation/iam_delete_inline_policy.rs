@@ -65,17 +65,16 @@ remediation! {
         let args = serde_json::to_value(args).map_err(|e| p.error(e.to_string()))?;
         Ok(p.plan(args, summary))
     },
-    apply: |plan, aws, args: Args| {
+    revert: |plan, aws, args: Args| {
         let (iam, kind, name) = (aws.iam(), args.kind, plan.resource.as_str());
         let policy = args.policy_name.as_str();
-        revert(
-            aws,
-            move || async move {
-                let raw = iam.inline_policy(kind, name, policy).await?;
-                raw.map(|raw| admin(&kind.get_inline_call(), &raw)).transpose()
-            },
-            move |admin| admin.then(|| format!("inline policy `{policy}` still allows everything")),
-            move |_| iam.delete_inline_policy(kind, name, policy),
-        )
+        read: || async move {
+            let raw = iam.inline_policy(kind, name, policy).await?;
+            raw.map(|raw| admin(&kind.get_inline_call(), &raw)).transpose()
+        },
+        still_wrong: |admin| {
+            admin.then(|| format!("inline policy `{policy}` still allows everything"))
+        },
+        act: |_| iam.delete_inline_policy(kind, name, policy),
     },
 }

@@ -51,17 +51,14 @@ remediation! {
         let args = serde_json::to_value(args).map_err(|e| p.error(e.to_string()))?;
         Ok(p.plan(args, summary))
     },
-    apply: |plan, aws, args: Args| {
+    revert: |plan, aws, args: Args| {
         let (iam, kind, name) = (aws.iam(), args.kind, plan.resource.as_str());
         let arn = args.policy_arn.as_str();
-        revert(
-            aws,
-            move || async move {
-                let attached = iam.attached_policies(kind, name).await?;
-                Ok(attached.map(|arns| arns.iter().any(|a| a == arn)))
-            },
-            move |attached| attached.then(|| format!("`{arn}` is still attached")),
-            move |_| iam.detach_policy(kind, name, arn),
-        )
+        read: || async move {
+            let attached = iam.attached_policies(kind, name).await?;
+            Ok(attached.map(|arns| arns.iter().any(|a| a == arn)))
+        },
+        still_wrong: |attached| attached.then(|| format!("`{arn}` is still attached")),
+        act: |_| iam.detach_policy(kind, name, arn),
     },
 }

@@ -83,19 +83,16 @@ remediation! {
             )
         })
     },
-    apply: |_plan, aws| {
+    revert: |_plan, aws| {
         let iam = aws.iam();
-        revert(
-            aws,
-            move || setting(iam.password_policy()),
-            move |current| {
-                (!current.as_ref().is_some_and(meets_baseline))
-                    .then(|| "the password policy is still below the baseline".into())
-            },
-            move |current| async move {
-                iam.update_password_policy(&strengthen(current.as_ref())).await
-            },
-        )
+        read: || setting(iam.password_policy()),
+        still_wrong: |current| {
+            (!current.as_ref().is_some_and(meets_baseline))
+                .then(|| "the password policy is still below the baseline".into())
+        },
+        act: |current| async move {
+            iam.update_password_policy(&strengthen(current.as_ref())).await
+        },
     },
 }
 

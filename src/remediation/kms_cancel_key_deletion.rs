@@ -33,23 +33,20 @@ remediation! {
             format!("cancel the deletion of KMS key `{key}` and enable it")
         })
     },
-    apply: |plan, aws| {
+    revert: |plan, aws| {
         let kms = aws.kms();
-        revert(
-            aws,
-            move || kms.key(&plan.resource),
-            move |key| match key.state {
-                KmsKeyState::PendingDeletion | KmsKeyState::Disabled => {
-                    Some(format!("the key is {:?}, not enabled", key.state))
-                }
-                KmsKeyState::Enabled | KmsKeyState::Other(_) => None,
-            },
-            move |key| async move {
-                if key.state == KmsKeyState::PendingDeletion {
-                    kms.cancel_deletion(&key.id).await?;
-                }
-                kms.enable(&key.id).await
-            },
-        )
+        read: || kms.key(&plan.resource),
+        still_wrong: |key| match key.state {
+            KmsKeyState::PendingDeletion | KmsKeyState::Disabled => {
+                Some(format!("the key is {:?}, not enabled", key.state))
+            }
+            KmsKeyState::Enabled | KmsKeyState::Other(_) => None,
+        },
+        act: |key| async move {
+            if key.state == KmsKeyState::PendingDeletion {
+                kms.cancel_deletion(&key.id).await?;
+            }
+            kms.enable(&key.id).await
+        },
     },
 }

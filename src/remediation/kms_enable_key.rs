@@ -22,15 +22,12 @@ remediation! {
         iam: &["kms:DescribeKey", "kms:EnableKey"],
     }
     plan: |p| p.resource("KmsKey", |key| format!("enable KMS key `{key}`")),
-    apply: |plan, aws| {
+    revert: |plan, aws| {
         let kms = aws.kms();
-        revert(
-            aws,
-            move || kms.key(&plan.resource),
-            move |key| {
-                (key.state == KmsKeyState::Disabled).then(|| "the key is still disabled".into())
-            },
-            move |key| async move { kms.enable(&key.id).await },
-        )
+        read: || kms.key(&plan.resource),
+        still_wrong: |key| {
+            (key.state == KmsKeyState::Disabled).then(|| "the key is still disabled".into())
+        },
+        act: |key| async move { kms.enable(&key.id).await },
     },
 }

@@ -22,13 +22,10 @@ remediation! {
         iam: &["kms:GetKeyRotationStatus", "kms:EnableKeyRotation"],
     }
     plan: |p| p.resource("KmsKey", |key| format!("enable automatic rotation of KMS key `{key}`")),
-    apply: |plan, aws| {
+    revert: |plan, aws| {
         let (key, kms) = (plan.resource.as_str(), aws.kms());
-        revert(
-            aws,
-            move || kms.rotation_enabled(key),
-            move |on| (!on).then(|| "rotation is still off".into()),
-            move |_| kms.enable_rotation(key),
-        )
+        read: || kms.rotation_enabled(key),
+        still_wrong: |on| (!on).then(|| "rotation is still off".into()),
+        act: |_| kms.enable_rotation(key),
     },
 }

@@ -202,12 +202,7 @@ pub fn names() -> Vec<&'static str> {
 
 /// What every remediation file uses (`use super::prelude::*;`).
 mod prelude {
-    pub(super) use super::{
-        Applying, Meta, Plan, PlanError, Remediation, plan, remediation, revert, setting, target,
-    };
-    pub(super) use crate::aws::Capabilities;
-    pub(super) use crate::event::Event;
-    pub(super) use crate::model::Request;
+    pub(super) use super::{remediation, setting};
 }
 
 /// Declares a remediation: a unit struct implementing [`Remediation`], written as its name, the
@@ -215,9 +210,11 @@ mod prelude {
 ///
 /// * `plan: |p| ...` makes the [`Plan`] from `p`, a [`Planning`] (the event, the request and
 ///   the remediation's name, for its errors);
-/// * `apply: |plan, aws| ...` returns the [`Applying`] future, usually one call of [`revert`];
-/// * `apply: |plan, aws, args: Args| ...` first reads the plan's arguments back as `Args`
-///   (a rejected error when they do not fit, see [`args`]), then awaits what the body returns.
+/// * `revert: |plan, aws| { let ...; read: ..., still_wrong: ..., act: ... }` is the usual
+///   apply: after the `let`s, the three closures given to [`revert`] (without `move`);
+/// * `revert: |plan, aws, args: Args| { ... }` first reads the plan's arguments back as `Args`
+///   (a rejected error when they do not fit, see [`args`]);
+/// * `apply: |plan, aws| ...` is any other apply: an expression giving the [`Applying`].
 ///
 /// ```ignore
 /// remediation! {
@@ -227,14 +224,19 @@ mod prelude {
 ///         iam: &["cloudtrail:GetTrailStatus", "cloudtrail:StartLogging"],
 ///     }
 ///     plan: |p| p.resource("Trail", |trail| format!("start logging on trail `{trail}`")),
-///     apply: |plan, aws| { /* revert(aws, read, still wrong, act) */ },
+///     revert: |plan, aws| {
+///         let (trail, ct) = (plan.resource.as_str(), aws.cloudtrail());
+///         read: || ct.is_logging(trail),
+///         still_wrong: |logging| (!logging).then(|| "the trail is still not logging".into()),
+///         act: |_| ct.start_trail(trail),
+///     },
 /// }
 /// ```
 macro_rules! remediation {
     (
         $ty:ident { name: $name:literal, service: $service:literal, iam: $iam:expr $(,)? }
         plan: |$p:pat_param| $plan:expr,
-        apply: |$($apply:tt)*
+        $($apply:tt)*
     ) => {
         pub struct $ty;
 
@@ -252,10 +254,15 @@ macro_rules! remediation {
                 $plan
             }
 
-            $crate::remediation::remediation!(@apply |$($apply)*);
+            $crate::remediation::remediation!(@apply $($apply)*);
         }
     };
-    (@apply |$plan:pat_param, $aws:pat_param, $args:ident: $args_ty:ty| $body:expr $(,)?) => {
+    (@apply revert: |$plan:ident, $aws:ident, $args:ident: $args_ty:ty| {
+        $(let $v:pat = $e:expr;)*
+        read: || $read:expr,
+        still_wrong: |$s:pat_param| $still:expr,
+        act: |$a:pat_param| $act:expr $(,)?
+    } $(,)?) => {
         fn apply<'a>(
             &'a self,
             plan: &'a $crate::remediation::Plan,
@@ -264,11 +271,33 @@ macro_rules! remediation {
             Box::pin(async move {
                 let $args: $args_ty = $crate::remediation::args(plan)?;
                 let ($plan, $aws) = (plan, aws);
-                $body.await
+                $(let $v = $e;)*
+                $crate::remediation::revert(
+                    $aws,
+                    move || $read,
+                    move |$s| $still,
+                    move |$a| $act,
+                )
+                .await
             })
         }
     };
-    (@apply |$plan:pat_param, $aws:pat_param| $body:expr $(,)?) => {
+    (@apply revert: |$plan:ident, $aws:ident| {
+        $(let $v:pat = $e:expr;)*
+        read: || $read:expr,
+        still_wrong: |$s:pat_param| $still:expr,
+        act: |$a:pat_param| $act:expr $(,)?
+    } $(,)?) => {
+        fn apply<'a>(
+            &'a self,
+            $plan: &'a $crate::remediation::Plan,
+            $aws: &'a dyn $crate::aws::Capabilities,
+        ) -> $crate::remediation::Applying<'a> {
+            $(let $v = $e;)*
+            $crate::remediation::revert($aws, move || $read, move |$s| $still, move |$a| $act)
+        }
+    };
+    (@apply apply: |$plan:pat_param, $aws:pat_param| $body:expr $(,)?) => {
         fn apply<'a>(
             &'a self,
             $plan: &'a $crate::remediation::Plan,
@@ -300,12 +329,25 @@ impl<'a> Planning<'a> {
     /// The id of the resource of type `ty` the event names, or a plan error when the model
     /// fell back to the account.
     pub fn target(&self, ty: &str) -> Result<String, PlanError> {
-        target(self.name, self.request, ty)
+        let uid = &self.request.resource.uid;
+        if uid.ty == ty {
+            Ok(uid.id.clone())
+        } else {
+            Err(self.error(format!("the event names no {ty}")))
+        }
     }
 
     /// The plan for the event's resource, with these arguments and summary.
     pub fn plan(&self, args: serde_json::Value, summary: String) -> Plan {
-        plan(self.name, self.request, args, summary)
+        let resource = &self.request.resource;
+        Plan {
+            remediation: self.name.to_owned(),
+            account: resource.attr_str("account").to_owned(),
+            region: resource.attr_str("region").to_owned(),
+            resource: resource.uid.id.clone(),
+            args,
+            summary,
+        }
     }
 
     /// The plan for the resource of type `ty` the event names, without arguments; `summary`
@@ -315,7 +357,8 @@ impl<'a> Planning<'a> {
         ty: &str,
         summary: impl FnOnce(&str) -> String,
     ) -> Result<Plan, PlanError> {
-        plan_target(self.name, self.request, ty, summary)
+        let id = self.target(ty)?;
+        Ok(self.plan(serde_json::json!({}), summary(&id)))
     }
 
     /// The request parameter `key` of the event, when it is a non-empty string.
@@ -325,56 +368,6 @@ impl<'a> Planning<'a> {
             .and_then(|p| p.get(key))
             .and_then(serde_json::Value::as_str)
             .filter(|v| !v.is_empty())
-    }
-}
-
-/// The plan for the resource of type `ty` the event names, without arguments; `summary` says,
-/// from its id, what will be done to it.
-pub(crate) fn plan_target(
-    remediation: &'static str,
-    request: &Request,
-    ty: &str,
-    summary: impl FnOnce(&str) -> String,
-) -> Result<Plan, PlanError> {
-    let id = target(remediation, request, ty)?;
-    Ok(plan(
-        remediation,
-        request,
-        serde_json::json!({}),
-        summary(&id),
-    ))
-}
-
-/// Helpers for plans.
-pub(crate) fn plan(
-    remediation: &'static str,
-    request: &Request,
-    args: serde_json::Value,
-    summary: String,
-) -> Plan {
-    Plan {
-        remediation: remediation.to_owned(),
-        account: request.resource.attr_str("account").to_owned(),
-        region: request.resource.attr_str("region").to_owned(),
-        resource: request.resource.uid.id.clone(),
-        args,
-        summary,
-    }
-}
-
-/// The resource id the event named, or a plan error when the event fell back to the account.
-pub(crate) fn target(
-    remediation: &'static str,
-    request: &Request,
-    ty: &str,
-) -> Result<String, PlanError> {
-    if request.resource.uid.ty == ty {
-        Ok(request.resource.uid.id.clone())
-    } else {
-        Err(PlanError {
-            remediation,
-            message: format!("the event names no {ty}"),
-        })
     }
 }
 

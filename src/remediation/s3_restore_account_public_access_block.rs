@@ -36,16 +36,13 @@ remediation! {
         }
         Ok(plan)
     },
-    apply: |plan, aws| {
+    revert: |plan, aws| {
         let (account, s3control) = (plan.resource.as_str(), aws.s3control());
-        revert(
-            aws,
-            move || setting(s3control.account_public_access_block(account)),
-            move |flags| {
-                (!flags.all_enabled())
-                    .then(|| format!("account `{account}` still has a flag off: {flags:?}"))
-            },
-            move |_| s3control.block_account_public_access(account),
-        )
+        read: || setting(s3control.account_public_access_block(account)),
+        still_wrong: |flags| {
+            (!flags.all_enabled())
+                .then(|| format!("account `{account}` still has a flag off: {flags:?}"))
+        },
+        act: |_| s3control.block_account_public_access(account),
     },
 }

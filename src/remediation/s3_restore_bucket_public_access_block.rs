@@ -31,16 +31,13 @@ remediation! {
             format!("turn on all four Block Public Access flags of bucket `{bucket}`")
         })
     },
-    apply: |plan, aws| {
+    revert: |plan, aws| {
         let (bucket, s3) = (plan.resource.as_str(), aws.s3());
-        revert(
-            aws,
-            move || s3.public_access_block(bucket),
-            move |flags| {
-                (!flags.all_enabled())
-                    .then(|| format!("bucket `{bucket}` still has a flag off: {flags:?}"))
-            },
-            move |_| s3.block_public_access(bucket),
-        )
+        read: || s3.public_access_block(bucket),
+        still_wrong: |flags| {
+            (!flags.all_enabled())
+                .then(|| format!("bucket `{bucket}` still has a flag off: {flags:?}"))
+        },
+        act: |_| s3.block_public_access(bucket),
     },
 }

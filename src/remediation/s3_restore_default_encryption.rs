@@ -28,13 +28,10 @@ remediation! {
         let summary = format!("set SSE-S3 default encryption on bucket `{}`", p.target("Bucket")?);
         Ok(p.plan(serde_json::json!({"algorithm": "AES256"}), summary))
     },
-    apply: |plan, aws| {
+    revert: |plan, aws| {
         let (bucket, s3) = (plan.resource.as_str(), aws.s3());
-        revert(
-            aws,
-            move || s3.has_default_encryption(bucket),
-            move |on| (!on).then(|| format!("bucket `{bucket}` has no default encryption")),
-            move |_| s3.encrypt_by_default(bucket),
-        )
+        read: || s3.has_default_encryption(bucket),
+        still_wrong: |on| (!on).then(|| format!("bucket `{bucket}` has no default encryption")),
+        act: |_| s3.encrypt_by_default(bucket),
     },
 }

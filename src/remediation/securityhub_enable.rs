@@ -34,13 +34,10 @@ remediation! {
             ),
         ))
     },
-    apply: |_plan, aws| {
+    revert: |_plan, aws| {
         let hub = aws.securityhub();
-        revert(
-            aws,
-            move || setting(hub.hub_arn()),
-            move |arn| arn.is_none().then(|| "security hub is still not enabled".into()),
-            move |_| hub.enable_hub(),
-        )
+        read: || setting(hub.hub_arn()),
+        still_wrong: |arn| arn.is_none().then(|| "security hub is still not enabled".into()),
+        act: |_| hub.enable_hub(),
     },
 }
