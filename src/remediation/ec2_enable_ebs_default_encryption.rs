@@ -19,11 +19,9 @@ remediation! {
         service: "ec2",
         iam: &["ec2:GetEbsEncryptionByDefault", "ec2:EnableEbsEncryptionByDefault"],
     }
-    plan: |p| {
-        p.resource("EbsDefaults", |region| {
-            format!("enable EBS encryption by default in `{region}`")
-        })
-    },
+    plan: |p| p.resource("EbsDefaults", |region| {
+        format!("enable EBS encryption by default in `{region}`")
+    }),
     revert: |_plan, aws| {
         let ec2 = aws.ec2();
         read: || setting(ec2.ebs_encryption_by_default()),

@@ -22,11 +22,9 @@ remediation! {
         service: "ec2",
         iam: &["ec2:DescribeImageAttribute", "ec2:ModifyImageAttribute"],
     }
-    plan: |p| {
-        p.resource("Image", |image| {
-            format!("stop sharing image `{image}` with everyone (group `all`)")
-        })
-    },
+    plan: |p| p.resource("Image", |image| {
+        format!("stop sharing image `{image}` with everyone (group `all`)")
+    }),
     revert: |plan, aws| {
         let (image, ec2) = (plan.resource.as_str(), aws.ec2());
         read: || ec2.image_sharing(image),

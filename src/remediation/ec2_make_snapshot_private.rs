@@ -21,11 +21,9 @@ remediation! {
         service: "ec2",
         iam: &["ec2:DescribeSnapshotAttribute", "ec2:ModifySnapshotAttribute"],
     }
-    plan: |p| {
-        p.resource("Snapshot", |snapshot| {
-            format!("stop sharing snapshot `{snapshot}` with everyone (group `all`)")
-        })
-    },
+    plan: |p| p.resource("Snapshot", |snapshot| {
+        format!("stop sharing snapshot `{snapshot}` with everyone (group `all`)")
+    }),
     revert: |plan, aws| {
         let (snapshot, ec2) = (plan.resource.as_str(), aws.ec2());
         read: || ec2.snapshot_sharing(snapshot),

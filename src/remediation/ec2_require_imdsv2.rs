@@ -25,11 +25,9 @@ remediation! {
         service: "ec2",
         iam: &["ec2:DescribeInstances", "ec2:ModifyInstanceMetadataOptions"],
     }
-    plan: |p| {
-        p.resource("Instance", |instance| {
-            format!("require IMDSv2 (HttpTokens=required) on instance `{instance}`")
-        })
-    },
+    plan: |p| p.resource("Instance", |instance| {
+        format!("require IMDSv2 (HttpTokens=required) on instance `{instance}`")
+    }),
     revert: |plan, aws| {
         let (instance, ec2) = (plan.resource.as_str(), aws.ec2());
         read: || ec2.instance_metadata(instance),

@@ -7,10 +7,8 @@
 //! `iam:UpdateAccountPasswordPolicy` below 14 characters or 24 remembered passwords (policy
 //! `iam-password-policy-weak`).
 //! The event does not carry the policy that was in force before it, so there is nothing to
-//! restore from: the revert applies a declared baseline instead, [`BASELINE`] (CIS): minimum
-//! length 14, 24 remembered passwords, symbols, numbers, upper- and lowercase required, users
-//! may change their own password, maximum age 90 days. Settings the current policy has that are
-//! stricter than the baseline (a longer minimum, a shorter maximum age, hard expiry) are kept.
+//! restore from: the revert applies the declared [`BASELINE`] instead, keeping the settings
+//! the current policy has that are stricter (a longer minimum, a shorter maximum age, hard expiry).
 //! Calls: `GetAccountPasswordPolicy`; if the current policy (or its absence) does not meet the
 //! baseline, `UpdateAccountPasswordPolicy`; `GetAccountPasswordPolicy` to verify. A policy that
 //! already meets the baseline is a no-op.
@@ -75,14 +73,12 @@ remediation! {
         service: "iam",
         iam: &["iam:GetAccountPasswordPolicy", "iam:UpdateAccountPasswordPolicy"],
     }
-    plan: |p| {
-        p.resource("PasswordPolicy", |account| {
-            format!(
-                "restore the baseline password policy of account `{account}` (length {}, {} remembered, max age {} days)",
-                BASELINE.minimum_length, BASELINE.reuse_prevention, BASELINE.max_age
-            )
-        })
-    },
+    plan: |p| p.resource("PasswordPolicy", |account| {
+        format!(
+            "restore the baseline password policy of account `{account}` (length {}, {} remembered, max age {} days)",
+            BASELINE.minimum_length, BASELINE.reuse_prevention, BASELINE.max_age
+        )
+    }),
     revert: |_plan, aws| {
         let iam = aws.iam();
         read: || setting(iam.password_policy()),

@@ -28,11 +28,9 @@ remediation! {
         service: "kms",
         iam: &["kms:DescribeKey", "kms:CancelKeyDeletion", "kms:EnableKey"],
     }
-    plan: |p| {
-        p.resource("KmsKey", |key| {
-            format!("cancel the deletion of KMS key `{key}` and enable it")
-        })
-    },
+    plan: |p| p.resource("KmsKey", |key| {
+        format!("cancel the deletion of KMS key `{key}` and enable it")
+    }),
     revert: |plan, aws| {
         let kms = aws.kms();
         read: || kms.key(&plan.resource),

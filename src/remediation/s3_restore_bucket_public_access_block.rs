@@ -26,11 +26,9 @@ remediation! {
         service: "s3",
         iam: &["s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock"],
     }
-    plan: |p| {
-        p.resource("Bucket", |bucket| {
-            format!("turn on all four Block Public Access flags of bucket `{bucket}`")
-        })
-    },
+    plan: |p| p.resource("Bucket", |bucket| {
+        format!("turn on all four Block Public Access flags of bucket `{bucket}`")
+    }),
     revert: |plan, aws| {
         let (bucket, s3) = (plan.resource.as_str(), aws.s3());
         read: || s3.public_access_block(bucket),
