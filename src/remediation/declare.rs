@@ -6,16 +6,18 @@ use super::{Plan, PlanError};
 use crate::event::Event;
 use crate::model::Request;
 
-/// Declares a remediation: a unit struct implementing [`Remediation`], written as its name, the
-/// service it calls, its IAM actions, its plan and its apply.
+/// Declares a remediation: a unit struct implementing [`Remediation`](super::Remediation),
+/// written as its name, the service it calls, its IAM actions, its plan and its apply.
 ///
 /// * `plan: |p| ...` makes the [`Plan`] from `p`, a [`Planning`] (the event, the request and
 ///   the remediation's name, for its errors);
 /// * `revert: |plan, aws| { let ...; read: ..., still_wrong: ..., act: ... }` is the usual
-///   apply: after the `let`s, the three closures given to [`revert`] (without `move`);
+///   apply: after the `let`s, the three closures given to [`revert`](super::revert), written
+///   without `move`;
 /// * `revert: |plan, aws, args: Args| { ... }` first reads the plan's arguments back as `Args`
-///   (a rejected error when they do not fit, see [`args`]);
-/// * `apply: |plan, aws| ...` is any other apply: an expression giving the [`Applying`].
+///   (a rejected error when they do not fit, see [`args`](super::args));
+/// * `apply: |plan, aws| ...` is any other apply: an expression giving the
+///   [`Applying`](super::Applying).
 ///
 /// ```ignore
 /// remediation! {
@@ -112,7 +114,7 @@ pub(crate) use remediation;
 
 /// What a plan is made from: the event, the request the model built from it, and the name of
 /// the remediation planning (which its errors carry).
-pub struct Planning<'a> {
+pub(crate) struct Planning<'a> {
     pub name: &'static str,
     pub event: &'a Event,
     pub request: &'a Request,

@@ -49,7 +49,7 @@ use crate::aws::{ApiError, Capabilities, ErrorKind, Recorded};
 use crate::event::Event;
 use crate::model::Request;
 use crate::resilience::Retryable;
-pub use declare::Planning;
+pub(crate) use declare::Planning;
 pub(crate) use declare::remediation;
 pub use revert::{revert, setting, unverified};
 
