@@ -9,7 +9,6 @@
 //! Calls: `GetAnalyzer`; `CreateAnalyzer` with the same name and `type=ACCOUNT` only if no
 //! analyzer of that name exists; `GetAnalyzer` to verify. An analyzer of that name that exists
 //! again, whatever its type, is a no-op.
-//! IAM: `access-analyzer:GetAnalyzer`, `access-analyzer:CreateAnalyzer`.
 //!
 //! ```cedar
 //! @remediation("accessanalyzer-create-analyzer")
@@ -18,41 +17,20 @@
 
 use super::prelude::*;
 
-pub struct CreateAnalyzer;
-
-impl Remediation for CreateAnalyzer {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            name: "accessanalyzer-create-analyzer",
-            service: "accessanalyzer",
-            iam_actions: &[
-                "access-analyzer:GetAnalyzer",
-                "access-analyzer:CreateAnalyzer",
-            ],
-        }
+remediation! {
+    CreateAnalyzer {
+        name: "accessanalyzer-create-analyzer",
+        service: "accessanalyzer",
+        iam: &["access-analyzer:GetAnalyzer", "access-analyzer:CreateAnalyzer"],
     }
-
-    fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        let analyzer = target(self.name(), request, "Analyzer")?;
-        Ok(plan(
-            self.name(),
-            request,
-            serde_json::json!({ "type": "ACCOUNT" }),
-            format!("recreate analyzer `{analyzer}` with type ACCOUNT"),
-        ))
-    }
-
-    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+    plan: |p| {
+        let summary = format!("recreate analyzer `{}` with type ACCOUNT", p.target("Analyzer")?);
+        Ok(p.plan(serde_json::json!({ "type": "ACCOUNT" }), summary))
+    },
+    revert: |plan, aws| {
         let (name, analyzers) = (plan.resource.as_str(), aws.accessanalyzer());
-        revert(
-            aws,
-            move || setting(analyzers.analyzer(name)),
-            move |analyzer| {
-                analyzer
-                    .is_none()
-                    .then(|| format!("analyzer `{name}` does not exist"))
-            },
-            move |_| analyzers.create_account_analyzer(name),
-        )
-    }
+        read: || setting(analyzers.analyzer(name)),
+        still_wrong: |a| a.is_none().then(|| format!("analyzer `{name}` does not exist")),
+        act: |_| analyzers.create_account_analyzer(name),
+    },
 }

@@ -5,7 +5,6 @@
 //! (policy `cloudtrail-log-validation-disabled`).
 //! Calls: `GetTrail`; `UpdateTrail` with only `EnableLogFileValidation=true` if it is off; `GetTrail`.
 //! Other trail settings are left as they are. A deleted trail is a no-op.
-//! IAM: `cloudtrail:GetTrail`, `cloudtrail:UpdateTrail`.
 //!
 //! ```cedar
 //! @remediation("cloudtrail-enable-log-validation")
@@ -15,30 +14,19 @@
 
 use super::prelude::*;
 
-pub struct EnableLogValidation;
-
-impl Remediation for EnableLogValidation {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            name: "cloudtrail-enable-log-validation",
-            service: "cloudtrail",
-            iam_actions: &["cloudtrail:GetTrail", "cloudtrail:UpdateTrail"],
-        }
+remediation! {
+    EnableLogValidation {
+        name: "cloudtrail-enable-log-validation",
+        service: "cloudtrail",
+        iam: &["cloudtrail:GetTrail", "cloudtrail:UpdateTrail"],
     }
-
-    fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        plan_target(self.name(), request, "Trail", |trail| {
-            format!("enable log file validation on trail `{trail}`")
-        })
-    }
-
-    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+    plan: |p| p.resource("Trail", |trail| format!("enable log file validation on trail `{trail}`")),
+    revert: |plan, aws| {
         let (name, ct) = (plan.resource.as_str(), aws.cloudtrail());
-        revert(
-            aws,
-            move || ct.trail(name),
-            move |t| (!t.log_file_validation).then(|| "log file validation is still off".into()),
-            move |_| ct.set_trail_flags(name, Some(true), None),
-        )
-    }
+        read: || ct.trail(name),
+        still_wrong: |t| {
+            (!t.log_file_validation).then(|| "log file validation is still off".into())
+        },
+        act: |_| ct.set_trail_flags(name, Some(true), None),
+    },
 }

@@ -5,7 +5,6 @@
 //! (policy `cloudtrail-multi-region-disabled`).
 //! Calls: `GetTrail`; `UpdateTrail` with only `IsMultiRegionTrail=true` if it is off; `GetTrail`.
 //! Other trail settings are left as they are. A deleted trail is a no-op.
-//! IAM: `cloudtrail:GetTrail`, `cloudtrail:UpdateTrail`.
 //!
 //! ```cedar
 //! @remediation("cloudtrail-enable-multi-region")
@@ -15,30 +14,17 @@
 
 use super::prelude::*;
 
-pub struct EnableMultiRegion;
-
-impl Remediation for EnableMultiRegion {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            name: "cloudtrail-enable-multi-region",
-            service: "cloudtrail",
-            iam_actions: &["cloudtrail:GetTrail", "cloudtrail:UpdateTrail"],
-        }
+remediation! {
+    EnableMultiRegion {
+        name: "cloudtrail-enable-multi-region",
+        service: "cloudtrail",
+        iam: &["cloudtrail:GetTrail", "cloudtrail:UpdateTrail"],
     }
-
-    fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        plan_target(self.name(), request, "Trail", |trail| {
-            format!("make trail `{trail}` log every region")
-        })
-    }
-
-    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+    plan: |p| p.resource("Trail", |trail| format!("make trail `{trail}` log every region")),
+    revert: |plan, aws| {
         let (name, ct) = (plan.resource.as_str(), aws.cloudtrail());
-        revert(
-            aws,
-            move || ct.trail(name),
-            move |t| (!t.multi_region).then(|| "the trail is still single-region".into()),
-            move |_| ct.set_trail_flags(name, None, Some(true)),
-        )
-    }
+        read: || ct.trail(name),
+        still_wrong: |t| (!t.multi_region).then(|| "the trail is still single-region".into()),
+        act: |_| ct.set_trail_flags(name, None, Some(true)),
+    },
 }

@@ -7,7 +7,6 @@
 //! Calls: `GetEventSelectors`; if management writes are not recorded, `PutEventSelectors` that
 //! records all management events while keeping the trail's data-event selectors (basic or
 //! advanced, whichever the trail uses); `GetEventSelectors` to verify. A deleted trail is a no-op.
-//! IAM: `cloudtrail:GetEventSelectors`, `cloudtrail:PutEventSelectors`.
 //!
 //! ```cedar
 //! @remediation("cloudtrail-restore-management-events")
@@ -17,36 +16,20 @@
 
 use super::prelude::*;
 
-pub struct RestoreManagementEvents;
-
-impl Remediation for RestoreManagementEvents {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            name: "cloudtrail-restore-management-events",
-            service: "cloudtrail",
-            iam_actions: &[
-                "cloudtrail:GetEventSelectors",
-                "cloudtrail:PutEventSelectors",
-            ],
-        }
+remediation! {
+    RestoreManagementEvents {
+        name: "cloudtrail-restore-management-events",
+        service: "cloudtrail",
+        iam: &["cloudtrail:GetEventSelectors", "cloudtrail:PutEventSelectors"],
     }
-
-    fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        plan_target(self.name(), request, "Trail", |trail| {
-            format!("record management events on trail `{trail}`")
-        })
-    }
-
-    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+    plan: |p| p.resource("Trail", |trail| format!("record management events on trail `{trail}`")),
+    revert: |plan, aws| {
         let (name, ct) = (plan.resource.as_str(), aws.cloudtrail());
-        revert(
-            aws,
-            move || ct.event_selectors(name),
-            move |s| {
-                (!s.management.writes_recorded)
-                    .then(|| "management writes are still not recorded".into())
-            },
-            move |current| async move { ct.record_management_events(name, &current).await },
-        )
-    }
+        read: || ct.event_selectors(name),
+        still_wrong: |s| {
+            (!s.management.writes_recorded)
+                .then(|| "management writes are still not recorded".into())
+        },
+        act: |current| async move { ct.record_management_events(name, &current).await },
+    },
 }

@@ -4,7 +4,6 @@
 //! Trigger: `cloudtrail:StopLogging` (policy `cloudtrail-logging-stopped`).
 //! Calls: `GetTrailStatus`, then `StartLogging` only if the trail is not logging, then
 //! `GetTrailStatus` to verify. A deleted trail is a no-op.
-//! IAM: `cloudtrail:GetTrailStatus`, `cloudtrail:StartLogging`.
 //!
 //! ```cedar
 //! @remediation("cloudtrail-start-logging")
@@ -13,30 +12,17 @@
 
 use super::prelude::*;
 
-pub struct StartLogging;
-
-impl Remediation for StartLogging {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            name: "cloudtrail-start-logging",
-            service: "cloudtrail",
-            iam_actions: &["cloudtrail:GetTrailStatus", "cloudtrail:StartLogging"],
-        }
+remediation! {
+    StartLogging {
+        name: "cloudtrail-start-logging",
+        service: "cloudtrail",
+        iam: &["cloudtrail:GetTrailStatus", "cloudtrail:StartLogging"],
     }
-
-    fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        plan_target(self.name(), request, "Trail", |trail| {
-            format!("start logging on trail `{trail}`")
-        })
-    }
-
-    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+    plan: |p| p.resource("Trail", |trail| format!("start logging on trail `{trail}`")),
+    revert: |plan, aws| {
         let (trail, ct) = (plan.resource.as_str(), aws.cloudtrail());
-        revert(
-            aws,
-            move || ct.is_logging(trail),
-            move |logging| (!logging).then(|| "the trail is still not logging".into()),
-            move |_| ct.start_trail(trail),
-        )
-    }
+        read: || ct.is_logging(trail),
+        still_wrong: |logging| (!logging).then(|| "the trail is still not logging".into()),
+        act: |_| ct.start_trail(trail),
+    },
 }

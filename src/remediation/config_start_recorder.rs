@@ -6,7 +6,6 @@
 //! Calls: `DescribeConfigurationRecorderStatus` for the recorder the event names;
 //! `StartConfigurationRecorder` only if it is not recording; `DescribeConfigurationRecorderStatus`
 //! to verify. A deleted recorder is a no-op; the recording settings are left as they are.
-//! IAM: `config:DescribeConfigurationRecorderStatus`, `config:StartConfigurationRecorder`.
 //!
 //! ```cedar
 //! @remediation("config-start-recorder")
@@ -15,33 +14,20 @@
 
 use super::prelude::*;
 
-pub struct StartRecorder;
-
-impl Remediation for StartRecorder {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            name: "config-start-recorder",
-            service: "config",
-            iam_actions: &[
-                "config:DescribeConfigurationRecorderStatus",
-                "config:StartConfigurationRecorder",
-            ],
-        }
+remediation! {
+    StartRecorder {
+        name: "config-start-recorder",
+        service: "config",
+        iam: &[
+            "config:DescribeConfigurationRecorderStatus",
+            "config:StartConfigurationRecorder",
+        ],
     }
-
-    fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        plan_target(self.name(), request, "ConfigRecorder", |recorder| {
-            format!("start configuration recorder `{recorder}`")
-        })
-    }
-
-    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+    plan: |p| p.resource("ConfigRecorder", |r| format!("start configuration recorder `{r}`")),
+    revert: |plan, aws| {
         let (recorder, config) = (plan.resource.as_str(), aws.config());
-        revert(
-            aws,
-            move || config.is_recording(recorder),
-            move |on| (!on).then(|| "the recorder is still not recording".into()),
-            move |_| config.start_recorder(recorder),
-        )
-    }
+        read: || config.is_recording(recorder),
+        still_wrong: |on| (!on).then(|| "the recorder is still not recording".into()),
+        act: |_| config.start_recorder(recorder),
+    },
 }

@@ -6,7 +6,6 @@
 //! Calls: `DescribeSnapshotAttribute` (`createVolumePermission`); if the `all` group is there,
 //! `ModifySnapshotAttribute` removing only that group; `DescribeSnapshotAttribute` to verify.
 //! Shares with named accounts are kept. A deleted snapshot is a no-op.
-//! IAM: `ec2:DescribeSnapshotAttribute`, `ec2:ModifySnapshotAttribute`.
 //!
 //! ```cedar
 //! @remediation("ec2-make-snapshot-private")
@@ -16,33 +15,19 @@
 
 use super::prelude::*;
 
-pub struct MakeSnapshotPrivate;
-
-impl Remediation for MakeSnapshotPrivate {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            name: "ec2-make-snapshot-private",
-            service: "ec2",
-            iam_actions: &[
-                "ec2:DescribeSnapshotAttribute",
-                "ec2:ModifySnapshotAttribute",
-            ],
-        }
+remediation! {
+    MakeSnapshotPrivate {
+        name: "ec2-make-snapshot-private",
+        service: "ec2",
+        iam: &["ec2:DescribeSnapshotAttribute", "ec2:ModifySnapshotAttribute"],
     }
-
-    fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        plan_target(self.name(), request, "Snapshot", |snapshot| {
-            format!("stop sharing snapshot `{snapshot}` with everyone (group `all`)")
-        })
-    }
-
-    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+    plan: |p| p.resource("Snapshot", |snapshot| {
+        format!("stop sharing snapshot `{snapshot}` with everyone (group `all`)")
+    }),
+    revert: |plan, aws| {
         let (snapshot, ec2) = (plan.resource.as_str(), aws.ec2());
-        revert(
-            aws,
-            move || ec2.snapshot_sharing(snapshot),
-            move |s| s.public.then(|| "the snapshot is still public".into()),
-            move |_| ec2.unshare_snapshot(snapshot),
-        )
-    }
+        read: || ec2.snapshot_sharing(snapshot),
+        still_wrong: |s| s.public.then(|| "the snapshot is still public".into()),
+        act: |_| ec2.unshare_snapshot(snapshot),
+    },
 }

@@ -7,7 +7,6 @@
 //! Calls: `DescribeInstances`; if tokens are not required, `ModifyInstanceMetadataOptions` with
 //! only `HttpTokens=required` (the endpoint, hop limit and tags settings are left as they are);
 //! `DescribeInstances` to verify. A deleted or terminated instance is a no-op.
-//! IAM: `ec2:DescribeInstances`, `ec2:ModifyInstanceMetadataOptions`.
 //!
 //! ```cedar
 //! @remediation("ec2-require-imdsv2")
@@ -17,36 +16,25 @@
 
 use super::prelude::*;
 
-pub struct RequireImdsv2;
-
 /// Instance states in which the metadata options no longer matter (or can no longer change).
 const ENDED: &[&str] = &["shutting-down", "terminated"];
 
-impl Remediation for RequireImdsv2 {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            name: "ec2-require-imdsv2",
-            service: "ec2",
-            iam_actions: &["ec2:DescribeInstances", "ec2:ModifyInstanceMetadataOptions"],
-        }
+remediation! {
+    RequireImdsv2 {
+        name: "ec2-require-imdsv2",
+        service: "ec2",
+        iam: &["ec2:DescribeInstances", "ec2:ModifyInstanceMetadataOptions"],
     }
-
-    fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        plan_target(self.name(), request, "Instance", |instance| {
-            format!("require IMDSv2 (HttpTokens=required) on instance `{instance}`")
-        })
-    }
-
-    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+    plan: |p| p.resource("Instance", |instance| {
+        format!("require IMDSv2 (HttpTokens=required) on instance `{instance}`")
+    }),
+    revert: |plan, aws| {
         let (instance, ec2) = (plan.resource.as_str(), aws.ec2());
-        revert(
-            aws,
-            move || ec2.instance_metadata(instance),
-            move |m| {
-                (m.http_tokens != "required" && !ENDED.contains(&m.state.as_str()))
-                    .then(|| format!("HttpTokens is still `{}`", m.http_tokens))
-            },
-            move |_| ec2.require_imdsv2(instance),
-        )
-    }
+        read: || ec2.instance_metadata(instance),
+        still_wrong: |m| {
+            (m.http_tokens != "required" && !ENDED.contains(&m.state.as_str()))
+                .then(|| format!("HttpTokens is still `{}`", m.http_tokens))
+        },
+        act: |_| ec2.require_imdsv2(instance),
+    },
 }

@@ -8,7 +8,6 @@
 //! Calls: `DescribeRule`; `EnableRule` only if its state is `DISABLED`; `DescribeRule` to
 //! verify. The rule's pattern, targets and other rules are left as they are. A rule (or bus)
 //! that is gone is a no-op: redeploying the stack restores it.
-//! IAM: `events:DescribeRule`, `events:EnableRule`.
 //!
 //! ```cedar
 //! @remediation("events-enable-rule")
@@ -18,46 +17,25 @@
 
 use super::prelude::*;
 
-pub struct EnableRule;
-
-impl Remediation for EnableRule {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            name: "events-enable-rule",
-            service: "eventbridge",
-            iam_actions: &["events:DescribeRule", "events:EnableRule"],
-        }
+remediation! {
+    EnableRule {
+        name: "events-enable-rule",
+        service: "eventbridge",
+        iam: &["events:DescribeRule", "events:EnableRule"],
     }
-
-    fn plan(&self, event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        let rule = target(self.name(), request, "EventRule")?;
-        let bus = event
-            .request_parameters()
-            .and_then(|p| p.get("eventBusName"))
-            .and_then(serde_json::Value::as_str)
-            .filter(|b| !b.is_empty());
-        let on = bus
-            .map(|b| format!(" on event bus `{b}`"))
-            .unwrap_or_default();
-        Ok(plan(
-            self.name(),
-            request,
+    plan: |p| {
+        let (rule, bus) = (p.target("EventRule")?, p.param("eventBusName"));
+        let on = bus.map(|b| format!(" on event bus `{b}`")).unwrap_or_default();
+        Ok(p.plan(
             serde_json::json!({ "eventBusName": bus }),
             format!("enable rule `{rule}`{on}"),
         ))
-    }
-
-    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+    },
+    revert: |plan, aws| {
         let (rule, events) = (plan.resource.as_str(), aws.eventbridge());
-        let bus = plan
-            .args
-            .get("eventBusName")
-            .and_then(serde_json::Value::as_str);
-        revert(
-            aws,
-            move || events.rule_enabled(rule, bus),
-            move |on| (!on).then(|| "the rule is still disabled".into()),
-            move |_| events.turn_on_rule(rule, bus),
-        )
-    }
+        let bus = plan.args.get("eventBusName").and_then(serde_json::Value::as_str);
+        read: || events.rule_enabled(rule, bus),
+        still_wrong: |on| (!on).then(|| "the rule is still disabled".into()),
+        act: |_| events.turn_on_rule(rule, bus),
+    },
 }

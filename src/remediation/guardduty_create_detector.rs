@@ -9,7 +9,6 @@
 //! Calls: `ListDetectors`; if the region has no detector, `CreateDetector` with `Enable=true`
 //! and nothing else; `GetDetector` on the new id to verify it is enabled. A region that already
 //! has a detector (recreated by someone else, or a redelivery) is a no-op.
-//! IAM: `guardduty:ListDetectors`, `guardduty:CreateDetector`, `guardduty:GetDetector`.
 //!
 //! ```cedar
 //! @remediation("guardduty-create-detector")
@@ -19,35 +18,23 @@
 use super::prelude::*;
 use super::{Status, unverified};
 
-pub struct CreateDetector;
-
-impl Remediation for CreateDetector {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            name: "guardduty-create-detector",
-            service: "guardduty",
-            iam_actions: &[
-                "guardduty:ListDetectors",
-                "guardduty:CreateDetector",
-                "guardduty:GetDetector",
-            ],
-        }
+remediation! {
+    CreateDetector {
+        name: "guardduty-create-detector",
+        service: "guardduty",
+        iam: &["guardduty:ListDetectors", "guardduty:CreateDetector", "guardduty:GetDetector"],
     }
-
-    fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        let deleted = target(self.name(), request, "Detector")?;
-        let region = request.resource.attr_str("region");
-        Ok(plan(
-            self.name(),
-            request,
+    plan: |p| {
+        let deleted = p.target("Detector")?;
+        let region = p.request.resource.attr_str("region");
+        Ok(p.plan(
             serde_json::json!({ "deletedDetectorId": deleted }),
             format!(
                 "create an enabled GuardDuty detector with default settings in `{region}` (detector `{deleted}` was deleted)"
             ),
         ))
-    }
-
-    fn apply<'a>(&'a self, _plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+    },
+    apply: |_plan, aws| {
         let guardduty = aws.guardduty();
         Box::pin(async move {
             if !guardduty.detectors().await?.is_empty() {
@@ -62,5 +49,5 @@ impl Remediation for CreateDetector {
             let call = aws.last_call().unwrap_or_default();
             Err(unverified(&call, format!("detector `{id}` {wrong}")))
         })
-    }
+    },
 }

@@ -9,8 +9,6 @@
 //! document still allows everything (someone may have fixed it meanwhile: then it is kept),
 //! `Delete{User,Group,Role}Policy`; `Get...Policy` again to verify. Other inline policies are
 //! never touched. A policy or principal that is gone is a no-op.
-//! IAM: `iam:GetUserPolicy`, `iam:GetGroupPolicy`, `iam:GetRolePolicy`,
-//! `iam:DeleteUserPolicy`, `iam:DeleteGroupPolicy`, `iam:DeleteRolePolicy`.
 //!
 //! ```cedar
 //! @remediation("iam-delete-inline-policy")
@@ -21,13 +19,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::args;
+use super::iam_principal::policy_put;
 use super::prelude::*;
 use crate::aws::{ApiError, ErrorKind, IamPrincipal};
 use crate::model::iam::allows_everything;
 use crate::model::json::document;
-
-pub struct DeleteInlinePolicy;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Args {
@@ -49,66 +45,36 @@ fn admin(call: &str, raw: &str) -> Result<bool, ApiError> {
         })
 }
 
-impl Remediation for DeleteInlinePolicy {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            name: "iam-delete-inline-policy",
-            service: "iam",
-            iam_actions: &[
-                "iam:GetUserPolicy",
-                "iam:GetGroupPolicy",
-                "iam:GetRolePolicy",
-                "iam:DeleteUserPolicy",
-                "iam:DeleteGroupPolicy",
-                "iam:DeleteRolePolicy",
-            ],
-        }
+remediation! {
+    DeleteInlinePolicy {
+        name: "iam-delete-inline-policy",
+        service: "iam",
+        iam: &[
+            "iam:GetUserPolicy",
+            "iam:GetGroupPolicy",
+            "iam:GetRolePolicy",
+            "iam:DeleteUserPolicy",
+            "iam:DeleteGroupPolicy",
+            "iam:DeleteRolePolicy",
+        ],
     }
-
-    fn plan(&self, event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        let error = |message: &str| PlanError {
-            remediation: self.name(),
-            message: message.to_owned(),
-        };
-        let kind = IamPrincipal::from_resource_type(request.resource.uid.ty)
-            .ok_or_else(|| error("the event names no user, group or role"))?;
-        let policy_name = event
-            .request_parameters()
-            .and_then(|p| p.get("policyName"))
-            .and_then(serde_json::Value::as_str)
-            .filter(|name| !name.is_empty())
-            .ok_or_else(|| error("the event names no `policyName`"))?;
-        let args = serde_json::to_value(Args {
-            kind,
-            policy_name: policy_name.to_owned(),
-        })
-        .map_err(|e| error(&e.to_string()))?;
-        let summary = format!(
-            "delete inline policy `{policy_name}` from {} `{}`",
-            kind.label(),
-            request.resource.uid.id
-        );
-        Ok(plan(self.name(), request, args, summary))
-    }
-
-    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
-        let iam = aws.iam();
-        Box::pin(async move {
-            let args: Args = args(plan)?;
-            let (kind, name, policy) = (args.kind, plan.resource.as_str(), &*args.policy_name);
-            revert(
-                aws,
-                move || async move {
-                    let raw = iam.inline_policy(kind, name, policy).await?;
-                    raw.map(|raw| admin(&kind.get_inline_call(), &raw))
-                        .transpose()
-                },
-                move |admin| {
-                    admin.then(|| format!("inline policy `{policy}` still allows everything"))
-                },
-                move |_| iam.delete_inline_policy(kind, name, policy),
-            )
-            .await
-        })
-    }
+    plan: |p| {
+        let put = policy_put(&p, "policyName")?;
+        let summary = format!("delete inline policy `{}` from {}", put.policy, put.principal);
+        let args = Args { kind: put.kind, policy_name: put.policy.to_owned() };
+        let args = serde_json::to_value(args).map_err(|e| p.error(e.to_string()))?;
+        Ok(p.plan(args, summary))
+    },
+    revert: |plan, aws, args: Args| {
+        let (iam, kind, name) = (aws.iam(), args.kind, plan.resource.as_str());
+        let policy = args.policy_name.as_str();
+        read: || async move {
+            let raw = iam.inline_policy(kind, name, policy).await?;
+            raw.map(|raw| admin(&kind.get_inline_call(), &raw)).transpose()
+        },
+        still_wrong: |admin| {
+            admin.then(|| format!("inline policy `{policy}` still allows everything"))
+        },
+        act: |_| iam.delete_inline_policy(kind, name, policy),
+    },
 }

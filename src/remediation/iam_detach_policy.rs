@@ -10,9 +10,6 @@
 //! `Detach{User,Group,Role}Policy`; `ListAttached...Policies` again to verify. Other attached
 //! policies are never touched. A principal that is gone, or a policy no longer attached, is a
 //! no-op.
-//! IAM: `iam:ListAttachedUserPolicies`, `iam:ListAttachedGroupPolicies`,
-//! `iam:ListAttachedRolePolicies`, `iam:DetachUserPolicy`, `iam:DetachGroupPolicy`,
-//! `iam:DetachRolePolicy`.
 //!
 //! ```cedar
 //! @remediation("iam-detach-policy")
@@ -23,11 +20,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::args;
+use super::iam_principal::policy_put;
 use super::prelude::*;
 use crate::aws::IamPrincipal;
-
-pub struct DetachPolicy;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Args {
@@ -36,63 +31,34 @@ struct Args {
     policy_arn: String,
 }
 
-impl Remediation for DetachPolicy {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            name: "iam-detach-policy",
-            service: "iam",
-            iam_actions: &[
-                "iam:ListAttachedUserPolicies",
-                "iam:ListAttachedGroupPolicies",
-                "iam:ListAttachedRolePolicies",
-                "iam:DetachUserPolicy",
-                "iam:DetachGroupPolicy",
-                "iam:DetachRolePolicy",
-            ],
-        }
+remediation! {
+    DetachPolicy {
+        name: "iam-detach-policy",
+        service: "iam",
+        iam: &[
+            "iam:ListAttachedUserPolicies",
+            "iam:ListAttachedGroupPolicies",
+            "iam:ListAttachedRolePolicies",
+            "iam:DetachUserPolicy",
+            "iam:DetachGroupPolicy",
+            "iam:DetachRolePolicy",
+        ],
     }
-
-    fn plan(&self, event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        let error = |message: &str| PlanError {
-            remediation: self.name(),
-            message: message.to_owned(),
-        };
-        let kind = IamPrincipal::from_resource_type(request.resource.uid.ty)
-            .ok_or_else(|| error("the event names no user, group or role"))?;
-        let policy_arn = event
-            .request_parameters()
-            .and_then(|p| p.get("policyArn"))
-            .and_then(serde_json::Value::as_str)
-            .filter(|arn| !arn.is_empty())
-            .ok_or_else(|| error("the event names no `policyArn`"))?;
-        let args = serde_json::to_value(Args {
-            kind,
-            policy_arn: policy_arn.to_owned(),
-        })
-        .map_err(|e| error(&e.to_string()))?;
-        let summary = format!(
-            "detach `{policy_arn}` from {} `{}`",
-            kind.label(),
-            request.resource.uid.id
-        );
-        Ok(plan(self.name(), request, args, summary))
-    }
-
-    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
-        let iam = aws.iam();
-        Box::pin(async move {
-            let args: Args = args(plan)?;
-            let (kind, name, arn) = (args.kind, plan.resource.as_str(), &*args.policy_arn);
-            revert(
-                aws,
-                move || async move {
-                    let attached = iam.attached_policies(kind, name).await?;
-                    Ok(attached.map(|arns| arns.iter().any(|a| a == arn)))
-                },
-                move |attached| attached.then(|| format!("`{arn}` is still attached")),
-                move |_| iam.detach_policy(kind, name, arn),
-            )
-            .await
-        })
-    }
+    plan: |p| {
+        let put = policy_put(&p, "policyArn")?;
+        let summary = format!("detach `{}` from {}", put.policy, put.principal);
+        let args = Args { kind: put.kind, policy_arn: put.policy.to_owned() };
+        let args = serde_json::to_value(args).map_err(|e| p.error(e.to_string()))?;
+        Ok(p.plan(args, summary))
+    },
+    revert: |plan, aws, args: Args| {
+        let (iam, kind, name) = (aws.iam(), args.kind, plan.resource.as_str());
+        let arn = args.policy_arn.as_str();
+        read: || async move {
+            let attached = iam.attached_policies(kind, name).await?;
+            Ok(attached.map(|arns| arns.iter().any(|a| a == arn)))
+        },
+        still_wrong: |attached| attached.then(|| format!("`{arn}` is still attached")),
+        act: |_| iam.detach_policy(kind, name, arn),
+    },
 }

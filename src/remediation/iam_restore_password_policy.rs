@@ -7,14 +7,11 @@
 //! `iam:UpdateAccountPasswordPolicy` below 14 characters or 24 remembered passwords (policy
 //! `iam-password-policy-weak`).
 //! The event does not carry the policy that was in force before it, so there is nothing to
-//! restore from: the revert applies a declared baseline instead, [`BASELINE`] (CIS): minimum
-//! length 14, 24 remembered passwords, symbols, numbers, upper- and lowercase required, users
-//! may change their own password, maximum age 90 days. Settings the current policy has that are
-//! stricter than the baseline (a longer minimum, a shorter maximum age, hard expiry) are kept.
+//! restore from: the revert applies the declared [`BASELINE`] instead, keeping the settings
+//! the current policy has that are stricter (a longer minimum, a shorter maximum age, hard expiry).
 //! Calls: `GetAccountPasswordPolicy`; if the current policy (or its absence) does not meet the
 //! baseline, `UpdateAccountPasswordPolicy`; `GetAccountPasswordPolicy` to verify. A policy that
 //! already meets the baseline is a no-op.
-//! IAM: `iam:GetAccountPasswordPolicy`, `iam:UpdateAccountPasswordPolicy`.
 //!
 //! ```cedar
 //! @remediation("iam-restore-password-policy")
@@ -23,8 +20,6 @@
 
 use super::prelude::*;
 use crate::aws::PasswordPolicy;
-
-pub struct RestorePasswordPolicy;
 
 /// The password policy snapback restores: CIS AWS Foundations 1.8 and 1.9, plus the other
 /// settings of the CIS recommendations.
@@ -72,42 +67,29 @@ fn strengthen(current: Option<&PasswordPolicy>) -> PasswordPolicy {
     }
 }
 
-impl Remediation for RestorePasswordPolicy {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            name: "iam-restore-password-policy",
-            service: "iam",
-            iam_actions: &[
-                "iam:GetAccountPasswordPolicy",
-                "iam:UpdateAccountPasswordPolicy",
-            ],
-        }
+remediation! {
+    RestorePasswordPolicy {
+        name: "iam-restore-password-policy",
+        service: "iam",
+        iam: &["iam:GetAccountPasswordPolicy", "iam:UpdateAccountPasswordPolicy"],
     }
-
-    fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        plan_target(self.name(), request, "PasswordPolicy", |account| {
-            format!(
-                "restore the baseline password policy of account `{account}` (length {}, {} remembered, max age {} days)",
-                BASELINE.minimum_length, BASELINE.reuse_prevention, BASELINE.max_age
-            )
-        })
-    }
-
-    fn apply<'a>(&'a self, _plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
-        let iam = aws.iam();
-        revert(
-            aws,
-            move || setting(iam.password_policy()),
-            move |current| {
-                (!current.as_ref().is_some_and(meets_baseline))
-                    .then(|| "the password policy is still below the baseline".into())
-            },
-            move |current| async move {
-                let restored = strengthen(current.as_ref());
-                iam.update_password_policy(&restored).await
-            },
+    plan: |p| p.resource("PasswordPolicy", |account| {
+        format!(
+            "restore the baseline password policy of account `{account}` (length {}, {} remembered, max age {} days)",
+            BASELINE.minimum_length, BASELINE.reuse_prevention, BASELINE.max_age
         )
-    }
+    }),
+    revert: |_plan, aws| {
+        let iam = aws.iam();
+        read: || setting(iam.password_policy()),
+        still_wrong: |current| {
+            (!current.as_ref().is_some_and(meets_baseline))
+                .then(|| "the password policy is still below the baseline".into())
+        },
+        act: |current| async move {
+            iam.update_password_policy(&strengthen(current.as_ref())).await
+        },
+    },
 }
 
 #[cfg(test)]

@@ -13,7 +13,6 @@
 //! giving them the key back. A key found `Disabled` is enabled too, so that a retry after a
 //! cancel whose enable was lost finishes the job. Teams that keep keys disabled on purpose
 //! grant an exception to `kms-key-deletion-scheduled` for those keys, or run it in audit mode.
-//! IAM: `kms:DescribeKey`, `kms:CancelKeyDeletion`, `kms:EnableKey`.
 //!
 //! ```cedar
 //! @remediation("kms-cancel-key-deletion")
@@ -23,40 +22,29 @@
 use super::prelude::*;
 use crate::aws::KmsKeyState;
 
-pub struct CancelKeyDeletion;
-
-impl Remediation for CancelKeyDeletion {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            name: "kms-cancel-key-deletion",
-            service: "kms",
-            iam_actions: &["kms:DescribeKey", "kms:CancelKeyDeletion", "kms:EnableKey"],
-        }
+remediation! {
+    CancelKeyDeletion {
+        name: "kms-cancel-key-deletion",
+        service: "kms",
+        iam: &["kms:DescribeKey", "kms:CancelKeyDeletion", "kms:EnableKey"],
     }
-
-    fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        plan_target(self.name(), request, "KmsKey", |key| {
-            format!("cancel the deletion of KMS key `{key}` and enable it")
-        })
-    }
-
-    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+    plan: |p| p.resource("KmsKey", |key| {
+        format!("cancel the deletion of KMS key `{key}` and enable it")
+    }),
+    revert: |plan, aws| {
         let kms = aws.kms();
-        revert(
-            aws,
-            move || kms.key(&plan.resource),
-            move |key| match key.state {
-                KmsKeyState::PendingDeletion | KmsKeyState::Disabled => {
-                    Some(format!("the key is {:?}, not enabled", key.state))
-                }
-                KmsKeyState::Enabled | KmsKeyState::Other(_) => None,
-            },
-            move |key| async move {
-                if key.state == KmsKeyState::PendingDeletion {
-                    kms.cancel_deletion(&key.id).await?;
-                }
-                kms.enable(&key.id).await
-            },
-        )
-    }
+        read: || kms.key(&plan.resource),
+        still_wrong: |key| match key.state {
+            KmsKeyState::PendingDeletion | KmsKeyState::Disabled => {
+                Some(format!("the key is {:?}, not enabled", key.state))
+            }
+            KmsKeyState::Enabled | KmsKeyState::Other(_) => None,
+        },
+        act: |key| async move {
+            if key.state == KmsKeyState::PendingDeletion {
+                kms.cancel_deletion(&key.id).await?;
+            }
+            kms.enable(&key.id).await
+        },
+    },
 }

@@ -6,7 +6,6 @@
 //! Calls: `DescribeKey`; if the key is disabled, `EnableKey`; `DescribeKey` to verify. A key
 //! that is gone, already enabled, or in another state is a no-op; a key pending deletion is
 //! left to `kms-cancel-key-deletion`, which cancels and enables it.
-//! IAM: `kms:DescribeKey`, `kms:EnableKey`.
 //!
 //! ```cedar
 //! @remediation("kms-enable-key")
@@ -16,32 +15,19 @@
 use super::prelude::*;
 use crate::aws::KmsKeyState;
 
-pub struct EnableKey;
-
-impl Remediation for EnableKey {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            name: "kms-enable-key",
-            service: "kms",
-            iam_actions: &["kms:DescribeKey", "kms:EnableKey"],
-        }
+remediation! {
+    EnableKey {
+        name: "kms-enable-key",
+        service: "kms",
+        iam: &["kms:DescribeKey", "kms:EnableKey"],
     }
-
-    fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        plan_target(self.name(), request, "KmsKey", |key| {
-            format!("enable KMS key `{key}`")
-        })
-    }
-
-    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+    plan: |p| p.resource("KmsKey", |key| format!("enable KMS key `{key}`")),
+    revert: |plan, aws| {
         let kms = aws.kms();
-        revert(
-            aws,
-            move || kms.key(&plan.resource),
-            move |key| {
-                (key.state == KmsKeyState::Disabled).then(|| "the key is still disabled".into())
-            },
-            move |key| async move { kms.enable(&key.id).await },
-        )
-    }
+        read: || kms.key(&plan.resource),
+        still_wrong: |key| {
+            (key.state == KmsKeyState::Disabled).then(|| "the key is still disabled".into())
+        },
+        act: |key| async move { kms.enable(&key.id).await },
+    },
 }

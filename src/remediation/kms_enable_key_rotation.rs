@@ -7,7 +7,6 @@
 //! default period, 365 days: the event does not carry the period that was set before);
 //! `GetKeyRotationStatus` to verify. A key that is gone is a no-op. A key that is disabled or
 //! pending deletion cannot have rotation enabled: KMS rejects the call and the revert fails.
-//! IAM: `kms:GetKeyRotationStatus`, `kms:EnableKeyRotation`.
 //!
 //! ```cedar
 //! @remediation("kms-enable-key-rotation")
@@ -16,30 +15,17 @@
 
 use super::prelude::*;
 
-pub struct EnableKeyRotation;
-
-impl Remediation for EnableKeyRotation {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            name: "kms-enable-key-rotation",
-            service: "kms",
-            iam_actions: &["kms:GetKeyRotationStatus", "kms:EnableKeyRotation"],
-        }
+remediation! {
+    EnableKeyRotation {
+        name: "kms-enable-key-rotation",
+        service: "kms",
+        iam: &["kms:GetKeyRotationStatus", "kms:EnableKeyRotation"],
     }
-
-    fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        plan_target(self.name(), request, "KmsKey", |key| {
-            format!("enable automatic rotation of KMS key `{key}`")
-        })
-    }
-
-    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+    plan: |p| p.resource("KmsKey", |key| format!("enable automatic rotation of KMS key `{key}`")),
+    revert: |plan, aws| {
         let (key, kms) = (plan.resource.as_str(), aws.kms());
-        revert(
-            aws,
-            move || kms.rotation_enabled(key),
-            move |on| (!on).then(|| "rotation is still off".into()),
-            move |_| kms.enable_rotation(key),
-        )
-    }
+        read: || kms.rotation_enabled(key),
+        still_wrong: |on| (!on).then(|| "rotation is still off".into()),
+        act: |_| kms.enable_rotation(key),
+    },
 }

@@ -1,5 +1,6 @@
-//! Remediations: the reverts that `@remediation` names. One file per remediation, each a unit
-//! struct implementing [`Remediation`], listed once in [`REGISTRY`].
+//! Remediations: the reverts that `@remediation` names. One file per remediation, each a
+//! [`remediation!`] declaration of a unit struct implementing [`Remediation`], listed once in
+//! [`REGISTRY`].
 //!
 //! A remediation has two halves. `plan` is pure: from the event alone it works out exactly
 //! what to revert (the rules this call opened, the policy this call attached), so the revert
@@ -16,7 +17,9 @@ mod cloudtrail_enable_multi_region;
 mod cloudtrail_restore_management_events;
 mod cloudtrail_start_logging;
 mod config_start_recorder;
+mod declare;
 mod ec2_enable_ebs_default_encryption;
+mod ec2_ingress;
 mod ec2_make_image_private;
 mod ec2_make_snapshot_private;
 mod ec2_require_imdsv2;
@@ -26,6 +29,7 @@ mod events_enable_rule;
 mod guardduty_create_detector;
 mod iam_delete_inline_policy;
 mod iam_detach_policy;
+mod iam_principal;
 mod iam_restore_password_policy;
 mod kms_cancel_key_deletion;
 mod kms_enable_key;
@@ -45,6 +49,8 @@ use crate::aws::{ApiError, Capabilities, ErrorKind, Recorded};
 use crate::event::Event;
 use crate::model::Request;
 use crate::resilience::Retryable;
+pub(crate) use declare::Planning;
+pub(crate) use declare::remediation;
 pub use revert::{revert, setting, unverified};
 
 /// What a remediation will do for one event: computed purely from the event, serialisable so
@@ -200,62 +206,7 @@ pub fn names() -> Vec<&'static str> {
 
 /// What every remediation file uses (`use super::prelude::*;`).
 mod prelude {
-    pub(super) use super::{
-        Applying, Meta, Plan, PlanError, Remediation, plan, plan_target, revert, setting, target,
-    };
-    pub(super) use crate::aws::Capabilities;
-    pub(super) use crate::event::Event;
-    pub(super) use crate::model::Request;
-}
-
-/// The plan for the resource of type `ty` the event names, without arguments; `summary` says,
-/// from its id, what will be done to it.
-pub(crate) fn plan_target(
-    remediation: &'static str,
-    request: &Request,
-    ty: &str,
-    summary: impl FnOnce(&str) -> String,
-) -> Result<Plan, PlanError> {
-    let id = target(remediation, request, ty)?;
-    Ok(plan(
-        remediation,
-        request,
-        serde_json::json!({}),
-        summary(&id),
-    ))
-}
-
-/// Helpers for plans.
-pub(crate) fn plan(
-    remediation: &'static str,
-    request: &Request,
-    args: serde_json::Value,
-    summary: String,
-) -> Plan {
-    Plan {
-        remediation: remediation.to_owned(),
-        account: request.resource.attr_str("account").to_owned(),
-        region: request.resource.attr_str("region").to_owned(),
-        resource: request.resource.uid.id.clone(),
-        args,
-        summary,
-    }
-}
-
-/// The resource id the event named, or a plan error when the event fell back to the account.
-pub(crate) fn target(
-    remediation: &'static str,
-    request: &Request,
-    ty: &str,
-) -> Result<String, PlanError> {
-    if request.resource.uid.ty == ty {
-        Ok(request.resource.uid.id.clone())
-    } else {
-        Err(PlanError {
-            remediation,
-            message: format!("the event names no {ty}"),
-        })
-    }
+    pub(super) use super::{remediation, setting};
 }
 
 #[cfg(test)]

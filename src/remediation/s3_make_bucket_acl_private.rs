@@ -9,7 +9,6 @@
 //! is not reset to `private` wholesale.
 //! Calls: `GetBucketAcl`; if a grant to those groups remains, `PutBucketAcl` with the same
 //! owner and the other grants; `GetBucketAcl` to verify. A deleted bucket is a no-op.
-//! IAM: `s3:GetBucketAcl`, `s3:PutBucketAcl`.
 //!
 //! ```cedar
 //! @remediation("s3-make-bucket-acl-private")
@@ -17,11 +16,8 @@
 //! when { context has bucketAcl && (context.bucketAcl.public || context.bucketAcl.authenticatedUsers) };
 //! ```
 
-use super::args;
 use super::prelude::*;
 use crate::model::s3::public_acl_groups;
-
-pub struct MakeBucketAclPrivate;
 
 /// The plan's arguments: the URIs of the groups whose grants are taken out.
 #[derive(serde::Deserialize)]
@@ -29,60 +25,34 @@ struct Args {
     grantees: Vec<String>,
 }
 
-impl Remediation for MakeBucketAclPrivate {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            name: "s3-make-bucket-acl-private",
-            service: "s3",
-            iam_actions: &["s3:GetBucketAcl", "s3:PutBucketAcl"],
-        }
+remediation! {
+    MakeBucketAclPrivate {
+        name: "s3-make-bucket-acl-private",
+        service: "s3",
+        iam: &["s3:GetBucketAcl", "s3:PutBucketAcl"],
     }
-
-    fn plan(&self, event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        let bucket = target(self.name(), request, "Bucket")?;
-        let groups = event
-            .request_parameters()
-            .map(public_acl_groups)
-            .unwrap_or_default();
+    plan: |p| {
+        let bucket = p.target("Bucket")?;
+        let groups = p.event.request_parameters().map(public_acl_groups).unwrap_or_default();
         if groups.is_empty() {
-            return Err(PlanError {
-                remediation: self.name(),
-                message: "the ACL grants nothing to everyone".into(),
-            });
+            return Err(p.error("the ACL grants nothing to everyone"));
         }
-        let names: Vec<&str> = groups
-            .iter()
-            .map(|g| g.rsplit('/').next().unwrap_or(g))
-            .collect();
+        let names: Vec<&str> = groups.iter().map(|g| g.rsplit('/').next().unwrap_or(g)).collect();
         let summary = format!(
             "remove the grants to {} from the ACL of bucket `{bucket}`",
             names.join(" and ")
         );
-        Ok(plan(
-            self.name(),
-            request,
-            serde_json::json!({"grantees": groups}),
-            summary,
-        ))
-    }
-
-    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
-        let (bucket, s3) = (plan.resource.as_str(), aws.s3());
-        Box::pin(async move {
-            let Args { grantees } = args(plan)?;
-            let grantees = grantees.as_slice();
-            revert(
-                aws,
-                move || s3.bucket_acl(bucket),
-                move |acl| {
-                    grantees
-                        .iter()
-                        .any(|g| acl.grants_to(g))
-                        .then(|| format!("bucket `{bucket}` still grants to everyone"))
-                },
-                move |acl| async move { s3.put_acl_without(bucket, &acl, grantees).await },
-            )
-            .await
-        })
-    }
+        Ok(p.plan(serde_json::json!({"grantees": groups}), summary))
+    },
+    revert: |plan, aws, args: Args| {
+        let (bucket, s3, grantees) = (plan.resource.as_str(), aws.s3(), args.grantees.as_slice());
+        read: || s3.bucket_acl(bucket),
+        still_wrong: |acl| {
+            grantees
+                .iter()
+                .any(|g| acl.grants_to(g))
+                .then(|| format!("bucket `{bucket}` still grants to everyone"))
+        },
+        act: |acl| async move { s3.put_acl_without(bucket, &acl, grantees).await },
+    },
 }

@@ -12,7 +12,6 @@
 //! Calls: `GetBucketPolicy`; if a planned statement is there, `PutBucketPolicy` with the rest,
 //! or `DeleteBucketPolicy` when nothing is left; `GetBucketPolicy` to verify. A bucket without
 //! a policy, or deleted, is a no-op.
-//! IAM: `s3:GetBucketPolicy`, `s3:PutBucketPolicy`, `s3:DeleteBucketPolicy`.
 //!
 //! ```cedar
 //! @remediation("s3-remove-public-policy-statements")
@@ -26,89 +25,60 @@ use super::prelude::*;
 use crate::aws::{ApiError, ErrorKind};
 use crate::model::s3::{requested_bucket_policy, statement_is_public, statements};
 
-pub struct RemovePublicPolicyStatements;
-
-impl Remediation for RemovePublicPolicyStatements {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            name: "s3-remove-public-policy-statements",
-            service: "s3",
-            iam_actions: &[
-                "s3:GetBucketPolicy",
-                "s3:PutBucketPolicy",
-                "s3:DeleteBucketPolicy",
-            ],
-        }
+remediation! {
+    RemovePublicPolicyStatements {
+        name: "s3-remove-public-policy-statements",
+        service: "s3",
+        iam: &["s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"],
     }
-
-    fn plan(&self, event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        let bucket = target(self.name(), request, "Bucket")?;
-        let error = |message: &str| PlanError {
-            remediation: self.name(),
-            message: message.to_owned(),
-        };
-        let doc = event
+    plan: |p| {
+        let bucket = p.target("Bucket")?;
+        let doc = p
+            .event
             .request_parameters()
             .and_then(requested_bucket_policy)
-            .ok_or_else(|| error("the event carries no readable bucket policy"))?;
-        let public: Vec<Json> = statements(&doc)
-            .into_iter()
-            .filter(|s| statement_is_public(s))
-            .cloned()
-            .collect();
+            .ok_or_else(|| p.error("the event carries no readable bucket policy"))?;
+        let public: Vec<&Json> =
+            statements(&doc).into_iter().filter(|s| statement_is_public(s)).collect();
         if public.is_empty() {
-            return Err(error("the bucket policy has no public statement"));
+            return Err(p.error("the bucket policy has no public statement"));
         }
         let summary = format!(
             "remove {} public statement(s) from the policy of bucket `{bucket}`",
             public.len()
         );
-        Ok(plan(
-            self.name(),
-            request,
-            serde_json::json!({"statements": public}),
-            summary,
-        ))
-    }
-
-    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+        Ok(p.plan(serde_json::json!({"statements": public}), summary))
+    },
+    revert: |plan, aws| {
         let (bucket, s3) = (plan.resource.as_str(), aws.s3());
-        let planned = plan
-            .args
-            .get("statements")
-            .and_then(Json::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        revert(
-            aws,
-            move || async move {
-                let text = s3.bucket_policy(bucket).await?;
-                text.map(|text| parse("s3:GetBucketPolicy", &text))
-                    .transpose()
-            },
-            move |doc| {
-                statements(doc)
-                    .into_iter()
-                    .any(|s| is_planned(planned, s))
-                    .then(|| format!("bucket `{bucket}` still has a public statement"))
-            },
-            move |doc| async move {
-                let kept: Vec<Json> = statements(&doc)
-                    .into_iter()
-                    .filter(|s| !is_planned(planned, s))
-                    .cloned()
-                    .collect();
-                if kept.is_empty() {
-                    return s3.remove_bucket_policy(bucket).await;
-                }
-                let mut rest = doc;
-                if let Some(object) = rest.as_object_mut() {
-                    object.insert("Statement".into(), Json::Array(kept));
-                }
-                s3.set_bucket_policy(bucket, &rest.to_string()).await
-            },
-        )
-    }
+        let planned = plan.args.get("statements").and_then(Json::as_array);
+        let planned = planned.map(Vec::as_slice).unwrap_or_default();
+        read: || async move {
+            let text = s3.bucket_policy(bucket).await?;
+            text.map(|text| parse("s3:GetBucketPolicy", &text)).transpose()
+        },
+        still_wrong: |doc| {
+            statements(doc)
+                .into_iter()
+                .any(|s| is_planned(planned, s))
+                .then(|| format!("bucket `{bucket}` still has a public statement"))
+        },
+        act: |doc| async move {
+            let kept: Vec<Json> = statements(&doc)
+                .into_iter()
+                .filter(|s| !is_planned(planned, s))
+                .cloned()
+                .collect();
+            if kept.is_empty() {
+                return s3.remove_bucket_policy(bucket).await;
+            }
+            let mut rest = doc;
+            if let Some(object) = rest.as_object_mut() {
+                object.insert("Statement".into(), Json::Array(kept));
+            }
+            s3.set_bucket_policy(bucket, &rest.to_string()).await
+        },
+    },
 }
 
 fn parse(call: &str, text: &str) -> Result<Json, ApiError> {

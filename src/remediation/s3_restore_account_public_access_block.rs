@@ -9,7 +9,6 @@
 //! Calls (S3 Control, with the account id): `GetPublicAccessBlock`; if a flag is off (or there
 //! is no configuration), `PutPublicAccessBlock` with all four flags on; `GetPublicAccessBlock`
 //! to verify. The client is built for the event's region (the account resource has none).
-//! IAM: `s3:GetAccountPublicAccessBlock`, `s3:PutAccountPublicAccessBlock`.
 //!
 //! ```cedar
 //! @remediation("s3-restore-account-public-access-block")
@@ -21,47 +20,29 @@
 
 use super::prelude::*;
 
-pub struct RestoreAccountPublicAccessBlock;
-
-impl Remediation for RestoreAccountPublicAccessBlock {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            name: "s3-restore-account-public-access-block",
-            service: "s3control",
-            iam_actions: &[
-                "s3:GetAccountPublicAccessBlock",
-                "s3:PutAccountPublicAccessBlock",
-            ],
-        }
+remediation! {
+    RestoreAccountPublicAccessBlock {
+        name: "s3-restore-account-public-access-block",
+        service: "s3control",
+        iam: &["s3:GetAccountPublicAccessBlock", "s3:PutAccountPublicAccessBlock"],
     }
-
-    fn plan(&self, event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        let account = target(self.name(), request, "Account")?;
-        let summary = format!("turn on all four Block Public Access flags of account `{account}`");
-        let mut plan = plan(self.name(), request, serde_json::json!({}), summary);
+    plan: |p| {
+        let mut plan = p.resource("Account", |account| {
+            format!("turn on all four Block Public Access flags of account `{account}`")
+        })?;
         if plan.region.is_empty() {
-            plan.region = event
-                .region()
-                .filter(|r| !r.is_empty())
-                .ok_or_else(|| PlanError {
-                    remediation: self.name(),
-                    message: "the event names no region".into(),
-                })?
-                .to_owned();
+            let region = p.event.region().filter(|r| !r.is_empty());
+            plan.region = region.ok_or_else(|| p.error("the event names no region"))?.to_owned();
         }
         Ok(plan)
-    }
-
-    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+    },
+    revert: |plan, aws| {
         let (account, s3control) = (plan.resource.as_str(), aws.s3control());
-        revert(
-            aws,
-            move || setting(s3control.account_public_access_block(account)),
-            move |flags| {
-                (!flags.all_enabled())
-                    .then(|| format!("account `{account}` still has a flag off: {flags:?}"))
-            },
-            move |_| s3control.block_account_public_access(account),
-        )
-    }
+        read: || setting(s3control.account_public_access_block(account)),
+        still_wrong: |flags| {
+            (!flags.all_enabled())
+                .then(|| format!("account `{account}` still has a flag off: {flags:?}"))
+        },
+        act: |_| s3control.block_account_public_access(account),
+    },
 }

@@ -11,7 +11,6 @@
 //! Calls: `GetPublicAccessBlock`; if a flag is off (or there is no configuration),
 //! `PutPublicAccessBlock` with all four flags on; `GetPublicAccessBlock` to verify. A deleted
 //! bucket is a no-op.
-//! IAM: `s3:GetBucketPublicAccessBlock`, `s3:PutBucketPublicAccessBlock`.
 //!
 //! ```cedar
 //! @remediation("s3-restore-bucket-public-access-block")
@@ -21,36 +20,22 @@
 
 use super::prelude::*;
 
-pub struct RestoreBucketPublicAccessBlock;
-
-impl Remediation for RestoreBucketPublicAccessBlock {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            name: "s3-restore-bucket-public-access-block",
-            service: "s3",
-            iam_actions: &[
-                "s3:GetBucketPublicAccessBlock",
-                "s3:PutBucketPublicAccessBlock",
-            ],
-        }
+remediation! {
+    RestoreBucketPublicAccessBlock {
+        name: "s3-restore-bucket-public-access-block",
+        service: "s3",
+        iam: &["s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock"],
     }
-
-    fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        plan_target(self.name(), request, "Bucket", |bucket| {
-            format!("turn on all four Block Public Access flags of bucket `{bucket}`")
-        })
-    }
-
-    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+    plan: |p| p.resource("Bucket", |bucket| {
+        format!("turn on all four Block Public Access flags of bucket `{bucket}`")
+    }),
+    revert: |plan, aws| {
         let (bucket, s3) = (plan.resource.as_str(), aws.s3());
-        revert(
-            aws,
-            move || s3.public_access_block(bucket),
-            move |flags| {
-                (!flags.all_enabled())
-                    .then(|| format!("bucket `{bucket}` still has a flag off: {flags:?}"))
-            },
-            move |_| s3.block_public_access(bucket),
-        )
-    }
+        read: || s3.public_access_block(bucket),
+        still_wrong: |flags| {
+            (!flags.all_enabled())
+                .then(|| format!("bucket `{bucket}` still has a flag off: {flags:?}"))
+        },
+        act: |_| s3.block_public_access(bucket),
+    },
 }

@@ -10,7 +10,6 @@
 //! the configuration resets a bucket to SSE-S3, which this reads as compliant (a no-op).
 //! Calls: `GetBucketEncryption`; only if the bucket has no configuration, `PutBucketEncryption`
 //! with SSE-S3; `GetBucketEncryption` to verify. A deleted bucket is a no-op.
-//! IAM: `s3:GetEncryptionConfiguration`, `s3:PutEncryptionConfiguration`.
 //!
 //! ```cedar
 //! @remediation("s3-restore-default-encryption")
@@ -19,38 +18,20 @@
 
 use super::prelude::*;
 
-pub struct RestoreDefaultEncryption;
-
-impl Remediation for RestoreDefaultEncryption {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            name: "s3-restore-default-encryption",
-            service: "s3",
-            iam_actions: &[
-                "s3:GetEncryptionConfiguration",
-                "s3:PutEncryptionConfiguration",
-            ],
-        }
+remediation! {
+    RestoreDefaultEncryption {
+        name: "s3-restore-default-encryption",
+        service: "s3",
+        iam: &["s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration"],
     }
-
-    fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        let bucket = target(self.name(), request, "Bucket")?;
-        let summary = format!("set SSE-S3 default encryption on bucket `{bucket}`");
-        Ok(plan(
-            self.name(),
-            request,
-            serde_json::json!({"algorithm": "AES256"}),
-            summary,
-        ))
-    }
-
-    fn apply<'a>(&'a self, plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+    plan: |p| {
+        let summary = format!("set SSE-S3 default encryption on bucket `{}`", p.target("Bucket")?);
+        Ok(p.plan(serde_json::json!({"algorithm": "AES256"}), summary))
+    },
+    revert: |plan, aws| {
         let (bucket, s3) = (plan.resource.as_str(), aws.s3());
-        revert(
-            aws,
-            move || s3.has_default_encryption(bucket),
-            move |on| (!on).then(|| format!("bucket `{bucket}` has no default encryption")),
-            move |_| s3.encrypt_by_default(bucket),
-        )
-    }
+        read: || s3.has_default_encryption(bucket),
+        still_wrong: |on| (!on).then(|| format!("bucket `{bucket}` has no default encryption")),
+        act: |_| s3.encrypt_by_default(bucket),
+    },
 }

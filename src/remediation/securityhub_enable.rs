@@ -7,7 +7,6 @@
 //! Calls: `DescribeHub` (`InvalidAccessException`, "not subscribed", means disabled);
 //! `EnableSecurityHub` with `EnableDefaultStandards=true` only if it is disabled; `DescribeHub`
 //! to verify. A hub that is already enabled is a no-op.
-//! IAM: `securityhub:DescribeHub`, `securityhub:EnableSecurityHub`.
 //!
 //! ```cedar
 //! @remediation("securityhub-enable")
@@ -16,46 +15,29 @@
 
 use super::prelude::*;
 
-pub struct EnableSecurityHub;
-
-impl Remediation for EnableSecurityHub {
-    fn meta(&self) -> &'static Meta {
-        &Meta {
-            name: "securityhub-enable",
-            service: "securityhub",
-            iam_actions: &["securityhub:DescribeHub", "securityhub:EnableSecurityHub"],
-        }
+remediation! {
+    EnableSecurityHub {
+        name: "securityhub-enable",
+        service: "securityhub",
+        iam: &["securityhub:DescribeHub", "securityhub:EnableSecurityHub"],
     }
-
-    fn plan(&self, _event: &Event, request: &Request) -> Result<Plan, PlanError> {
-        let account = target(self.name(), request, "SecurityHub")?;
-        let region = request.resource.attr_str("region");
+    plan: |p| {
+        let account = p.target("SecurityHub")?;
+        let region = p.request.resource.attr_str("region");
         if region.is_empty() {
-            return Err(PlanError {
-                remediation: self.name(),
-                message: "the event names no region".to_owned(),
-            });
+            return Err(p.error("the event names no region"));
         }
-        Ok(plan(
-            self.name(),
-            request,
+        Ok(p.plan(
             serde_json::json!({ "enableDefaultStandards": true }),
             format!(
                 "enable Security Hub with its default standards in account `{account}`, region `{region}`"
             ),
         ))
-    }
-
-    fn apply<'a>(&'a self, _plan: &'a Plan, aws: &'a dyn Capabilities) -> Applying<'a> {
+    },
+    revert: |_plan, aws| {
         let hub = aws.securityhub();
-        revert(
-            aws,
-            move || setting(hub.hub_arn()),
-            move |arn| {
-                arn.is_none()
-                    .then(|| "security hub is still not enabled".into())
-            },
-            move |_| hub.enable_hub(),
-        )
-    }
+        read: || setting(hub.hub_arn()),
+        still_wrong: |arn| arn.is_none().then(|| "security hub is still not enabled".into()),
+        act: |_| hub.enable_hub(),
+    },
 }
