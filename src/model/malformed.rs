@@ -97,6 +97,16 @@ pub struct Item<'v> {
     seg: Seg<'static>,
 }
 
+impl<'v> Item<'v> {
+    /// Each element of `list`, at the segment `seg` makes of its index.
+    fn each(list: &'v [Json], seg: fn(usize) -> Seg<'static>) -> Vec<Self> {
+        list.iter()
+            .enumerate()
+            .map(|(i, value)| Item { value, seg: seg(i) })
+            .collect()
+    }
+}
+
 impl Item<'_> {
     /// The element's path below the list's path.
     pub fn path<'a>(&self, list: &'a Path<'a>) -> Path<'a> {
@@ -286,23 +296,9 @@ impl<'o> Report<'o> {
     pub fn items<'v>(&mut self, at: &Path<'_>, value: Option<&'v Json>) -> Vec<Item<'v>> {
         match present(value) {
             None => Vec::new(),
-            Some(Json::Array(a)) => a
-                .iter()
-                .enumerate()
-                .map(|(i, value)| Item {
-                    value,
-                    seg: Seg::Index(i),
-                })
-                .collect(),
+            Some(Json::Array(a)) => Item::each(a, Seg::Index),
             Some(whole @ Json::Object(o)) => match o.get("items") {
-                Some(Json::Array(a)) => a
-                    .iter()
-                    .enumerate()
-                    .map(|(i, value)| Item {
-                        value,
-                        seg: Seg::Items(i),
-                    })
-                    .collect(),
+                Some(Json::Array(a)) => Item::each(a, Seg::Items),
                 Some(Json::Null) => Vec::new(),
                 Some(other) => {
                     let at = at.key("items");
@@ -359,6 +355,12 @@ pub(crate) fn derive(
         .map(|m| format!("{} {}: {}", m.fact, m.field, m.problem))
         .collect();
     (facts, found)
+}
+
+/// Test support: only the malformed fields [`derive`] lists.
+#[cfg(test)]
+pub(crate) fn problems(f: crate::model::FactsFn, params: Json) -> Vec<String> {
+    derive(f, params).1
 }
 
 #[cfg(test)]

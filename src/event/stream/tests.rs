@@ -451,7 +451,10 @@ fn records_after_a_record_cut_inside_its_array_on_the_same_line_are_kept() {
 #[test]
 fn envelopes_after_an_envelope_cut_inside_its_array_are_kept() {
     let envelope = |name: &str| {
-        format!(r#"{{"detail-type":"AWS API Call via CloudTrail","resources":[],"detail":{}}}"#, named(name))
+        format!(
+            r#"{{"detail-type":"AWS API Call via CloudTrail","resources":[],"detail":{}}}"#,
+            named(name)
+        )
     };
     let cut = r#"{"detail-type":"AWS API Call via CloudTrail","resources":["arn:aws:s3:::b""#;
     let text = format!("[{cut}, {}, {}]\n", envelope("A"), envelope("B"));

@@ -8,6 +8,7 @@ use serde_json::{Map, Value as Json};
 use super::super::Value;
 use super::super::malformed::{Malformed, Path, Report, present};
 use super::super::net;
+use super::super::spec::fact;
 
 /// Ports whose exposure to the internet policies commonly forbid.
 pub const WATCHED_PORTS: &[i64] = &[
@@ -259,9 +260,9 @@ pub(super) fn ingress(
     world_ports.dedup();
     cidrs.sort();
     cidrs.dedup();
-    vec![(
-        "ingress".to_owned(),
-        Value::record([
+    fact(
+        "ingress",
+        [
             (
                 "cidrs",
                 Value::Set(cidrs.into_iter().map(Value::Ip).collect()),
@@ -277,8 +278,8 @@ pub(super) fn ingress(
                 "referencedGroups",
                 Value::Set(groups.into_iter().map(Value::String).collect()),
             ),
-        ]),
-    )]
+        ],
+    )
 }
 
 #[cfg(test)]
@@ -341,9 +342,7 @@ mod tests {
         assert_eq!(field(&f, "worldOpen"), Some(&Value::Bool(true)));
     }
 
-    fn malformed(f: crate::model::FactsFn, params: Json) -> Vec<String> {
-        crate::model::malformed::derive(f, params).1
-    }
+    use crate::model::malformed::problems as malformed;
 
     #[test]
     fn a_cidr_that_does_not_parse_is_malformed_not_private() {
