@@ -261,33 +261,33 @@ fn is_json(path: &Path) -> bool {
     name.ends_with(".json.gz") || name.ends_with(".json")
 }
 
-/// Collect digest files and CloudTrail log files, without following symlinks.
+/// Collect digest files and CloudTrail log files, without following symlinks; what cannot be
+/// read is a problem.
 fn walk(
     path: &Path,
     digests: &mut Vec<PathBuf>,
     logs: &mut BTreeSet<PathBuf>,
     report: &mut Report,
 ) {
-    let meta = match std::fs::symlink_metadata(path) {
-        Ok(meta) => meta,
-        Err(e) => {
-            report
-                .problems
-                .push(format!("cannot read `{}`: {e}", path.display()));
-            return;
-        }
-    };
+    if let Err(e) = visit(path, digests, logs, report) {
+        report
+            .problems
+            .push(format!("cannot read `{}`: {e}", path.display()));
+    }
+}
+
+/// [`walk`] at one path: its own read errors are returned, its children's reported.
+fn visit(
+    path: &Path,
+    digests: &mut Vec<PathBuf>,
+    logs: &mut BTreeSet<PathBuf>,
+    report: &mut Report,
+) -> std::io::Result<()> {
+    let meta = std::fs::symlink_metadata(path)?;
     if meta.is_dir() {
-        let entries = match std::fs::read_dir(path) {
-            Ok(entries) => entries,
-            Err(e) => {
-                report
-                    .problems
-                    .push(format!("cannot read `{}`: {e}", path.display()));
-                return;
-            }
-        };
-        let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        let mut children: Vec<PathBuf> = std::fs::read_dir(path)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
         children.sort();
         for child in children {
             walk(&child, digests, logs, report);
@@ -299,6 +299,7 @@ fn walk(
             logs.insert(path.to_path_buf());
         }
     }
+    Ok(())
 }
 
 fn read_digest(path: &Path, report: &mut Report) -> Option<Loaded> {

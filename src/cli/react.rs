@@ -171,13 +171,8 @@ impl Summary {
 
     /// 1 when anything failed, 2 when violations were left in place, 0 otherwise.
     pub fn exit(&self) -> Exit {
-        if self.decisions.errors > 0 || self.dead_lettered > 0 || self.lost > 0 {
-            Exit::Error
-        } else if self.not_reverted > 0 {
-            Exit::NonCompliant
-        } else {
-            Exit::Ok
-        }
+        let failed = self.decisions.errors > 0 || self.dead_lettered > 0 || self.lost > 0;
+        Exit::of(failed, self.not_reverted > 0)
     }
 }
 

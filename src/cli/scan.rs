@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Exit;
 use super::check::{Format, Records};
-use super::react::ReactorArgs;
+use super::react::{ReactorArgs, SpoolArgs};
 use crate::archive::{self, Filter};
 use crate::aws::{Factory, Lookup, Pacing, Pager, Settings};
 use crate::config::Config;
@@ -54,10 +54,8 @@ pub struct Args {
     /// Never show the progress bar (it is shown only when stderr is a terminal)
     #[arg(long)]
     pub no_progress: bool,
-    /// Where violations that could not be reverted go (with --remediate)
-    /// [default: dead-letters] [env: SNAPBACK_DEAD_LETTER]
-    #[arg(long, value_name = "DIR")]
-    pub dead_letter: Option<PathBuf>,
+    #[command(flatten)]
+    pub spool: SpoolArgs,
     #[command(flatten)]
     pub input: super::InputArgs,
     /// Before scanning, check CloudTrail's digest files under the archive roots (the SHA-256 of
@@ -72,10 +70,7 @@ pub struct Args {
 impl Args {
     pub fn raw(&self, raw: &mut crate::config::Raw) {
         self.reactor.raw(raw);
-        raw.flag(
-            crate::config::Setting::DeadLetterSpool,
-            self.dead_letter.as_ref(),
-        );
+        self.spool.raw(raw);
         self.input.raw(raw);
     }
 
@@ -247,19 +242,12 @@ pub fn run(args: &Args, config: &Config) -> Exit {
         || summary.errors > 0
         || sink.reverts.dead_lettered > 0
         || sink.reverts.lost > 0;
-    if failed {
-        Exit::Error
-    } else if remediator.is_some() {
-        if sink.reverts.not_reverted > 0 {
-            Exit::NonCompliant
-        } else {
-            Exit::Ok
-        }
-    } else if summary.non_compliant > 0 {
-        Exit::NonCompliant
+    let violations = if remediator.is_some() {
+        sink.reverts.not_reverted > 0
     } else {
-        Exit::Ok
-    }
+        summary.non_compliant > 0
+    };
+    Exit::of(failed, violations)
 }
 
 fn bar(total: Option<u64>, template: &str) -> ProgressBar {
