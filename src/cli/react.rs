@@ -115,17 +115,22 @@ impl ReactorArgs {
     }
 }
 
-/// The runtime, the reactor and the log writer, or the exit code of what went wrong.
-pub fn build<D: DeadLetterSink>(config: &Config, dead_letters: D) -> Result<Built<D>, Exit> {
-    let engine = super::engine(&config.policies)?;
-    let (recorder, log) = super::log(config, &engine)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
+/// A single-threaded async runtime for a command's AWS calls, or exit 1 when none starts.
+pub fn runtime() -> Result<tokio::runtime::Runtime, Exit> {
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| {
             eprintln!("error: cannot start the async runtime: {e}");
             Exit::Error
-        })?;
+        })
+}
+
+/// The runtime, the reactor and the log writer, or the exit code of what went wrong.
+pub fn build<D: DeadLetterSink>(config: &Config, dead_letters: D) -> Result<Built<D>, Exit> {
+    let engine = super::engine(&config.policies)?;
+    let (recorder, log) = super::log(config, &engine)?;
+    let runtime = runtime()?;
     let factory = runtime.block_on(Factory::new(config.aws()));
     Ok((
         runtime,

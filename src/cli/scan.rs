@@ -311,13 +311,7 @@ fn scan_api(
     let runtime = match remediator {
         Some(r) => &r.runtime,
         None => {
-            own_runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| {
-                    eprintln!("error: cannot start the async runtime: {e}");
-                    Exit::Error
-                })?;
+            own_runtime = super::react::runtime()?;
             &own_runtime
         }
     };
