@@ -357,6 +357,18 @@ pub(crate) fn derive(
     (facts, found)
 }
 
+/// Test support: `f` reports exactly one malformed field for `params`, starting with `prefix`
+/// (for problems that quote a parser's own message).
+#[cfg(test)]
+#[track_caller]
+pub(crate) fn assert_one_problem(f: crate::model::FactsFn, params: Json, prefix: &str) {
+    let found = problems(f, params);
+    assert!(
+        found.len() == 1 && found.iter().all(|p| p.starts_with(prefix)),
+        "expected one problem starting `{prefix}`: {found:?}"
+    );
+}
+
 /// Test support: only the malformed fields [`derive`] lists.
 #[cfg(test)]
 pub(crate) fn problems(f: crate::model::FactsFn, params: Json) -> Vec<String> {
