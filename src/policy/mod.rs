@@ -7,6 +7,7 @@ mod diagnostic;
 mod files;
 mod index;
 mod load;
+mod reads;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
