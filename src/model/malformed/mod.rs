@@ -7,7 +7,12 @@
 //! Paths are built on the stack and rendered only when something is reported, so reading a
 //! well-formed event allocates nothing here.
 
+mod path;
+
 use serde_json::{Map, Value as Json};
+
+use path::Seg;
+pub use path::{Item, Path};
 
 /// The fact the resource is derived from: every policy scoped to a resource type relies on it.
 pub const RESOURCE: &str = "resource";
@@ -30,90 +35,6 @@ pub struct Malformed {
 impl std::fmt::Display for Malformed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "`{}` is malformed: {}", self.field, self.problem)
-    }
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Seg<'a> {
-    Key(&'a str),
-    Index(usize),
-    /// `items.N`, EC2's list wrapper.
-    Items(usize),
-    /// The parent itself (a single object written where a list is expected).
-    Same,
-}
-
-/// A path into the event, on the stack: `Path::root("requestParameters").key("bucketPolicy")`.
-#[derive(Debug, Clone, Copy)]
-pub struct Path<'a> {
-    parent: Option<&'a Path<'a>>,
-    seg: Seg<'a>,
-}
-
-impl<'a> Path<'a> {
-    pub const fn root(name: &'a str) -> Self {
-        Self {
-            parent: None,
-            seg: Seg::Key(name),
-        }
-    }
-
-    pub fn key(&'a self, key: &'a str) -> Path<'a> {
-        Path {
-            parent: Some(self),
-            seg: Seg::Key(key),
-        }
-    }
-
-    /// The path as text, segments joined by `.`: `requestParameters.ipPermissions.items.0`.
-    pub fn render(&self) -> String {
-        let mut segs = Vec::new();
-        let mut at = Some(self);
-        while let Some(p) = at {
-            segs.push(p.seg);
-            at = p.parent;
-        }
-        let mut out = String::new();
-        for seg in segs.into_iter().rev() {
-            let text = match seg {
-                Seg::Key(k) => k.to_owned(),
-                Seg::Index(i) => i.to_string(),
-                Seg::Items(i) => format!("items.{i}"),
-                Seg::Same => continue,
-            };
-            if !out.is_empty() {
-                out.push('.');
-            }
-            out.push_str(&text);
-        }
-        out
-    }
-}
-
-/// One element of a list however it is written (see [`Report::items`]), with its place.
-#[derive(Debug, Clone, Copy)]
-pub struct Item<'v> {
-    pub value: &'v Json,
-    seg: Seg<'static>,
-}
-
-impl<'v> Item<'v> {
-    /// Each element of `list`, at the segment `seg` makes of its index.
-    fn each(list: &'v [Json], seg: fn(usize) -> Seg<'static>) -> Vec<Self> {
-        list.iter()
-            .enumerate()
-            .map(|(i, value)| Item { value, seg: seg(i) })
-            .collect()
-    }
-}
-
-impl Item<'_> {
-    /// The element's path below the list's path.
-    pub fn path<'a>(&self, list: &'a Path<'a>) -> Path<'a> {
-        Path {
-            parent: Some(list),
-            seg: self.seg,
-        }
     }
 }
 
@@ -249,10 +170,7 @@ impl<'o> Report<'o> {
                     match item.as_str() {
                         Some(s) => out.push(s),
                         None => {
-                            let at = Path {
-                                parent: Some(at),
-                                seg: Seg::Index(i),
-                            };
+                            let at = at.index(i);
                             self.wrong(&at, "a string", item);
                         }
                     }
