@@ -7,7 +7,7 @@ mod diagnostic;
 mod files;
 mod index;
 mod load;
-mod reads;
+mod scoped;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
