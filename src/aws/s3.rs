@@ -90,13 +90,33 @@ fn absent<T, U>(
     }
 }
 
+/// S3 and S3 Control each have a `PublicAccessBlockConfiguration`: distinct types with the
+/// same four flags. `read` turns either into a [`PublicAccessBlock`]; `all` builds either with
+/// every flag on.
+macro_rules! public_access_block {
+    (read $config:expr) => {{
+        let c = $config;
+        $crate::aws::PublicAccessBlock::from_flags([
+            c.block_public_acls(),
+            c.ignore_public_acls(),
+            c.block_public_policy(),
+            c.restrict_public_buckets(),
+        ])
+    }};
+    (all $config:ty) => {
+        <$config>::builder()
+            .block_public_acls(true)
+            .ignore_public_acls(true)
+            .block_public_policy(true)
+            .restrict_public_buckets(true)
+            .build()
+    };
+}
+
+pub(super) use public_access_block;
+
 fn flags(c: &PublicAccessBlockConfiguration) -> PublicAccessBlock {
-    PublicAccessBlock::from_flags([
-        c.block_public_acls(),
-        c.ignore_public_acls(),
-        c.block_public_policy(),
-        c.restrict_public_buckets(),
-    ])
+    public_access_block!(read c)
 }
 
 capability! {
@@ -113,12 +133,7 @@ capability! {
 
         /// Turn all four Block Public Access flags on for the bucket.
         fn block_public_access<'a>(&'a self, bucket: &'a str) -> () = "s3:PutPublicAccessBlock", |call| {
-            let all = PublicAccessBlockConfiguration::builder()
-                .block_public_acls(true)
-                .ignore_public_acls(true)
-                .block_public_policy(true)
-                .restrict_public_buckets(true)
-                .build();
+            let all = public_access_block!(all PublicAccessBlockConfiguration);
             let put = self.put_public_access_block().bucket(bucket).public_access_block_configuration(all);
             sent(call, put.send().await).map(drop)
         }

@@ -5,7 +5,7 @@ use aws_sdk_s3control::types::PublicAccessBlockConfiguration;
 
 use super::capability;
 use super::error::{none_if_gone, sent};
-use super::s3::PublicAccessBlock;
+use super::s3::{PublicAccessBlock, public_access_block};
 
 capability! {
     /// The S3 Control calls of the account Block Public Access remediation.
@@ -16,25 +16,13 @@ capability! {
             let read = self.get_public_access_block().account_id(account).send().await;
             let out = none_if_gone(sent(call, read), &[])?;
             let c = out.as_ref().and_then(|o| o.public_access_block_configuration());
-            Ok(c.map_or_else(PublicAccessBlock::default, |c| {
-                PublicAccessBlock::from_flags([
-                    c.block_public_acls(),
-                    c.ignore_public_acls(),
-                    c.block_public_policy(),
-                    c.restrict_public_buckets(),
-                ])
-            }))
+            Ok(c.map_or_else(PublicAccessBlock::default, |c| public_access_block!(read c)))
         }
 
         /// Turn all four Block Public Access flags on for the account.
         fn block_account_public_access<'a>(&'a self, account: &'a str) -> ()
             = "s3control:PutPublicAccessBlock", |call| {
-            let all = PublicAccessBlockConfiguration::builder()
-                .block_public_acls(true)
-                .ignore_public_acls(true)
-                .block_public_policy(true)
-                .restrict_public_buckets(true)
-                .build();
+            let all = public_access_block!(all PublicAccessBlockConfiguration);
             let put = self.put_public_access_block().account_id(account).public_access_block_configuration(all);
             sent(call, put.send().await).map(drop)
         }

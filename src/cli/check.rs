@@ -62,13 +62,7 @@ impl Tally {
     }
 
     pub fn exit(&self) -> Exit {
-        if self.errors > 0 {
-            Exit::Error
-        } else if self.non_compliant > 0 {
-            Exit::NonCompliant
-        } else {
-            Exit::Ok
-        }
+        Exit::of(self.errors > 0, self.non_compliant > 0)
     }
 }
 

@@ -37,6 +37,20 @@ pub enum Exit {
     KeyRequired = 4,
 }
 
+impl Exit {
+    /// The code of a run that decided events: 1 when anything `failed`, else 2 when
+    /// `violations` were found (or left in place), else 0.
+    pub fn of(failed: bool, violations: bool) -> Self {
+        if failed {
+            Self::Error
+        } else if violations {
+            Self::NonCompliant
+        } else {
+            Self::Ok
+        }
+    }
+}
+
 impl From<Exit> for ExitCode {
     fn from(e: Exit) -> Self {
         ExitCode::from(e as u8)

@@ -115,17 +115,22 @@ impl ReactorArgs {
     }
 }
 
-/// The runtime, the reactor and the log writer, or the exit code of what went wrong.
-pub fn build<D: DeadLetterSink>(config: &Config, dead_letters: D) -> Result<Built<D>, Exit> {
-    let engine = super::engine(&config.policies)?;
-    let (recorder, log) = super::log(config, &engine)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
+/// A single-threaded async runtime for a command's AWS calls, or exit 1 when none starts.
+pub fn runtime() -> Result<tokio::runtime::Runtime, Exit> {
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| {
             eprintln!("error: cannot start the async runtime: {e}");
             Exit::Error
-        })?;
+        })
+}
+
+/// The runtime, the reactor and the log writer, or the exit code of what went wrong.
+pub fn build<D: DeadLetterSink>(config: &Config, dead_letters: D) -> Result<Built<D>, Exit> {
+    let engine = super::engine(&config.policies)?;
+    let (recorder, log) = super::log(config, &engine)?;
+    let runtime = runtime()?;
     let factory = runtime.block_on(Factory::new(config.aws()));
     Ok((
         runtime,
@@ -171,13 +176,8 @@ impl Summary {
 
     /// 1 when anything failed, 2 when violations were left in place, 0 otherwise.
     pub fn exit(&self) -> Exit {
-        if self.decisions.errors > 0 || self.dead_lettered > 0 || self.lost > 0 {
-            Exit::Error
-        } else if self.not_reverted > 0 {
-            Exit::NonCompliant
-        } else {
-            Exit::Ok
-        }
+        let failed = self.decisions.errors > 0 || self.dead_lettered > 0 || self.lost > 0;
+        Exit::of(failed, self.not_reverted > 0)
     }
 }
 

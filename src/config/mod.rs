@@ -205,6 +205,19 @@ impl Config {
     }
 }
 
+/// Test support: an environment holding only `pairs`, as `from_env` functions read one.
+#[cfg(test)]
+pub(crate) fn env_of<'a, T: From<&'a str>>(
+    pairs: &'a [(&'a str, &'a str)],
+) -> impl Fn(&str) -> Option<T> + 'a {
+    move |k| {
+        pairs
+            .iter()
+            .find(|(n, _)| *n == k)
+            .map(|(_, v)| T::from(*v))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

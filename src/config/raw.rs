@@ -81,9 +81,7 @@ impl Raw {
                 .unwrap_or(ReactorConfig::DEFAULT_DEADLINE),
             flap_max: self
                 .parsed(Setting::FlapMax, |v| {
-                    whole(v)
-                        .filter(|n| *n > 0)
-                        .ok_or("a whole number of reverts greater than 0")
+                    positive(v, "a whole number of reverts greater than 0")
                 })?
                 .unwrap_or(ReactorConfig::DEFAULT_FLAP_MAX),
             flap_window: self
@@ -117,9 +115,7 @@ impl Raw {
             redact: self.list(Setting::Redact)?,
             max_event_bytes: self
                 .parsed(Setting::MaxEventBytes, |v| {
-                    whole(v)
-                        .filter(|n| *n > 0)
-                        .ok_or("a whole number of bytes greater than 0")
+                    positive(v, "a whole number of bytes greater than 0")
                 })?
                 .unwrap_or(crate::event::DEFAULT_MAX_EVENT_BYTES),
         })
@@ -189,6 +185,14 @@ fn whole<T: std::str::FromStr>(text: &str) -> Option<T> {
     text.parse().ok()
 }
 
+/// A whole number greater than 0, or else the error `expected`.
+fn positive<T: std::str::FromStr + PartialOrd + Default>(
+    text: &str,
+    expected: &'static str,
+) -> Result<T, &'static str> {
+    whole(text).filter(|n| *n > T::default()).ok_or(expected)
+}
+
 fn seconds(text: &str) -> Option<Duration> {
     whole::<u64>(text)
         .filter(|s| *s > 0)
@@ -236,14 +240,7 @@ fn namespace(text: &str) -> Result<String, &'static str> {
 mod tests {
     use super::*;
 
-    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<OsString> + 'a {
-        move |k| {
-            pairs
-                .iter()
-                .find(|(n, _)| *n == k)
-                .map(|(_, v)| OsString::from(v))
-        }
-    }
+    use crate::config::env_of as env;
 
     fn cli(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
         Raw::from_env(env(pairs)).validate(Surface::Cli)

@@ -168,27 +168,21 @@ mod tests {
 
     #[test]
     fn parses_the_forms_seen_in_the_wild() {
-        let canonical = |s: &str| EventTime::parse(s).map(EventTime::to_rfc3339);
-        assert_eq!(
-            canonical("2019-03-01T20:19:18Z").as_deref(),
-            Some("2019-03-01T20:19:18.000Z")
-        );
-        assert_eq!(
-            canonical("2021-11-18T09:41:02-08:00").as_deref(),
-            Some("2021-11-18T17:41:02.000Z")
-        );
-        assert_eq!(
-            canonical("2022-12-11 19:45:12").as_deref(),
-            Some("2022-12-11T19:45:12.000Z")
-        );
-        assert_eq!(
-            canonical("2022-12-11 19:45:12.123456789").as_deref(),
-            Some("2022-12-11T19:45:12.123Z")
-        );
-        assert_eq!(
-            canonical("2024-02-29").as_deref(),
-            Some("2024-02-29T00:00:00.000Z")
-        );
+        for (written, canonical) in [
+            ("2019-03-01T20:19:18Z", "2019-03-01T20:19:18.000Z"),
+            ("2021-11-18T09:41:02-08:00", "2021-11-18T17:41:02.000Z"),
+            ("2022-12-11 19:45:12", "2022-12-11T19:45:12.000Z"),
+            ("2022-12-11 19:45:12.123456789", "2022-12-11T19:45:12.123Z"),
+            ("2024-02-29", "2024-02-29T00:00:00.000Z"),
+        ] {
+            assert_eq!(
+                EventTime::parse(written)
+                    .map(EventTime::to_rfc3339)
+                    .as_deref(),
+                Some(canonical),
+                "{written}"
+            );
+        }
     }
 
     #[test]
@@ -207,32 +201,27 @@ mod tests {
 
     #[test]
     fn formats_like_the_reference_across_four_centuries() {
-        let reference = |t: EventTime| {
-            let secs = t.epoch_millis.div_euclid(1000);
+        let check = |epoch_millis: i64| {
+            let secs = epoch_millis.div_euclid(1000);
             let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
             let tod = secs.rem_euclid(86_400);
-            format!(
+            let reference = format!(
                 "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
                 tod / 3600,
                 tod % 3600 / 60,
                 tod % 60,
-                t.epoch_millis.rem_euclid(1000)
-            )
+                epoch_millis.rem_euclid(1000)
+            );
+            assert_eq!(EventTime { epoch_millis }.to_rfc3339(), reference);
         };
         // A prime step walks through every month, hour and millisecond value.
         let mut millis = -2_208_988_800_000; // 1900-01-01
         while millis < 10_413_792_000_000 {
-            let t = EventTime {
-                epoch_millis: millis,
-            };
-            assert_eq!(t.to_rfc3339(), reference(t));
+            check(millis);
             millis += 7_919_993_537;
         }
         for millis in [0, 951_782_400_999, 253_402_300_799_999, -62_167_219_200_001] {
-            let t = EventTime {
-                epoch_millis: millis,
-            };
-            assert_eq!(t.to_rfc3339(), reference(t));
+            check(millis);
         }
     }
 

@@ -91,14 +91,7 @@ mod tests {
     use super::*;
     use crate::config::ModeOverride;
 
-    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |k| {
-            pairs
-                .iter()
-                .find(|(n, _)| *n == k)
-                .map(|(_, v)| (*v).to_owned())
-        }
-    }
+    use crate::config::env_of as env;
 
     #[test]
     fn the_queue_is_required() {

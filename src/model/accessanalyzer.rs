@@ -1,23 +1,14 @@
 //! IAM Access Analyzer: analyzers.
 
-use super::{EventSpec, Id, ResourceKind};
+use super::spec::events;
+use super::{EventSpec, ResourceKind};
 
-const ANALYZER: ResourceKind = ResourceKind {
-    ty: "Analyzer",
-    id: Id::Paths(&["analyzerName"]),
-    name: &[],
-    arn: |account, region, id| format!("arn:aws:access-analyzer:{region}:{account}:analyzer/{id}"),
+const ANALYZER: ResourceKind = ResourceKind::at(
+    "Analyzer",
+    &["analyzerName"],
+    "arn:aws:access-analyzer:{region}:{account}:analyzer/{id}",
+);
+
+pub const EVENTS: &[EventSpec] = events! {
+    ANALYZER: ["CreateAnalyzer", "DeleteAnalyzer"],
 };
-
-pub const EVENTS: &[EventSpec] = &[
-    EventSpec {
-        name: "CreateAnalyzer",
-        resource: ANALYZER,
-        facts: None,
-    },
-    EventSpec {
-        name: "DeleteAnalyzer",
-        resource: ANALYZER,
-        facts: None,
-    },
-];

@@ -3,32 +3,26 @@
 use serde_json::{Map, Value as Json};
 
 use super::malformed::{Malformed, Path, Report};
-use super::{EventSpec, Id, ResourceKind, Value};
+use super::spec::{events, fact};
+use super::{EventSpec, ResourceKind, Value};
 
-const TRAIL: ResourceKind = ResourceKind {
-    ty: "Trail",
-    id: Id::Paths(&["name", "trailName"]),
-    name: &[],
-    arn: |account, region, id| format!("arn:aws:cloudtrail:{region}:{account}:trail/{id}"),
+const TRAIL: ResourceKind = ResourceKind::at(
+    "Trail",
+    &["name", "trailName"],
+    "arn:aws:cloudtrail:{region}:{account}:trail/{id}",
+);
+
+pub const EVENTS: &[EventSpec] = events! {
+    TRAIL: [
+        "CreateTrail" => trail_settings,
+        "UpdateTrail" => trail_settings,
+        "DeleteTrail",
+        "StartLogging",
+        "StopLogging",
+        "PutEventSelectors" => event_selectors,
+        "PutInsightSelectors",
+    ],
 };
-
-const fn trail(name: &'static str, facts: Option<super::FactsFn>) -> EventSpec {
-    EventSpec {
-        name,
-        resource: TRAIL,
-        facts,
-    }
-}
-
-pub const EVENTS: &[EventSpec] = &[
-    trail("CreateTrail", Some(trail_settings)),
-    trail("UpdateTrail", Some(trail_settings)),
-    trail("DeleteTrail", None),
-    trail("StartLogging", None),
-    trail("StopLogging", None),
-    trail("PutEventSelectors", Some(event_selectors)),
-    trail("PutInsightSelectors", None),
-];
 
 /// `trail`: the settings the call sets, each present only when the call sets it.
 fn trail_settings(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
@@ -50,7 +44,7 @@ fn trail_settings(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(
             fields.push((key, Value::str(s)));
         }
     }
-    vec![("trail".to_owned(), Value::record(fields))]
+    fact("trail", fields)
 }
 
 /// `eventSelectors`: which management events the new selectors keep.
@@ -113,13 +107,13 @@ fn event_selectors(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<
         (true, false) => "ReadOnly",
         (false, false) => "None",
     };
-    vec![(
-        "eventSelectors".to_owned(),
-        Value::record([
+    fact(
+        "eventSelectors",
+        [
             ("managementEvents", Value::str(kept)),
             ("includesManagementWrites", Value::Bool(writes)),
-        ]),
-    )]
+        ],
+    )
 }
 
 #[cfg(test)]
@@ -135,13 +129,13 @@ mod tests {
     }
 
     fn record(kept: &str, writes: bool) -> Vec<(String, Value)> {
-        vec![(
-            "eventSelectors".to_owned(),
-            Value::record([
+        fact(
+            "eventSelectors",
+            [
                 ("managementEvents", Value::str(kept)),
                 ("includesManagementWrites", Value::Bool(writes)),
-            ]),
-        )]
+            ],
+        )
     }
 
     #[test]
@@ -172,9 +166,7 @@ mod tests {
         assert_eq!(kept(writes), record("WriteOnly", true));
     }
 
-    fn malformed(f: crate::model::FactsFn, params: Json) -> Vec<String> {
-        crate::model::malformed::derive(f, params).1
-    }
+    use crate::model::malformed::problems as malformed;
 
     #[test]
     fn a_trail_flag_that_is_not_a_boolean_is_malformed_not_unset() {

@@ -1,58 +1,32 @@
 //! AWS Config: the configuration recorder and the delivery channel.
 
-use super::{EventSpec, Id, ResourceKind, no_arn};
+use super::spec::events;
+use super::{EventSpec, Id, ResourceKind};
 
-const RECORDER: ResourceKind = ResourceKind {
-    ty: "ConfigRecorder",
-    id: Id::Paths(&[
+const RECORDER: ResourceKind = ResourceKind::new(
+    "ConfigRecorder",
+    Id::Paths(&[
         "configurationRecorderName",
         "configurationRecorder.name",
         "ConfigurationRecorderName",
     ]),
-    name: &[],
-    arn: no_arn,
-};
+);
 
-const CHANNEL: ResourceKind = ResourceKind {
-    ty: "DeliveryChannel",
-    id: Id::Paths(&[
+const CHANNEL: ResourceKind = ResourceKind::new(
+    "DeliveryChannel",
+    Id::Paths(&[
         "deliveryChannelName",
         "deliveryChannel.name",
         "DeliveryChannelName",
     ]),
-    name: &[],
-    arn: no_arn,
-};
+);
 
-pub const EVENTS: &[EventSpec] = &[
-    EventSpec {
-        name: "PutConfigurationRecorder",
-        resource: RECORDER,
-        facts: None,
-    },
-    EventSpec {
-        name: "StartConfigurationRecorder",
-        resource: RECORDER,
-        facts: None,
-    },
-    EventSpec {
-        name: "StopConfigurationRecorder",
-        resource: RECORDER,
-        facts: None,
-    },
-    EventSpec {
-        name: "DeleteConfigurationRecorder",
-        resource: RECORDER,
-        facts: None,
-    },
-    EventSpec {
-        name: "PutDeliveryChannel",
-        resource: CHANNEL,
-        facts: None,
-    },
-    EventSpec {
-        name: "DeleteDeliveryChannel",
-        resource: CHANNEL,
-        facts: None,
-    },
-];
+pub const EVENTS: &[EventSpec] = events! {
+    RECORDER: [
+        "PutConfigurationRecorder",
+        "StartConfigurationRecorder",
+        "StopConfigurationRecorder",
+        "DeleteConfigurationRecorder",
+    ],
+    CHANNEL: ["PutDeliveryChannel", "DeleteDeliveryChannel"],
+};

@@ -9,132 +9,75 @@ pub use ingress::ingress_rules;
 
 use super::json::first_string;
 use super::malformed::{Malformed, Path, Report, present};
-use super::{EventSpec, Id, ResourceKind, Value};
+use super::spec::{events, fact};
+use super::{Arn, EventSpec, Id, ResourceKind, Value};
 use ingress::ingress;
 
-const SECURITY_GROUP: ResourceKind = ResourceKind {
-    ty: "SecurityGroup",
-    id: Id::Paths(&[
+const SECURITY_GROUP: ResourceKind = ResourceKind::new(
+    "SecurityGroup",
+    Id::Paths(&[
         "groupId",
         "ModifySecurityGroupRulesRequest.GroupId",
         "groupName",
     ]),
-    name: &["groupName", "ModifySecurityGroupRulesRequest.GroupName"],
-    arn: |account, region, id| {
-        if id.starts_with("sg-") {
-            format!("arn:aws:ec2:{region}:{account}:security-group/{id}")
-        } else {
-            String::new()
-        }
-    },
-};
+)
+.named(&["groupName", "ModifySecurityGroupRulesRequest.GroupName"])
+.arn(Arn::Build(|account, region, id| {
+    if id.starts_with("sg-") {
+        format!("arn:aws:ec2:{region}:{account}:security-group/{id}")
+    } else {
+        String::new()
+    }
+}));
 
-const EBS_DEFAULTS: ResourceKind = ResourceKind {
-    ty: "EbsDefaults",
-    id: Id::Region,
-    name: &[],
-    arn: super::no_arn,
-};
+const EBS_DEFAULTS: ResourceKind = ResourceKind::new("EbsDefaults", Id::Region);
 
-const SNAPSHOT: ResourceKind = ResourceKind {
-    ty: "Snapshot",
-    id: Id::Paths(&["snapshotId"]),
-    name: &[],
-    arn: |_, region, id| format!("arn:aws:ec2:{region}::snapshot/{id}"),
-};
+const SNAPSHOT: ResourceKind = ResourceKind::at(
+    "Snapshot",
+    &["snapshotId"],
+    "arn:aws:ec2:{region}::snapshot/{id}",
+);
 
-const IMAGE: ResourceKind = ResourceKind {
-    ty: "Image",
-    id: Id::Paths(&["imageId"]),
-    name: &[],
-    arn: |_, region, id| format!("arn:aws:ec2:{region}::image/{id}"),
-};
+const IMAGE: ResourceKind =
+    ResourceKind::at("Image", &["imageId"], "arn:aws:ec2:{region}::image/{id}");
 
-const FLOW_LOG: ResourceKind = ResourceKind {
-    ty: "FlowLog",
-    id: Id::Paths(&[
+const FLOW_LOG: ResourceKind = ResourceKind::at(
+    "FlowLog",
+    &[
         "flowLogIds.items.0.flowLogId",
         "flowLogIds.0",
         "flowLogIds",
         "DeleteFlowLogsRequest.FlowLogId",
         "DeleteFlowLogsRequest.FlowLogId.0",
-    ]),
-    name: &[],
-    arn: |account, region, id| format!("arn:aws:ec2:{region}:{account}:vpc-flow-log/{id}"),
-};
+    ],
+    "arn:aws:ec2:{region}:{account}:vpc-flow-log/{id}",
+);
 
-const INSTANCE: ResourceKind = ResourceKind {
-    ty: "Instance",
-    id: Id::Paths(&[
+const INSTANCE: ResourceKind = ResourceKind::at(
+    "Instance",
+    &[
         "instanceId",
         "ModifyInstanceMetadataOptionsRequest.InstanceId",
-    ]),
-    name: &[],
-    arn: |account, region, id| format!("arn:aws:ec2:{region}:{account}:instance/{id}"),
+    ],
+    "arn:aws:ec2:{region}:{account}:instance/{id}",
+);
+
+pub const EVENTS: &[EventSpec] = events! {
+    SECURITY_GROUP: [
+        "CreateSecurityGroup",
+        "DeleteSecurityGroup",
+        "AuthorizeSecurityGroupIngress" => ingress,
+        "AuthorizeSecurityGroupEgress",
+        "RevokeSecurityGroupIngress",
+        "RevokeSecurityGroupEgress",
+        "ModifySecurityGroupRules" => ingress,
+    ],
+    EBS_DEFAULTS: ["EnableEbsEncryptionByDefault", "DisableEbsEncryptionByDefault"],
+    SNAPSHOT: ["ModifySnapshotAttribute" => snapshot_sharing, "ResetSnapshotAttribute"],
+    IMAGE: ["ModifyImageAttribute" => image_sharing, "ResetImageAttribute"],
+    FLOW_LOG: ["CreateFlowLogs", "DeleteFlowLogs"],
+    INSTANCE: ["ModifyInstanceMetadataOptions" => instance_metadata],
 };
-
-const fn sg(name: &'static str, facts: Option<super::FactsFn>) -> EventSpec {
-    EventSpec {
-        name,
-        resource: SECURITY_GROUP,
-        facts,
-    }
-}
-
-pub const EVENTS: &[EventSpec] = &[
-    sg("CreateSecurityGroup", None),
-    sg("DeleteSecurityGroup", None),
-    sg("AuthorizeSecurityGroupIngress", Some(ingress)),
-    sg("AuthorizeSecurityGroupEgress", None),
-    sg("RevokeSecurityGroupIngress", None),
-    sg("RevokeSecurityGroupEgress", None),
-    sg("ModifySecurityGroupRules", Some(ingress)),
-    EventSpec {
-        name: "EnableEbsEncryptionByDefault",
-        resource: EBS_DEFAULTS,
-        facts: None,
-    },
-    EventSpec {
-        name: "DisableEbsEncryptionByDefault",
-        resource: EBS_DEFAULTS,
-        facts: None,
-    },
-    EventSpec {
-        name: "ModifySnapshotAttribute",
-        resource: SNAPSHOT,
-        facts: Some(snapshot_sharing),
-    },
-    EventSpec {
-        name: "ResetSnapshotAttribute",
-        resource: SNAPSHOT,
-        facts: None,
-    },
-    EventSpec {
-        name: "ModifyImageAttribute",
-        resource: IMAGE,
-        facts: Some(image_sharing),
-    },
-    EventSpec {
-        name: "ResetImageAttribute",
-        resource: IMAGE,
-        facts: None,
-    },
-    EventSpec {
-        name: "CreateFlowLogs",
-        resource: FLOW_LOG,
-        facts: None,
-    },
-    EventSpec {
-        name: "DeleteFlowLogs",
-        resource: FLOW_LOG,
-        facts: None,
-    },
-    EventSpec {
-        name: "ModifyInstanceMetadataOptions",
-        resource: INSTANCE,
-        facts: Some(instance_metadata),
-    },
-];
 
 fn sharing(
     params: &Map<String, Json>,
@@ -168,14 +111,14 @@ fn sharing(
         }
     }
     let set = |ids: Vec<&str>| Value::Set(ids.into_iter().map(Value::str).collect());
-    vec![(
-        "sharing".to_owned(),
-        Value::record([
+    fact(
+        "sharing",
+        [
             ("public", Value::Bool(public)),
             ("addedAccounts", set(added)),
             ("removedAccounts", set(removed)),
-        ]),
-    )]
+        ],
+    )
 }
 
 /// The field `a`, or else `b` (CloudTrail writes either case), with the name it was found by.
@@ -217,9 +160,9 @@ fn instance_metadata(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Ve
         }
         Value::str(first_string(params, paths).unwrap_or_default())
     };
-    vec![(
-        "instanceMetadata".to_owned(),
-        Value::record([
+    fact(
+        "instanceMetadata",
+        [
             (
                 "httpTokens",
                 field(&[
@@ -234,8 +177,8 @@ fn instance_metadata(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Ve
                     "ModifyInstanceMetadataOptionsRequest.HttpEndpoint",
                 ]),
             ),
-        ]),
-    )]
+        ],
+    )
 }
 
 #[cfg(test)]
@@ -243,9 +186,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn malformed(f: crate::model::FactsFn, params: Json) -> Vec<String> {
-        crate::model::malformed::derive(f, params).1
-    }
+    use crate::model::malformed::problems as malformed;
 
     #[test]
     fn sharing_entries_of_the_wrong_shape_are_malformed() {

@@ -1,26 +1,14 @@
 //! EventBridge: rules, including the one that delivers events to snapback.
 
-use super::{EventSpec, Id, ResourceKind};
+use super::spec::events;
+use super::{EventSpec, ResourceKind};
 
-const RULE: ResourceKind = ResourceKind {
-    ty: "EventRule",
-    id: Id::Paths(&["name", "rule"]),
-    name: &[],
-    arn: |account, region, id| format!("arn:aws:events:{region}:{account}:rule/{id}"),
+const RULE: ResourceKind = ResourceKind::at(
+    "EventRule",
+    &["name", "rule"],
+    "arn:aws:events:{region}:{account}:rule/{id}",
+);
+
+pub const EVENTS: &[EventSpec] = events! {
+    RULE: ["PutRule", "EnableRule", "DisableRule", "DeleteRule", "RemoveTargets"],
 };
-
-const fn rule(name: &'static str) -> EventSpec {
-    EventSpec {
-        name,
-        resource: RULE,
-        facts: None,
-    }
-}
-
-pub const EVENTS: &[EventSpec] = &[
-    rule("PutRule"),
-    rule("EnableRule"),
-    rule("DisableRule"),
-    rule("DeleteRule"),
-    rule("RemoveTargets"),
-];

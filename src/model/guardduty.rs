@@ -1,28 +1,14 @@
 //! GuardDuty: detectors.
 
-use super::{EventSpec, Id, ResourceKind};
+use super::spec::events;
+use super::{EventSpec, ResourceKind};
 
-const DETECTOR: ResourceKind = ResourceKind {
-    ty: "Detector",
-    id: Id::Paths(&["detectorId"]),
-    name: &[],
-    arn: |account, region, id| format!("arn:aws:guardduty:{region}:{account}:detector/{id}"),
+const DETECTOR: ResourceKind = ResourceKind::at(
+    "Detector",
+    &["detectorId"],
+    "arn:aws:guardduty:{region}:{account}:detector/{id}",
+);
+
+pub const EVENTS: &[EventSpec] = events! {
+    DETECTOR: ["CreateDetector", "UpdateDetector", "DeleteDetector"],
 };
-
-pub const EVENTS: &[EventSpec] = &[
-    EventSpec {
-        name: "CreateDetector",
-        resource: DETECTOR,
-        facts: None,
-    },
-    EventSpec {
-        name: "UpdateDetector",
-        resource: DETECTOR,
-        facts: None,
-    },
-    EventSpec {
-        name: "DeleteDetector",
-        resource: DETECTOR,
-        facts: None,
-    },
-];

@@ -4,99 +4,79 @@ use serde_json::{Map, Value as Json};
 
 use super::json::{items, str_at, strings};
 use super::malformed::{Malformed, Path, Report};
+use super::spec::{events, fact};
 use super::{EventSpec, Id, ResourceKind, Value, document};
 
-const USER: ResourceKind = ResourceKind {
-    ty: "IamUser",
-    id: Id::Paths(&["userName"]),
-    name: &[],
-    arn: |account, _, id| format!("arn:aws:iam::{account}:user/{id}"),
+const USER: ResourceKind =
+    ResourceKind::at("IamUser", &["userName"], "arn:aws:iam::{account}:user/{id}");
+
+const ROLE: ResourceKind =
+    ResourceKind::at("IamRole", &["roleName"], "arn:aws:iam::{account}:role/{id}");
+
+const GROUP: ResourceKind = ResourceKind::at(
+    "IamGroup",
+    &["groupName"],
+    "arn:aws:iam::{account}:group/{id}",
+);
+
+const POLICY: ResourceKind = ResourceKind::at(
+    "IamPolicy",
+    &["policyArn", "policyName"],
+    "arn:aws:iam::{account}:policy/{id}",
+);
+
+const PASSWORD_POLICY: ResourceKind = ResourceKind::new("PasswordPolicy", Id::Account);
+
+pub const EVENTS: &[EventSpec] = events! {
+    USER: [
+        "CreateUser",
+        "DeleteUser",
+        "AttachUserPolicy" => attached,
+        "DetachUserPolicy" => attached,
+        "PutUserPolicy" => inline,
+        "DeleteUserPolicy",
+        "CreateAccessKey",
+        "CreateLoginProfile",
+        "UpdateLoginProfile",
+    ],
+    ROLE: [
+        "CreateRole",
+        "DeleteRole",
+        "AttachRolePolicy" => attached,
+        "DetachRolePolicy" => attached,
+        "PutRolePolicy" => inline,
+        "DeleteRolePolicy",
+        "UpdateAssumeRolePolicy",
+    ],
+    GROUP: [
+        "AttachGroupPolicy" => attached,
+        "DetachGroupPolicy" => attached,
+        "PutGroupPolicy" => inline,
+        "DeleteGroupPolicy",
+    ],
+    POLICY: [
+        "CreatePolicy" => inline,
+        "CreatePolicyVersion" => inline,
+        "SetDefaultPolicyVersion",
+        "DeletePolicy",
+    ],
+    PASSWORD_POLICY: [
+        "UpdateAccountPasswordPolicy" => password_policy,
+        "DeleteAccountPasswordPolicy",
+    ],
 };
-
-const ROLE: ResourceKind = ResourceKind {
-    ty: "IamRole",
-    id: Id::Paths(&["roleName"]),
-    name: &[],
-    arn: |account, _, id| format!("arn:aws:iam::{account}:role/{id}"),
-};
-
-const GROUP: ResourceKind = ResourceKind {
-    ty: "IamGroup",
-    id: Id::Paths(&["groupName"]),
-    name: &[],
-    arn: |account, _, id| format!("arn:aws:iam::{account}:group/{id}"),
-};
-
-const POLICY: ResourceKind = ResourceKind {
-    ty: "IamPolicy",
-    id: Id::Paths(&["policyArn", "policyName"]),
-    name: &[],
-    arn: |account, _, id| format!("arn:aws:iam::{account}:policy/{id}"),
-};
-
-const PASSWORD_POLICY: ResourceKind = ResourceKind {
-    ty: "PasswordPolicy",
-    id: Id::Account,
-    name: &[],
-    arn: super::no_arn,
-};
-
-const fn on(
-    resource: ResourceKind,
-    name: &'static str,
-    facts: Option<super::FactsFn>,
-) -> EventSpec {
-    EventSpec {
-        name,
-        resource,
-        facts,
-    }
-}
-
-pub const EVENTS: &[EventSpec] = &[
-    on(USER, "CreateUser", None),
-    on(USER, "DeleteUser", None),
-    on(USER, "AttachUserPolicy", Some(attached)),
-    on(USER, "DetachUserPolicy", Some(attached)),
-    on(USER, "PutUserPolicy", Some(inline)),
-    on(USER, "DeleteUserPolicy", None),
-    on(USER, "CreateAccessKey", None),
-    on(USER, "CreateLoginProfile", None),
-    on(USER, "UpdateLoginProfile", None),
-    on(ROLE, "CreateRole", None),
-    on(ROLE, "DeleteRole", None),
-    on(ROLE, "AttachRolePolicy", Some(attached)),
-    on(ROLE, "DetachRolePolicy", Some(attached)),
-    on(ROLE, "PutRolePolicy", Some(inline)),
-    on(ROLE, "DeleteRolePolicy", None),
-    on(ROLE, "UpdateAssumeRolePolicy", None),
-    on(GROUP, "AttachGroupPolicy", Some(attached)),
-    on(GROUP, "DetachGroupPolicy", Some(attached)),
-    on(GROUP, "PutGroupPolicy", Some(inline)),
-    on(GROUP, "DeleteGroupPolicy", None),
-    on(POLICY, "CreatePolicy", Some(inline)),
-    on(POLICY, "CreatePolicyVersion", Some(inline)),
-    on(POLICY, "SetDefaultPolicyVersion", None),
-    on(POLICY, "DeletePolicy", None),
-    on(
-        PASSWORD_POLICY,
-        "UpdateAccountPasswordPolicy",
-        Some(password_policy),
-    ),
-    on(PASSWORD_POLICY, "DeleteAccountPasswordPolicy", None),
-];
 
 /// AWS managed policies that grant full administrative access.
 const ADMIN_POLICY_ARNS: &[&str] = &["arn:aws:iam::aws:policy/AdministratorAccess"];
 
 fn facts(arn: &str, admin: bool) -> Vec<(String, Value)> {
-    vec![(
-        "iamPolicy".to_owned(),
-        Value::record([
+    fact(
+        "iamPolicy",
+        [
             ("arn", Value::str(arn)),
             ("adminAccess", Value::Bool(admin)),
-        ]),
-    )]
+        ],
+    )
 }
 
 fn attached(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
@@ -173,10 +153,10 @@ fn password_policy(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<
     ];
     let [symbols, digits, upper, lower] = flags;
     let [length, reuse, age] = numbers;
-    vec![(
-        "passwordPolicy".to_owned(),
-        Value::record([length, symbols, digits, upper, lower, reuse, age]),
-    )]
+    fact(
+        "passwordPolicy",
+        [length, symbols, digits, upper, lower, reuse, age],
+    )
 }
 
 #[cfg(test)]
@@ -199,24 +179,20 @@ mod tests {
         assert!(!allows_everything(&scoped));
     }
 
-    use crate::model::malformed::derive;
+    use crate::model::malformed::{assert_one_problem, derive, problems};
 
     #[test]
     fn inline_policy_that_is_not_json_is_malformed_not_harmless() {
-        let (_, found) = derive(
+        assert_one_problem(
             inline,
             json!({"userName": "a", "policyDocument": "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\""}),
-        );
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert!(
-            found[0].starts_with("iamPolicy requestParameters.policyDocument: not JSON"),
-            "{found:?}"
+            "iamPolicy requestParameters.policyDocument: not JSON",
         );
     }
 
     #[test]
     fn inline_policy_with_a_statement_of_the_wrong_shape_is_malformed() {
-        let (_, found) = derive(
+        let found = problems(
             inline,
             json!({"policyDocument": "{\"Version\": \"2012-10-17\", \"Statement\": \"*\"}"}),
         );
@@ -236,20 +212,19 @@ mod tests {
         );
         assert!(found.is_empty(), "{found:?}");
         assert_eq!(facts_, facts("", true));
-        assert!(derive(inline, json!({"policyDocument": null})).1.is_empty());
+        assert!(problems(inline, json!({"policyDocument": null})).is_empty());
         assert!(
-            derive(
+            problems(
                 attached,
                 json!({"policyArn": ["arn:aws:iam::aws:policy/AdministratorAccess"]})
             )
-            .1
             .is_empty()
         );
     }
 
     #[test]
     fn attached_policy_arn_that_is_not_a_string_is_malformed() {
-        let (_, found) = derive(attached, json!({"policyArn": {"arn": "x"}}));
+        let found = problems(attached, json!({"policyArn": {"arn": "x"}}));
         assert_eq!(
             found,
             ["iamPolicy requestParameters.policyArn: expected a string, found an object"]
@@ -258,7 +233,7 @@ mod tests {
 
     #[test]
     fn password_policy_numbers_and_flags_that_do_not_read_are_malformed() {
-        let (_, found) = derive(
+        let found = problems(
             password_policy,
             json!({"minimumPasswordLength": "fourteen", "requireSymbols": "yes",
                    "passwordReusePrevention": -3, "maxPasswordAge": "90", "requireNumbers": "TRUE"}),

@@ -1,34 +1,26 @@
 //! KMS: key state, deletion and rotation.
 
-use super::{EventSpec, Id, ResourceKind};
+use super::spec::events;
+use super::{Arn, EventSpec, Id, ResourceKind};
 
-const KEY: ResourceKind = ResourceKind {
-    ty: "KmsKey",
-    id: Id::Paths(&["keyId", "KeyId"]),
-    name: &[],
-    arn: |account, region, id| {
+const KEY: ResourceKind = ResourceKind::new("KmsKey", Id::Paths(&["keyId", "KeyId"])).arn(
+    Arn::Build(|account, region, id| {
         if id.starts_with("alias/") {
             format!("arn:aws:kms:{region}:{account}:{id}")
         } else {
             format!("arn:aws:kms:{region}:{account}:key/{id}")
         }
-    },
+    }),
+);
+
+pub const EVENTS: &[EventSpec] = events! {
+    KEY: [
+        "ScheduleKeyDeletion",
+        "CancelKeyDeletion",
+        "DisableKey",
+        "EnableKey",
+        "DisableKeyRotation",
+        "EnableKeyRotation",
+        "PutKeyPolicy",
+    ],
 };
-
-const fn key(name: &'static str) -> EventSpec {
-    EventSpec {
-        name,
-        resource: KEY,
-        facts: None,
-    }
-}
-
-pub const EVENTS: &[EventSpec] = &[
-    key("ScheduleKeyDeletion"),
-    key("CancelKeyDeletion"),
-    key("DisableKey"),
-    key("EnableKey"),
-    key("DisableKeyRotation"),
-    key("EnableKeyRotation"),
-    key("PutKeyPolicy"),
-];

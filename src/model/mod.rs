@@ -10,6 +10,7 @@ pub(crate) mod json;
 mod malformed;
 mod net;
 mod params;
+mod spec;
 mod value;
 
 mod accessanalyzer;
@@ -32,41 +33,8 @@ pub use fields::Fields;
 pub use identity::identity_types;
 pub use identity::{malformed_principal_type, principal_type};
 pub use malformed::{Malformed, PRINCIPAL_TYPE, RESOURCE};
+pub use spec::{ACCOUNT, Arn, EventSpec, FactsFn, Id, ResourceKind};
 pub use value::{EntityData, Request, Uid, Value};
-
-/// Derives context facts from `requestParameters`, reporting each field it reads that is
-/// present but malformed (see [`Malformed`]; nothing is reported for an absent field).
-pub type FactsFn = fn(&Map<String, serde_json::Value>, &mut Vec<Malformed>) -> Vec<(String, Value)>;
-
-/// How an event names its target resource.
-#[derive(Debug, Clone, Copy)]
-pub enum Id {
-    /// The first of these `requestParameters` paths that holds a value.
-    Paths(&'static [&'static str]),
-    /// The account itself is the target (account-wide settings).
-    Account,
-    /// A per-region, account-wide setting: the id is the region.
-    Region,
-}
-
-/// A kind of resource: its Cedar type, where its id is, and how to build its name and ARN.
-#[derive(Debug, Clone, Copy)]
-pub struct ResourceKind {
-    pub ty: &'static str,
-    pub id: Id,
-    /// Paths of a display name; when empty, the name is the id (its last `/` segment for ARNs).
-    pub name: &'static [&'static str],
-    /// Builds the ARN from (partition-free) account, region and id; "" when not buildable.
-    pub arn: fn(account: &str, region: &str, id: &str) -> String,
-}
-
-/// One event a service file knows.
-#[derive(Debug, Clone, Copy)]
-pub struct EventSpec {
-    pub name: &'static str,
-    pub resource: ResourceKind,
-    pub facts: Option<FactsFn>,
-}
 
 /// Every service snapback models, by the first label of `eventSource`.
 pub const SERVICES: &[(&str, &[EventSpec])] = &[
@@ -89,11 +57,6 @@ pub fn spec(service: &str, event_name: &str) -> Option<&'static EventSpec> {
         .iter()
         .find(|(s, _)| *s == service)
         .and_then(|(_, events)| events.iter().find(|e| e.name == event_name))
-}
-
-/// No ARN can be built for this kind.
-pub fn no_arn(_: &str, _: &str, _: &str) -> String {
-    String::new()
 }
 
 /// The account the event changed, as an entity with no tags (the engine adds configured ones).
@@ -277,7 +240,7 @@ fn resource(
     let arn = if id.starts_with("arn:") {
         id.clone()
     } else {
-        (kind.arn)(account, region, &id)
+        kind.arn.of(account, region, &id)
     };
     Some(EntityData {
         uid: Uid::new(kind.ty, id.clone()),

@@ -4,51 +4,29 @@ use serde_json::{Map, Value as Json};
 
 use super::json::{document, items, strings};
 use super::malformed::{Malformed, Path, Report};
-use super::{EventSpec, Id, ResourceKind, Value, no_arn};
+use super::spec::{events, fact};
+use super::{ACCOUNT, EventSpec, ResourceKind, Value};
 
-const BUCKET: ResourceKind = ResourceKind {
-    ty: "Bucket",
-    id: Id::Paths(&["bucketName", "BucketName"]),
-    name: &[],
-    arn: |_, _, id| format!("arn:aws:s3:::{id}"),
+const BUCKET: ResourceKind =
+    ResourceKind::at("Bucket", &["bucketName", "BucketName"], "arn:aws:s3:::{id}");
+
+pub const EVENTS: &[EventSpec] = events! {
+    BUCKET: [
+        "CreateBucket",
+        "DeleteBucket",
+        "PutBucketPublicAccessBlock" => public_access_block,
+        "DeleteBucketPublicAccessBlock",
+        "PutBucketAcl" => bucket_acl,
+        "PutBucketPolicy" => bucket_policy,
+        "DeleteBucketPolicy",
+        "PutBucketEncryption",
+        "DeleteBucketEncryption",
+    ],
+    ACCOUNT: [
+        "PutAccountPublicAccessBlock" => public_access_block,
+        "DeleteAccountPublicAccessBlock",
+    ],
 };
-
-const ACCOUNT: ResourceKind = ResourceKind {
-    ty: "Account",
-    id: Id::Account,
-    name: &[],
-    arn: no_arn,
-};
-
-const fn bucket(name: &'static str, facts: Option<super::FactsFn>) -> EventSpec {
-    EventSpec {
-        name,
-        resource: BUCKET,
-        facts,
-    }
-}
-
-pub const EVENTS: &[EventSpec] = &[
-    bucket("CreateBucket", None),
-    bucket("DeleteBucket", None),
-    bucket("PutBucketPublicAccessBlock", Some(public_access_block)),
-    bucket("DeleteBucketPublicAccessBlock", None),
-    bucket("PutBucketAcl", Some(bucket_acl)),
-    bucket("PutBucketPolicy", Some(bucket_policy)),
-    bucket("DeleteBucketPolicy", None),
-    bucket("PutBucketEncryption", None),
-    bucket("DeleteBucketEncryption", None),
-    EventSpec {
-        name: "PutAccountPublicAccessBlock",
-        resource: ACCOUNT,
-        facts: Some(public_access_block),
-    },
-    EventSpec {
-        name: "DeleteAccountPublicAccessBlock",
-        resource: ACCOUNT,
-        facts: None,
-    },
-];
 
 const ALL_USERS: &str = "http://acs.amazonaws.com/groups/global/AllUsers";
 const AUTHENTICATED_USERS: &str = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
@@ -98,23 +76,23 @@ fn public_access_block(
         .map(|(k, on)| (k, Value::Bool(on)))
         .collect();
     fields.push(("allEnabled", Value::Bool(all)));
-    vec![("publicAccessBlock".to_owned(), Value::record(fields))]
+    fact("publicAccessBlock", fields)
 }
 
 fn bucket_acl(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
     let canned = canned_acl(params);
     let groups = acl_groups(params, &mut Report::new("bucketAcl", out));
-    vec![(
-        "bucketAcl".to_owned(),
-        Value::record([
+    fact(
+        "bucketAcl",
+        [
             ("public", Value::Bool(groups.contains(&ALL_USERS))),
             (
                 "authenticatedUsers",
                 Value::Bool(groups.contains(&AUTHENTICATED_USERS)),
             ),
             ("cannedAcl", Value::str(canned)),
-        ]),
-    )]
+        ],
+    )
 }
 
 fn canned_acl(params: &Map<String, Json>) -> &str {
@@ -178,10 +156,7 @@ fn bucket_policy(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(S
         params.get("bucketPolicy"),
     );
     let public = doc.is_some_and(|doc| grants_public(&doc));
-    vec![(
-        "bucketPolicy".to_owned(),
-        Value::record([("public", Value::Bool(public))]),
-    )]
+    fact("bucketPolicy", [("public", Value::Bool(public))])
 }
 
 /// The bucket policy a `PutBucketPolicy` request set, as a JSON document.
@@ -245,24 +220,20 @@ mod tests {
         assert!(!grants_public(&account));
     }
 
-    use crate::model::malformed::derive;
+    use crate::model::malformed::{assert_one_problem, derive, problems};
 
     #[test]
     fn bucket_policy_that_is_not_json_is_malformed_not_private() {
-        let (_, found) = derive(
+        assert_one_problem(
             bucket_policy,
             json!({"bucketName": "b", "bucketPolicy": "invalid-json-policy"}),
-        );
-        assert_eq!(found.len(), 1);
-        assert!(
-            found[0].starts_with("bucketPolicy requestParameters.bucketPolicy: not JSON ("),
-            "{found:?}"
+            "bucketPolicy requestParameters.bucketPolicy: not JSON (",
         );
     }
 
     #[test]
     fn bucket_policy_with_an_unknown_principal_shape_is_malformed() {
-        let (_, found) = derive(
+        let found = problems(
             bucket_policy,
             json!({"bucketPolicy": {"Statement": [{"Effect": "Allow", "Principal": 1, "Action": "s3:*"}]}}),
         );
@@ -276,7 +247,7 @@ mod tests {
 
     #[test]
     fn public_access_block_flags_that_are_not_booleans_are_malformed() {
-        let (_, found) = derive(
+        let found = problems(
             public_access_block,
             json!({"PublicAccessBlockConfiguration": {"BlockPublicAcls": "yes", "IgnorePublicAcls": "true",
                 "BlockPublicPolicy": true, "RestrictPublicBuckets": 1}}),
@@ -288,7 +259,7 @@ mod tests {
                 "publicAccessBlock requestParameters.PublicAccessBlockConfiguration.RestrictPublicBuckets: expected a boolean, found a number",
             ]
         );
-        let (_, found) = derive(
+        let found = problems(
             public_access_block,
             json!({"PublicAccessBlockConfiguration": "on"}),
         );
@@ -302,7 +273,7 @@ mod tests {
 
     #[test]
     fn acl_grants_of_the_wrong_shape_are_malformed() {
-        let (_, found) = derive(
+        let found = problems(
             bucket_acl,
             json!({"AccessControlPolicy": {"AccessControlList": {"Grant": [
                 {"Grantee": {"URI": ["http://acs.amazonaws.com/groups/global/AllUsers"]}}, "READ"]}},
@@ -322,21 +293,11 @@ mod tests {
     fn well_formed_acls_and_policies_report_nothing() {
         let acl = json!({"AccessControlPolicy": {"AccessControlList": {"Grant": {"Grantee": {
             "xsi:type": "CanonicalUser", "ID": "abc"}, "Permission": "FULL_CONTROL"}}}, "acl": [""], "x-amz-acl": ["private"]});
-        assert!(derive(bucket_acl, acl).1.is_empty());
+        assert!(problems(bucket_acl, acl).is_empty());
         let policy = json!({"bucketPolicy": {"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:GetObject", "Resource": "*"}]}});
         let (facts, found) = derive(bucket_policy, policy);
         assert!(found.is_empty());
-        assert_eq!(
-            facts,
-            vec![(
-                "bucketPolicy".to_owned(),
-                Value::record([("public", Value::Bool(true))])
-            )]
-        );
-        assert!(
-            derive(public_access_block, json!({"bucketName": "b"}))
-                .1
-                .is_empty()
-        );
+        assert_eq!(facts, fact("bucketPolicy", [("public", Value::Bool(true))]));
+        assert!(problems(public_access_block, json!({"bucketName": "b"})).is_empty());
     }
 }

@@ -1,23 +1,12 @@
 //! Security Hub: the per-region hub, one per account.
 
-use super::{EventSpec, Id, ResourceKind};
+use super::spec::events;
+use super::{Arn, EventSpec, Id, ResourceKind};
 
-const HUB: ResourceKind = ResourceKind {
-    ty: "SecurityHub",
-    id: Id::Account,
-    name: &[],
-    arn: |account, region, _| format!("arn:aws:securityhub:{region}:{account}:hub/default"),
+const HUB: ResourceKind = ResourceKind::new("SecurityHub", Id::Account).arn(Arn::Pattern(
+    "arn:aws:securityhub:{region}:{account}:hub/default",
+));
+
+pub const EVENTS: &[EventSpec] = events! {
+    HUB: ["EnableSecurityHub", "DisableSecurityHub"],
 };
-
-pub const EVENTS: &[EventSpec] = &[
-    EventSpec {
-        name: "EnableSecurityHub",
-        resource: HUB,
-        facts: None,
-    },
-    EventSpec {
-        name: "DisableSecurityHub",
-        resource: HUB,
-        facts: None,
-    },
-];

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use miette::{NamedSource, SourceSpan};
 use serde::{Deserialize, Serialize};
 
-use super::load::LoadError;
+use super::LoadError;
 
 /// The annotations snapback reads; any other is a validation error.
 pub const ANNOTATIONS: &[&str] = &[

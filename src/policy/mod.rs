@@ -3,15 +3,19 @@
 //! [`PolicyPack`]: the Cedar policy set the engine evaluates plus each policy's metadata.
 
 mod annotations;
+mod diagnostic;
+mod files;
 mod index;
 mod load;
+mod scoped;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
 pub use annotations::{ANNOTATIONS, Meta, Mode, Severity};
+pub use diagnostic::{LoadError, render};
 pub use index::{Fields, PolicyIndex, Scope, Slot};
-pub use load::{LoadError, load, load_embedded, load_revalidated, render};
+pub use load::{load, load_embedded, load_revalidated};
 
 /// The files of `policies/` as they were when this binary was built (see build.rs).
 const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_policies.rs"));

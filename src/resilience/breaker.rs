@@ -176,18 +176,27 @@ mod tests {
         }
     }
 
+    /// Breakers that open after `consecutive` failures in a row and stay open `cool_down`.
+    fn after_failures(consecutive: u32, cool_down: Duration) -> Breakers {
+        Breakers::new(BreakerConfig {
+            consecutive,
+            cool_down,
+            ..BreakerConfig::default()
+        })
+    }
+
+    /// One call at `at`, which the breaker must let through, that succeeds when `ok`.
+    fn call(b: &Breakers, ok: bool, at: Instant) {
+        assert!(b.allow(&key(), at));
+        b.record(&key(), ok, at);
+    }
+
     #[test]
     fn opens_after_consecutive_failures_then_half_opens_and_closes() {
-        let cfg = BreakerConfig {
-            consecutive: 3,
-            cool_down: Duration::from_secs(10),
-            ..BreakerConfig::default()
-        };
-        let b = Breakers::new(cfg);
+        let b = after_failures(3, Duration::from_secs(10));
         let t0 = Instant::now();
         for _ in 0..3 {
-            assert!(b.allow(&key(), t0));
-            b.record(&key(), false, t0);
+            call(&b, false, t0);
         }
         assert!(b.is_open(&key()));
         assert!(!b.allow(&key(), t0 + Duration::from_secs(5)));
@@ -203,36 +212,26 @@ mod tests {
 
     #[test]
     fn opens_on_failure_ratio() {
-        let cfg = BreakerConfig {
+        let b = Breakers::new(BreakerConfig {
             consecutive: 100,
             window: 10,
             min_calls: 10,
             failure_ratio: 0.5,
             ..BreakerConfig::default()
-        };
-        let b = Breakers::new(cfg);
+        });
         let t = Instant::now();
         for i in 0..10 {
-            assert!(b.allow(&key(), t));
-            b.record(&key(), i % 3 == 2, t);
+            call(&b, i % 3 == 2, t);
         }
         assert!(b.is_open(&key()));
     }
 
     #[test]
     fn a_failed_trial_reopens() {
-        let cfg = BreakerConfig {
-            consecutive: 1,
-            cool_down: Duration::from_secs(1),
-            ..BreakerConfig::default()
-        };
-        let b = Breakers::new(cfg);
+        let b = after_failures(1, Duration::from_secs(1));
         let t = Instant::now();
-        assert!(b.allow(&key(), t));
-        b.record(&key(), false, t);
-        let later = t + Duration::from_secs(2);
-        assert!(b.allow(&key(), later));
-        b.record(&key(), false, later);
+        call(&b, false, t);
+        call(&b, false, t + Duration::from_secs(2));
         assert!(b.is_open(&key()));
         assert_eq!(b.opened.load(Ordering::Relaxed), 2);
     }

@@ -11,36 +11,12 @@
 //! would make `ring` a direct dependency and need signed fixtures. So the newest digest of
 //! each chain is vouched for by nothing here, and the report says where each chain ends.
 
+mod files;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use flate2::read::MultiGzDecoder;
-use serde::Deserialize;
-use sha2::{Digest, Sha256};
-
-/// The most read of one digest file: they are kilobytes. Log files are hashed as a stream.
-const MAX_DIGEST: u64 = 64 << 20;
-
-/// The fields of a CloudTrail digest file this check uses.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct DigestFile {
-    digest_end_time: String,
-    digest_s3_object: String,
-    previous_digest_s3_object: Option<String>,
-    previous_digest_hash_value: Option<String>,
-    log_files: Vec<LogFile>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct LogFile {
-    s3_object: String,
-    hash_value: String,
-    hash_algorithm: String,
-}
+use files::{Loaded, read_digest, sha256_of, walk};
 
 /// What the check found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -85,15 +61,6 @@ impl Report {
         }
         self.intact()
     }
-}
-
-/// A digest read from disk.
-struct Loaded {
-    path: PathBuf,
-    /// Where `AWSLogs` is: the archive's S3 keys resolve under it.
-    base: PathBuf,
-    sha256: String,
-    file: DigestFile,
 }
 
 /// Check the digests found under `roots` (directories are walked without following symlinks).
@@ -241,142 +208,15 @@ fn awslogs_key(s3_object: &str) -> Option<&str> {
         .and_then(|i| s3_object.get(i + 1..))
 }
 
-/// The directory holding the `AWSLogs` a path is under.
-fn base_of(path: &Path) -> Option<PathBuf> {
-    path.ancestors()
-        .find(|a| a.file_name().is_some_and(|n| n == "AWSLogs"))
-        .and_then(Path::parent)
-        .map(Path::to_path_buf)
-}
-
-fn under(path: &Path, dir: &str) -> bool {
-    path.components().any(|c| c.as_os_str() == dir)
-}
-
-fn is_json(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    name.ends_with(".json.gz") || name.ends_with(".json")
-}
-
-/// Collect digest files and CloudTrail log files, without following symlinks.
-fn walk(
-    path: &Path,
-    digests: &mut Vec<PathBuf>,
-    logs: &mut BTreeSet<PathBuf>,
-    report: &mut Report,
-) {
-    let meta = match std::fs::symlink_metadata(path) {
-        Ok(meta) => meta,
-        Err(e) => {
-            report
-                .problems
-                .push(format!("cannot read `{}`: {e}", path.display()));
-            return;
-        }
-    };
-    if meta.is_dir() {
-        let entries = match std::fs::read_dir(path) {
-            Ok(entries) => entries,
-            Err(e) => {
-                report
-                    .problems
-                    .push(format!("cannot read `{}`: {e}", path.display()));
-                return;
-            }
-        };
-        let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        children.sort();
-        for child in children {
-            walk(&child, digests, logs, report);
-        }
-    } else if meta.is_file() && is_json(path) {
-        if under(path, "CloudTrail-Digest") {
-            digests.push(path.to_path_buf());
-        } else if under(path, "CloudTrail") {
-            logs.insert(path.to_path_buf());
-        }
-    }
-}
-
-fn read_digest(path: &Path, report: &mut Report) -> Option<Loaded> {
-    let mut fail = |what: String| {
-        report
-            .problems
-            .push(format!("digest `{}` {what}", path.display()));
-        None
-    };
-    let Some(base) = base_of(path) else {
-        return fail("is not under an `AWSLogs` directory".to_owned());
-    };
-    let bytes = match contents(path) {
-        Ok(bytes) => bytes,
-        Err(e) => return fail(format!("cannot be read: {e}")),
-    };
-    let sha256 = hex(&Sha256::digest(&bytes));
-    let text = match std::str::from_utf8(&bytes) {
-        Ok(text) => text,
-        Err(_) => return fail("is not UTF-8".to_owned()),
-    };
-    let parsed = crate::decision_log::canonical::parse(text)
-        .map_err(|e| e.to_string())
-        .and_then(|v| serde_json::from_value::<DigestFile>(v).map_err(|e| e.to_string()));
-    match parsed {
-        Ok(file) => Some(Loaded {
-            path: path.to_path_buf(),
-            base,
-            sha256,
-            file,
-        }),
-        Err(e) => fail(format!("is not a CloudTrail digest: {e}")),
-    }
-}
-
-/// A file, gunzipped when it starts with the gzip magic.
-fn open(path: &Path) -> std::io::Result<Box<dyn Read>> {
-    let mut file = BufReader::new(File::open(path)?);
-    let gzip = file.fill_buf()?.starts_with(&[0x1f, 0x8b]);
-    Ok(if gzip {
-        Box::new(MultiGzDecoder::new(file))
-    } else {
-        Box::new(file)
-    })
-}
-
-/// A digest file's bytes, uncompressed, at most [`MAX_DIGEST`].
-fn contents(path: &Path) -> std::io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    open(path)?.take(MAX_DIGEST + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_DIGEST {
-        return Err(std::io::Error::other("larger than 64 MiB uncompressed"));
-    }
-    Ok(bytes)
-}
-
-/// SHA-256 of a file's uncompressed contents, as CloudTrail computes it, in hex; streamed.
-fn sha256_of(path: &Path) -> std::io::Result<String> {
-    let mut reader = open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0; 64 * 1024];
-    loop {
-        let n = reader.read(&mut buf)?;
-        if n == 0 {
-            return Ok(hex(&hasher.finalize()));
-        }
-        hasher.update(buf.get(..n).unwrap_or_default());
-    }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use std::io::Write;
 
+    use std::path::Path;
+
+    use sha2::{Digest, Sha256};
+
+    use super::files::{contents, hex};
     use super::*;
 
     const LOGS: &str = "AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/28";

@@ -7,7 +7,12 @@
 //! Paths are built on the stack and rendered only when something is reported, so reading a
 //! well-formed event allocates nothing here.
 
+mod path;
+
 use serde_json::{Map, Value as Json};
+
+use path::Seg;
+pub use path::{Item, Path};
 
 /// The fact the resource is derived from: every policy scoped to a resource type relies on it.
 pub const RESOURCE: &str = "resource";
@@ -30,80 +35,6 @@ pub struct Malformed {
 impl std::fmt::Display for Malformed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "`{}` is malformed: {}", self.field, self.problem)
-    }
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Seg<'a> {
-    Key(&'a str),
-    Index(usize),
-    /// `items.N`, EC2's list wrapper.
-    Items(usize),
-    /// The parent itself (a single object written where a list is expected).
-    Same,
-}
-
-/// A path into the event, on the stack: `Path::root("requestParameters").key("bucketPolicy")`.
-#[derive(Debug, Clone, Copy)]
-pub struct Path<'a> {
-    parent: Option<&'a Path<'a>>,
-    seg: Seg<'a>,
-}
-
-impl<'a> Path<'a> {
-    pub const fn root(name: &'a str) -> Self {
-        Self {
-            parent: None,
-            seg: Seg::Key(name),
-        }
-    }
-
-    pub fn key(&'a self, key: &'a str) -> Path<'a> {
-        Path {
-            parent: Some(self),
-            seg: Seg::Key(key),
-        }
-    }
-
-    /// The path as text, segments joined by `.`: `requestParameters.ipPermissions.items.0`.
-    pub fn render(&self) -> String {
-        let mut segs = Vec::new();
-        let mut at = Some(self);
-        while let Some(p) = at {
-            segs.push(p.seg);
-            at = p.parent;
-        }
-        let mut out = String::new();
-        for seg in segs.into_iter().rev() {
-            let text = match seg {
-                Seg::Key(k) => k.to_owned(),
-                Seg::Index(i) => i.to_string(),
-                Seg::Items(i) => format!("items.{i}"),
-                Seg::Same => continue,
-            };
-            if !out.is_empty() {
-                out.push('.');
-            }
-            out.push_str(&text);
-        }
-        out
-    }
-}
-
-/// One element of a list however it is written (see [`Report::items`]), with its place.
-#[derive(Debug, Clone, Copy)]
-pub struct Item<'v> {
-    pub value: &'v Json,
-    seg: Seg<'static>,
-}
-
-impl Item<'_> {
-    /// The element's path below the list's path.
-    pub fn path<'a>(&self, list: &'a Path<'a>) -> Path<'a> {
-        Path {
-            parent: Some(list),
-            seg: self.seg,
-        }
     }
 }
 
@@ -239,10 +170,7 @@ impl<'o> Report<'o> {
                     match item.as_str() {
                         Some(s) => out.push(s),
                         None => {
-                            let at = Path {
-                                parent: Some(at),
-                                seg: Seg::Index(i),
-                            };
+                            let at = at.index(i);
                             self.wrong(&at, "a string", item);
                         }
                     }
@@ -286,23 +214,9 @@ impl<'o> Report<'o> {
     pub fn items<'v>(&mut self, at: &Path<'_>, value: Option<&'v Json>) -> Vec<Item<'v>> {
         match present(value) {
             None => Vec::new(),
-            Some(Json::Array(a)) => a
-                .iter()
-                .enumerate()
-                .map(|(i, value)| Item {
-                    value,
-                    seg: Seg::Index(i),
-                })
-                .collect(),
+            Some(Json::Array(a)) => Item::each(a, Seg::Index),
             Some(whole @ Json::Object(o)) => match o.get("items") {
-                Some(Json::Array(a)) => a
-                    .iter()
-                    .enumerate()
-                    .map(|(i, value)| Item {
-                        value,
-                        seg: Seg::Items(i),
-                    })
-                    .collect(),
+                Some(Json::Array(a)) => Item::each(a, Seg::Items),
                 Some(Json::Null) => Vec::new(),
                 Some(other) => {
                     let at = at.key("items");
@@ -359,6 +273,24 @@ pub(crate) fn derive(
         .map(|m| format!("{} {}: {}", m.fact, m.field, m.problem))
         .collect();
     (facts, found)
+}
+
+/// Test support: `f` reports exactly one malformed field for `params`, starting with `prefix`
+/// (for problems that quote a parser's own message).
+#[cfg(test)]
+#[track_caller]
+pub(crate) fn assert_one_problem(f: crate::model::FactsFn, params: Json, prefix: &str) {
+    let found = problems(f, params);
+    assert!(
+        found.len() == 1 && found.iter().all(|p| p.starts_with(prefix)),
+        "expected one problem starting `{prefix}`: {found:?}"
+    );
+}
+
+/// Test support: only the malformed fields [`derive`] lists.
+#[cfg(test)]
+pub(crate) fn problems(f: crate::model::FactsFn, params: Json) -> Vec<String> {
+    derive(f, params).1
 }
 
 #[cfg(test)]

@@ -3,20 +3,21 @@
 //! a summary at the end. `--remediate` hands what it finds to the reactor, which reverts only
 //! what is still non-compliant.
 
+mod api;
+
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::time::{Instant, UNIX_EPOCH};
+use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Exit;
 use super::check::{Format, Records};
-use super::react::ReactorArgs;
+use super::react::{ReactorArgs, SpoolArgs};
 use crate::archive::{self, Filter};
-use crate::aws::{Factory, Lookup, Pacing, Pager, Settings};
+use crate::aws::Factory;
 use crate::config::Config;
 use crate::decision_log::DecisionSink;
-use crate::event::StreamParser;
 use crate::reactor::Decider;
 use crate::scan::{Found, Options, Summary};
 
@@ -54,10 +55,8 @@ pub struct Args {
     /// Never show the progress bar (it is shown only when stderr is a terminal)
     #[arg(long)]
     pub no_progress: bool,
-    /// Where violations that could not be reverted go (with --remediate)
-    /// [default: dead-letters] [env: SNAPBACK_DEAD_LETTER]
-    #[arg(long, value_name = "DIR")]
-    pub dead_letter: Option<PathBuf>,
+    #[command(flatten)]
+    pub spool: SpoolArgs,
     #[command(flatten)]
     pub input: super::InputArgs,
     /// Before scanning, check CloudTrail's digest files under the archive roots (the SHA-256 of
@@ -72,10 +71,7 @@ pub struct Args {
 impl Args {
     pub fn raw(&self, raw: &mut crate::config::Raw) {
         self.reactor.raw(raw);
-        raw.flag(
-            crate::config::Setting::DeadLetterSpool,
-            self.dead_letter.as_ref(),
-        );
+        self.spool.raw(raw);
         self.input.raw(raw);
     }
 
@@ -186,7 +182,7 @@ pub fn run(args: &Args, config: &Config) -> Exit {
     };
     let started = Instant::now();
     let summary = if args.api {
-        match scan_api(
+        match api::scan_api(
             args,
             config,
             &filter,
@@ -247,19 +243,12 @@ pub fn run(args: &Args, config: &Config) -> Exit {
         || summary.errors > 0
         || sink.reverts.dead_lettered > 0
         || sink.reverts.lost > 0;
-    if failed {
-        Exit::Error
-    } else if remediator.is_some() {
-        if sink.reverts.not_reverted > 0 {
-            Exit::NonCompliant
-        } else {
-            Exit::Ok
-        }
-    } else if summary.non_compliant > 0 {
-        Exit::NonCompliant
+    let violations = if remediator.is_some() {
+        sink.reverts.not_reverted > 0
     } else {
-        Exit::Ok
-    }
+        summary.non_compliant > 0
+    };
+    Exit::of(failed, violations)
 }
 
 fn bar(total: Option<u64>, template: &str) -> ProgressBar {
@@ -306,105 +295,6 @@ fn handle(found: Found, remediator: Option<&Remediator>, sink: &mut Sink<'_>) {
                 .write_with(found.line, &mut sink.records);
         }
     }
-}
-
-fn scan_api(
-    args: &Args,
-    config: &Config,
-    filter: &Filter,
-    decider: &Decider,
-    options: &Options,
-    remediator: Option<&Remediator>,
-    sink: &mut Sink<'_>,
-) -> Result<Summary, Exit> {
-    let show_bar = !args.no_progress && std::io::stderr().is_terminal();
-    // The remediator's runtime and clients when there is one; else a runtime for the lookups.
-    let own_runtime;
-    let runtime = match remediator {
-        Some(r) => &r.runtime,
-        None => {
-            own_runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| {
-                    eprintln!("error: cannot start the async runtime: {e}");
-                    Exit::Error
-                })?;
-            &own_runtime
-        }
-    };
-    let settings = Settings {
-        endpoint_url: config.endpoint_url.clone(),
-        ..Settings::default()
-    };
-    let factory = runtime.block_on(Factory::new(settings));
-    let config = factory.sdk_config();
-    let regions: Vec<String> = if args.regions.is_empty() {
-        config.region().map(|r| r.to_string()).into_iter().collect()
-    } else {
-        args.regions.clone()
-    };
-    if regions.is_empty() {
-        eprintln!(
-            "error: no region to look events up in\n  help: pass --region, or set AWS_REGION"
-        );
-        return Err(Exit::Error);
-    }
-    let to_time = |t: Option<crate::event::EventTime>| {
-        t.and_then(|t| u64::try_from(t.epoch_millis).ok())
-            .map(|ms| UNIX_EPOCH + std::time::Duration::from_millis(ms))
-    };
-    if show_bar {
-        sink.show(bar(None, "{spinner} {elapsed_precise} {msg}"));
-    }
-    let mut summary = Summary::default();
-    let mut failed = false;
-    for region in regions {
-        let lookup = Lookup {
-            region: region.clone(),
-            start: to_time(filter.since),
-            end: to_time(filter.until),
-            writes_only: !args.include_read_only,
-        };
-        let mut pager = Pager::new(config, lookup, Pacing::default());
-        while let Some(page) = runtime.block_on(pager.next_page()) {
-            let page = match page {
-                Ok(page) => page,
-                Err(err) => {
-                    sink.bar.suspend(|| {
-                        eprintln!("error: `{region}`: {err}; events read until then are reported")
-                    });
-                    failed = true;
-                    break;
-                }
-            };
-            let mut items = Vec::with_capacity(page.records.len());
-            let mut parser =
-                StreamParser::new(format!("cloudtrail-api:{region}:page-{}", page.number))
-                    .with_max_value(options.max_event_bytes);
-            for record in &page.records {
-                parser.push(record.as_bytes(), &mut |item| items.push(item));
-                parser.push(b"\n", &mut |item| items.push(item));
-            }
-            parser.finish(&mut |item| items.push(item));
-            let wanted = items
-                .into_iter()
-                .filter(|item| item.as_ref().map_or(true, |e| filter.wants_event(e)));
-            crate::scan::scan_events(decider, options, wanted, &mut summary, &mut |found| {
-                handle(found, remediator, sink);
-            });
-            sink.bar.set_message(format!(
-                "{region}: {} pages, {} throttled calls; {}",
-                pager.stats.pages,
-                pager.stats.throttled,
-                progress_message(&summary)
-            ));
-        }
-    }
-    if failed {
-        summary.errors += 1;
-    }
-    Ok(summary)
 }
 
 /// The summary on stderr: what was read, and the violations by severity and by policy.
