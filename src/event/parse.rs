@@ -81,24 +81,62 @@ fn classify_one(value: Value, origin: &Origin, out: &mut dyn FnMut(Result<Event,
         )));
         return;
     };
-    if let Some(Value::Array(records)) = map.get_mut("Records") {
-        for (i, record) in std::mem::take(records).into_iter().enumerate() {
-            let origin = at_index(origin, i);
-            out(bare(record, &origin));
+    match form(&map) {
+        Form::LogFile => {
+            let records = match map.get_mut("Records") {
+                Some(Value::Array(records)) => std::mem::take(records),
+                _ => Vec::new(),
+            };
+            for (i, record) in records.into_iter().enumerate() {
+                let origin = at_index(origin, i);
+                out(bare(record, &origin));
+            }
         }
-    } else if let Some(Value::Array(events)) = map.get_mut("Events") {
-        // LookupEvents output: each element carries the record as a JSON string.
-        for (i, item) in std::mem::take(events).into_iter().enumerate() {
-            let origin = at_index(origin, i);
-            out(lookup_event(item, &origin));
+        Form::Lookup => {
+            let events = match map.get_mut("Events") {
+                Some(Value::Array(events)) => std::mem::take(events),
+                _ => Vec::new(),
+            };
+            // LookupEvents output: each element carries the record as a JSON string.
+            for (i, item) in events.into_iter().enumerate() {
+                let origin = at_index(origin, i);
+                out(lookup_event(item, &origin));
+            }
         }
-    } else if map.contains_key("detail-type") {
-        out(envelope(map, origin));
-    } else if map.get("CloudTrailEvent").is_some_and(Value::is_string) {
-        out(lookup_event(Value::Object(map), origin));
-    } else {
-        out(bare(Value::Object(map), origin));
+        Form::Envelope => out(envelope(map, origin)),
+        Form::LookupEvent => out(lookup_event(Value::Object(map), origin)),
+        Form::Bare => out(bare(Value::Object(map), origin)),
     }
+}
+
+/// The forms an object can take, the first that applies winning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Form {
+    /// `{"Records": [...]}`.
+    LogFile,
+    /// LookupEvents output, `{"Events": [...]}`.
+    Lookup,
+    /// An EventBridge event.
+    Envelope,
+    /// One LookupEvents element, its record in a `CloudTrailEvent` string.
+    LookupEvent,
+    /// A CloudTrail record.
+    Bare,
+}
+
+/// An object's form, from its keys in one pass (not one lookup a form: this runs for every
+/// record).
+fn form(map: &Map<String, Value>) -> Form {
+    map.iter()
+        .filter_map(|(key, value)| match (key.as_str(), value) {
+            ("Records", Value::Array(_)) => Some(Form::LogFile),
+            ("Events", Value::Array(_)) => Some(Form::Lookup),
+            ("detail-type", _) => Some(Form::Envelope),
+            ("CloudTrailEvent", Value::String(_)) => Some(Form::LookupEvent),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(Form::Bare)
 }
 
 fn error(origin: &Origin, message: impl Into<String>, value: &Value) -> EventError {
@@ -225,8 +263,10 @@ fn bare(value: Value, origin: &Origin) -> Result<Event, EventError> {
 /// Why a JSON object is not a record snapback can decide, if it is not: no event name (in the
 /// record or, for CloudTrail Insights, in `insightDetails`), or a field of the wrong type.
 fn record_problem(record: &Map<String, Value>) -> Option<String> {
-    if let Err(problem) = check_fields(record) {
-        return Some(problem.to_string());
+    match check_fields(record) {
+        Err(problem) => return Some(problem.to_string()),
+        Ok(true) => return None,
+        Ok(false) => {}
     }
     let named = |m: &Map<String, Value>| {
         m.get("eventName")

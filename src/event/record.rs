@@ -180,43 +180,45 @@ impl Event {
 
 /// The fields the model reads, with the type each must have when present: a field present with
 /// another type is an error naming it, never read as `""` or as absent (fail closed).
-const STRING_FIELDS: &[&str] = &[
-    "eventName",
-    "eventSource",
-    "eventTime",
-    "eventID",
-    "eventType",
-    "awsRegion",
-    "recipientAccountId",
-    "errorCode",
-    "sourceIPAddress",
-    "userAgent",
-];
+/// Top-level fields that must be strings when present.
+fn string_field(key: &str) -> bool {
+    matches!(
+        key,
+        "eventName"
+            | "eventSource"
+            | "eventTime"
+            | "eventID"
+            | "eventType"
+            | "awsRegion"
+            | "recipientAccountId"
+            | "errorCode"
+            | "sourceIPAddress"
+            | "userAgent"
+    )
+}
 
 /// `userIdentity` fields the principal is built from.
-const IDENTITY_FIELDS: &[&str] = &["type", "arn", "accountId", "principalId", "userName"];
+fn identity_field(key: &str) -> bool {
+    matches!(
+        key,
+        "type" | "arn" | "accountId" | "principalId" | "userName"
+    )
+}
 
 /// Check the types of the fields snapback reads in a record. `requestParameters` may be null
 /// (CloudTrail writes null for a call without parameters), as may `userIdentity.invokedBy`;
 /// `readOnly` is a boolean, or the string `"true"`/`"false"` some exporters write. One pass
-/// over the record's fields, not a lookup per field: this runs for every event.
-pub(super) fn check_fields(record: &Map<String, Value>) -> Result<(), WrongType> {
+/// over the record's fields (and its identity's), not a lookup per field: this runs for every
+/// event. `Ok(true)` when the record has a non-empty `eventName` of its own.
+pub(super) fn check_fields(record: &Map<String, Value>) -> Result<bool, WrongType> {
+    let mut named = false;
     for (key, value) in record {
         let key = key.as_str();
         match (key, value) {
-            (_, Value::String(_)) if STRING_FIELDS.contains(&key) => {}
-            (_, other) if STRING_FIELDS.contains(&key) => {
-                return Err(wrong(key, "a string", other));
-            }
-            ("userIdentity", Value::Object(user)) => {
-                for key in IDENTITY_FIELDS {
-                    expect_string(user, key, "userIdentity.")?;
-                }
-                match user.get("invokedBy") {
-                    None | Some(Value::String(_) | Value::Null) => {}
-                    Some(other) => return Err(wrong("userIdentity.invokedBy", "a string", other)),
-                }
-            }
+            ("eventName", Value::String(name)) => named = !name.is_empty(),
+            (_, Value::String(_)) if string_field(key) => {}
+            (_, other) if string_field(key) => return Err(wrong(key, "a string", other)),
+            ("userIdentity", Value::Object(user)) => check_identity(user)?,
             ("userIdentity", other) => return Err(wrong(key, "an object", other)),
             ("requestParameters", Value::Object(_) | Value::Null) => {}
             ("requestParameters", other) => return Err(wrong(key, "an object or null", other)),
@@ -229,6 +231,20 @@ pub(super) fn check_fields(record: &Map<String, Value>) -> Result<(), WrongType>
                 expect_string(details, "eventSource", "insightDetails.")?;
             }
             ("insightDetails", other) => return Err(wrong(key, "an object", other)),
+            _ => {}
+        }
+    }
+    Ok(named)
+}
+
+fn check_identity(user: &Map<String, Value>) -> Result<(), WrongType> {
+    for (key, value) in user {
+        match (key.as_str(), value) {
+            (key, Value::String(_)) if identity_field(key) || key == "invokedBy" => {}
+            ("invokedBy", Value::Null) => {}
+            (key, other) if identity_field(key) || key == "invokedBy" => {
+                return Err(wrong(&format!("userIdentity.{key}"), "a string", other));
+            }
             _ => {}
         }
     }
