@@ -4,14 +4,6 @@
 //! order, byte for byte. Also: a malformed line is reported with file:line and skipped, an
 //! unreadable file fails, and CSV fields are quoted.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests"
-)]
-
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};

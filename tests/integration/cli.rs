@@ -1,14 +1,6 @@
 //! The `snapback` binary as users run it: exit codes, diagnostics that name file and line,
 //! and bad input that is reported without losing the rest of the stream.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests"
-)]
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -1,14 +1,6 @@
 //! Every event in the shared third-party corpus (`../shared/corpus`, read in place) must load
 //! and get a decision: no parse errors, no evaluation errors.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests"
-)]
-
 use std::path::PathBuf;
 
 use snapback::decision_log::{Recorder, Redactor};

@@ -2,14 +2,6 @@
 //! `verify` names each kind of tampering, secrets never reach the log, and the log of the
 //! bundled examples matches its golden copy.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests"
-)]
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -3,14 +3,6 @@
 //! the remediations' IAM actions on every remediation role. Edit a policy or a remediation and
 //! this fails until the templates are brought along.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests"
-)]
-
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;

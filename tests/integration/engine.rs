@@ -1,14 +1,6 @@
 //! Decision semantics that the shipped pack cannot show: an evaluation error is an `error`
 //! decision naming the policy (never "compliant"), and `@mode("off")` policies are not run.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests"
-)]
-
 use std::path::{Path, PathBuf};
 
 use snapback::{Engine, Outcome, StreamParser};

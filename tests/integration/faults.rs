@@ -3,14 +3,6 @@
 //! the dead-letter spool, and `snapback redrive` against the recovered service (moto) reverts
 //! them all. Also checks that the SDK's own retries are off: one HTTP request per attempt.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests"
-)]
-
 use crate::common;
 
 use std::sync::Arc;

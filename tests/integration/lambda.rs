@@ -2,14 +2,6 @@
 //! SQS, transient failures handed back for Lambda's retries, exempt principals, decisions
 //! published to a bus, and the EMF documents.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests"
-)]
-
 use crate::common;
 
 use std::time::Duration;

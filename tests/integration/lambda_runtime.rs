@@ -7,14 +7,6 @@
 //! docs/deploy.md. That figure is reported, never asserted; benches/lambda-init.sh runs this
 //! harness on a release build to measure it.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests"
-)]
-
 use crate::common;
 
 use std::collections::VecDeque;

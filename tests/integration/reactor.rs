@@ -2,14 +2,6 @@
 //! the flap limit, duplicate deliveries, modes, cross-account reverts through an assumed role,
 //! and `snapback react` reading a stream on stdin.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests"
-)]
-
 use crate::common;
 
 use std::io::Write;

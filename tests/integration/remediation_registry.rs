@@ -2,14 +2,6 @@
 //! names a registered remediation, and every registered remediation is used by some policy.
 //! Every remediation declares the IAM actions it needs.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests"
-)]
-
 use std::collections::BTreeSet;
 use std::path::Path;
 

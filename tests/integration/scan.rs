@@ -3,14 +3,6 @@
 //! summary), over the CloudTrail API (against a loopback LookupEvents double, since moto does
 //! not implement LookupEvents: paging and throttling), and `--remediate` against moto.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests"
-)]
-
 use crate::common;
 
 use std::io::{BufRead, BufReader, Read, Write};

@@ -1,14 +1,6 @@
 //! The schema and the model tables must agree: every event the model knows is a declared
 //! action of its service group, applying to the resource type the model builds for it.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests"
-)]
-
 use std::path::Path;
 
 use snapback::model::SERVICES;

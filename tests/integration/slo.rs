@@ -2,14 +2,6 @@
 //! percentiles, burn rates that page, remediation and time-to-remediate, the cost model, and
 //! the real binary on a small log (table, JSON, valid Prometheus exposition, exit codes).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests"
-)]
-
 use std::path::PathBuf;
 use std::process::{Command, Output};
 

@@ -16,14 +16,6 @@
 //! The number of cases is bounded (`SNAPBACK_FUZZ_CASES`, default 400) so that the run takes
 //! seconds in the dev profile. Failures found are kept below as named regression tests.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests"
-)]
-
 use std::path::PathBuf;
 use std::sync::OnceLock;
 

@@ -12,14 +12,6 @@
 //! `tests/proptest-regressions/fail_closed/fuzz_parse.txt` and replayed first; the named tests
 //! at the bottom, and in `src/event/stream/tests.rs`, are cases it found.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests"
-)]
-
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;

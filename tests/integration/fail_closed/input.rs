@@ -1,14 +1,6 @@
 //! Reading inputs as users run the binary: directory walks that end and say what they skipped,
 //! archives with integrity digests, events whose shape is wrong, and the size limit.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests"
-)]
-
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};

@@ -4,14 +4,6 @@
 //! field, never `compliant`; a violation that matched anyway stays `non_compliant` with the
 //! error listed. Absent fields, and events no policy reads the field for, decide as before.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests"
-)]
-
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 

@@ -3,14 +3,6 @@
 //! secret-bearing shape snapback knows, never reach the bytes `check` prints, the decision log
 //! holds or `explain` prints.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests"
-)]
-
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 

@@ -3,14 +3,6 @@
 //! and the fields policies and auditors need kept as they were. The property test that
 //! plants secrets in corpus events is `tests/redaction_planted.rs`.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests"
-)]
-
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
