@@ -1,14 +1,25 @@
-//! From a model request to a Cedar request and its entities: each value becomes a restricted
-//! expression, each entity type is parsed once per thread, and what Cedar refuses is a
+//! From a model request to a Cedar request and its entities, built directly as Cedar's own
+//! values: each model value becomes a Cedar value (no restricted expression is written and then
+//! evaluated), each entity type is parsed once per thread, the entities' ancestors are worked
+//! out here (a request holds at most six entities, so Cedar's general transitive closure, with
+//! its hash maps, cost more than evaluating the policies), and what Cedar refuses is a
 //! [`RequestError`].
+//!
+//! This is the one module that uses `cedar_policy_core`, the crate `cedar_policy` wraps, pinned
+//! to the same version: its public constructors are what take values and ancestors as they are.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::str::FromStr;
+use std::sync::{Arc, OnceLock};
 
-use cedar_policy::{
-    Context, Entities, Entity, EntityId, EntityTypeName, EntityUid, RestrictedExpression,
+use cedar_policy::{Entities, EntityTypeName};
+use cedar_policy_core::ast::{
+    self, Context, Eid, EntityType, EntityUID, EntityUIDEntry, ExtensionFunction, Name,
+    PartialValue,
 };
+use cedar_policy_core::entities::{self as core_entities, NoEntitiesSchema, TCComputation};
+use cedar_policy_core::extensions::Extensions;
 
 use crate::model::{EntityData, Request, Uid, Value};
 use crate::policy::{Fields, PolicyPack};
@@ -25,23 +36,11 @@ impl RequestError {
     }
 }
 
-macro_rules! from_cedar {
-    ($($variant:ident($ty:ty)),*) => {$(
-        impl From<$ty> for RequestError {
-            fn from(err: $ty) -> Self {
-                Self(Box::new(RequestErrorKind::$variant(err)))
-            }
-        }
-    )*};
+impl From<RequestErrorKind> for RequestError {
+    fn from(kind: RequestErrorKind) -> Self {
+        Self(Box::new(kind))
+    }
 }
-
-from_cedar!(
-    Expression(cedar_policy::ExpressionConstructionError),
-    Entity(cedar_policy::EntityAttrEvaluationError),
-    Entities(cedar_policy::entities_errors::EntitiesError),
-    Context(cedar_policy::ContextCreationError),
-    Request(cedar_policy::RequestValidationError)
-);
 
 /// The part of the request Cedar refused.
 #[derive(Debug, thiserror::Error)]
@@ -51,86 +50,197 @@ pub enum RequestErrorKind {
         ty: &'static str,
         source: cedar_policy::ParseErrors,
     },
+    #[error("`{function}(\"{arg}\")`: {message}")]
+    Extension {
+        function: &'static str,
+        arg: String,
+        message: String,
+    },
+    #[error("duplicate key `{key}` in {place}")]
+    DuplicateKey { key: String, place: &'static str },
+    #[error("entity `{0}` is its own ancestor")]
+    Cycle(String),
     #[error(transparent)]
-    Expression(cedar_policy::ExpressionConstructionError),
-    #[error(transparent)]
-    Entity(cedar_policy::EntityAttrEvaluationError),
-    #[error(transparent)]
-    Entities(cedar_policy::entities_errors::EntitiesError),
-    #[error(transparent)]
-    Context(cedar_policy::ContextCreationError),
-    #[error(transparent)]
-    Request(cedar_policy::RequestValidationError),
+    Entities(Box<cedar_policy::entities_errors::EntitiesError>),
 }
 
-fn uid(u: &Uid) -> Result<EntityUid, RequestError> {
-    Ok(EntityUid::from_type_name_and_id(
+fn uid(u: &Uid) -> Result<EntityUID, RequestError> {
+    Ok(EntityUID::from_components(
         type_name(u.ty)?,
-        EntityId::new(&u.id),
+        Eid::new(u.id.as_str()),
+        None,
     ))
 }
 
 /// `Aws::<ty>`, parsed once per thread: running Cedar's parser for every uid of every event
 /// would cost more than evaluating the policies.
-fn type_name(ty: &'static str) -> Result<EntityTypeName, RequestError> {
+fn type_name(ty: &'static str) -> Result<EntityType, RequestError> {
     thread_local! {
-        static TYPES: RefCell<HashMap<&'static str, EntityTypeName>> =
+        static TYPES: RefCell<HashMap<&'static str, EntityType>> =
             RefCell::new(HashMap::new());
     }
     TYPES.with(|types| {
         if let Some(parsed) = types.borrow().get(ty) {
             return Ok(parsed.clone());
         }
-        let parsed = EntityTypeName::from_str(&format!("Aws::{ty}"))
-            .map_err(|source| RequestError(Box::new(RequestErrorKind::TypeName { ty, source })))?;
+        let parsed: EntityType = EntityTypeName::from_str(&format!("Aws::{ty}"))
+            .map_err(|source| RequestErrorKind::TypeName { ty, source })?
+            .as_ref()
+            .clone();
         types.borrow_mut().insert(ty, parsed.clone());
         Ok(parsed)
     })
 }
 
-fn expr(v: &Value) -> Result<RestrictedExpression, RequestError> {
+/// Cedar's `ip` and `datetime` constructors, looked up once.
+fn extension(function: &'static str) -> &'static ExtensionFunction {
+    static FUNCTIONS: OnceLock<[&'static ExtensionFunction; 2]> = OnceLock::new();
+    let [ip, datetime] = FUNCTIONS.get_or_init(|| {
+        ["ip", "datetime"].map(|name| {
+            #[expect(
+                clippy::expect_used,
+                reason = "both are built into cedar-policy with the features this crate enables"
+            )]
+            Extensions::all_available()
+                .func(&Name::parse_unqualified_name(name).expect("a valid function name"))
+                .expect("the ipaddr and datetime extensions are enabled")
+        })
+    });
+    if function == "ip" { ip } else { datetime }
+}
+
+fn call(function: &'static str, arg: &str) -> Result<ast::Value, RequestError> {
+    let failed = |message: String| RequestErrorKind::Extension {
+        function,
+        arg: arg.to_owned(),
+        message,
+    };
+    match extension(function).call(&[ast::Value::from(arg)]) {
+        Ok(PartialValue::Value(v)) => Ok(v),
+        Ok(PartialValue::Residual(_)) => Err(failed("not a value".to_owned()).into()),
+        Err(source) => Err(failed(source.to_string()).into()),
+    }
+}
+
+fn value(v: &Value) -> Result<ast::Value, RequestError> {
     Ok(match v {
-        Value::Bool(b) => RestrictedExpression::new_bool(*b),
-        Value::Long(n) => RestrictedExpression::new_long(*n),
-        Value::String(s) => RestrictedExpression::new_string(s.clone()),
-        Value::Set(items) => {
-            RestrictedExpression::new_set(items.iter().map(expr).collect::<Result<Vec<_>, _>>()?)
-        }
-        Value::Record(fields) => RestrictedExpression::new_record(
-            fields
-                .iter()
-                .map(|(k, v)| Ok((k.clone(), expr(v)?)))
-                .collect::<Result<Vec<_>, RequestError>>()?,
-        )?,
-        Value::Ip(s) => RestrictedExpression::new_ip(s),
-        Value::Datetime(s) => RestrictedExpression::new_datetime(s),
-        Value::Entity(u) => RestrictedExpression::new_entity_uid(uid(u)?),
+        Value::Bool(b) => ast::Value::from(*b),
+        Value::Long(n) => ast::Value::from(*n),
+        Value::String(s) => ast::Value::from(s.as_str()),
+        Value::Set(items) => ast::Value::set(
+            items.iter().map(value).collect::<Result<Vec<_>, _>>()?,
+            None,
+        ),
+        Value::Record(fields) => record(fields, "a record", |fields| {
+            ast::Value::record_arc(Arc::new(fields), None)
+        })?,
+        Value::Ip(s) => call("ip", s)?,
+        Value::Datetime(s) => call("datetime", s)?,
+        Value::Entity(u) => ast::Value::from(uid(u)?),
     })
 }
 
-/// The entity, with only the attributes whose names are in `read`.
-fn entity(data: &EntityData, read: &Fields) -> Result<Entity, RequestError> {
+/// The fields as Cedar's record, handed to `finish` (which names Cedar's key type); a key
+/// given twice is an error, as Cedar's own record and context constructors make it.
+fn record<'a, K, R>(
+    fields: impl IntoIterator<Item = &'a (String, Value)>,
+    place: &'static str,
+    finish: impl FnOnce(BTreeMap<K, ast::Value>) -> R,
+) -> Result<R, RequestError>
+where
+    K: Ord + for<'k> From<&'k str>,
+{
+    let mut out = BTreeMap::new();
+    for (k, v) in fields {
+        if out.insert(K::from(k.as_str()), value(v)?).is_some() {
+            return Err(RequestErrorKind::DuplicateKey {
+                key: k.clone(),
+                place,
+            }
+            .into());
+        }
+    }
+    Ok(finish(out))
+}
+
+/// One entity of the request before its ancestors are known.
+struct Node<'r> {
+    uid: EntityUID,
+    parents: Vec<EntityUID>,
+    from: Source<'r>,
+}
+
+enum Source<'r> {
+    /// Built from the model, with only the attributes whose names are kept.
+    Model(&'r EntityData),
+    /// Configured in the pack's `entities.json`: used as loaded, ancestors included.
+    Configured(&'r cedar_policy::Entity),
+    /// The action, whose one parent is its service group.
+    Action,
+}
+
+/// Each node's ancestors: its parents (`sets` holds them), closed over the parents that are
+/// themselves nodes. A request holds a handful of entities, so this is a few set unions; an
+/// entity among its own ancestors is an error, as Cedar's closure makes it.
+fn close(
+    uids: &[EntityUID],
+    mut sets: Vec<HashSet<EntityUID>>,
+) -> Result<Vec<HashSet<EntityUID>>, RequestError> {
+    // A chain of parents is at most as long as there are nodes, so this many rounds close it.
+    for _ in 0..uids.len() {
+        let mut changed = false;
+        for i in 0..sets.len() {
+            let Some(set) = sets.get(i) else { continue };
+            let extra: Vec<EntityUID> = set
+                .iter()
+                .filter_map(|a| uids.iter().position(|u| u == a))
+                .filter_map(|j| sets.get(j))
+                .flatten()
+                .filter(|e| !set.contains(*e))
+                .cloned()
+                .collect();
+            if let Some(set) = sets.get_mut(i)
+                && !extra.is_empty()
+            {
+                set.extend(extra);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    if let Some((uid, _)) = uids.iter().zip(&sets).find(|(u, set)| set.contains(*u)) {
+        return Err(RequestErrorKind::Cycle(uid.to_string()).into());
+    }
+    Ok(sets)
+}
+
+/// The model entity as Cedar's, with only the attributes whose names are in `read`.
+fn entity(
+    data: &EntityData,
+    uid: EntityUID,
+    parents: Vec<EntityUID>,
+    ancestors: HashSet<EntityUID>,
+    read: &Fields,
+) -> Result<ast::Entity, RequestError> {
     let attrs = data
         .attrs
         .iter()
         .filter(|(k, _)| read.keeps(k))
-        .map(|(k, v)| Ok((k.clone(), expr(v)?)))
+        .map(|(k, v)| Ok((k.as_str().into(), PartialValue::Value(value(v)?))))
         .collect::<Result<Vec<_>, RequestError>>()?;
-    let parents = data
-        .parents
-        .iter()
-        .map(uid)
-        .collect::<Result<Vec<_>, _>>()?;
-    let tags = data
-        .tags
-        .iter()
-        .map(|(k, v)| (k.clone(), RestrictedExpression::new_string(v.clone())));
-    Ok(Entity::new_with_tags(
-        uid(&data.uid)?,
-        attrs,
-        parents,
-        tags,
-    )?)
+    let parents: HashSet<EntityUID> = parents.into_iter().collect();
+    let indirect = ancestors.difference(&parents).cloned().collect();
+    let tags = data.tags.iter().map(|(k, v)| {
+        (
+            k.as_str().into(),
+            PartialValue::Value(ast::Value::from(v.as_str())),
+        )
+    });
+    Ok(ast::Entity::new_with_attr_partial_value(
+        uid, attrs, indirect, parents, tags,
+    ))
 }
 
 /// The Cedar request and entities for a model request, with only the attributes named in
@@ -141,43 +251,170 @@ pub(super) fn to_cedar(
     pack: &PolicyPack,
     read: &Fields,
 ) -> Result<(cedar_policy::Request, Entities), RequestError> {
-    let mut seen = HashSet::new();
-    let mut entities = Vec::new();
+    let mut nodes: Vec<Node<'_>> = Vec::with_capacity(request.entities.len() + 3);
     for data in [&request.principal, &request.resource]
         .into_iter()
         .chain(&request.entities)
     {
-        if !seen.insert(data.uid.clone()) {
+        let uid = uid(&data.uid)?;
+        if nodes.iter().any(|n| n.uid == uid) {
             continue;
         }
         let configured = (data.uid.ty == "Account")
             .then(|| pack.accounts.get(&data.uid.id))
             .flatten();
-        entities.push(match configured {
-            Some(e) => e.clone(),
-            None => entity(data, read)?,
+        nodes.push(match configured {
+            Some(e) => Node {
+                uid,
+                parents: e.as_ref().ancestors().cloned().collect(),
+                from: Source::Configured(e),
+            },
+            None => Node {
+                uid,
+                parents: data
+                    .parents
+                    .iter()
+                    .map(self::uid)
+                    .collect::<Result<_, _>>()?,
+                from: Source::Model(data),
+            },
         });
     }
     let action = uid(&request.action)?;
-    entities.push(Entity::new_no_attrs(
-        action.clone(),
-        [uid(&request.action_group)?].into_iter().collect(),
-    ));
-    let context = Context::from_pairs(
-        request
-            .context
+    nodes.push(Node {
+        uid: action.clone(),
+        parents: vec![uid(&request.action_group)?],
+        from: Source::Action,
+    });
+
+    let uids: Vec<EntityUID> = nodes.iter().map(|n| n.uid.clone()).collect();
+    let sets = close(
+        &uids,
+        nodes
             .iter()
-            .filter(|(k, _)| read.keeps(k))
-            .map(|(k, v)| Ok((k.clone(), expr(v)?)))
-            .collect::<Result<Vec<_>, RequestError>>()?,
+            .map(|n| n.parents.iter().cloned().collect())
+            .collect(),
     )?;
-    let cedar_request = cedar_policy::Request::new(
-        uid(&request.principal.uid)?,
-        action,
-        uid(&request.resource.uid)?,
-        context,
-        None,
+    let mut entities = Vec::with_capacity(nodes.len());
+    for (node, ancestors) in nodes.into_iter().zip(sets) {
+        entities.push(match node.from {
+            Source::Configured(e) => e.as_ref().clone(),
+            Source::Model(data) => entity(data, node.uid, node.parents, ancestors, read)?,
+            Source::Action => ast::Entity::new_with_attr_partial_value(
+                node.uid,
+                [],
+                HashSet::new(),
+                node.parents.into_iter().collect(),
+                [],
+            ),
+        });
+    }
+
+    let context = record(
+        request.context.iter().filter(|(k, _)| read.keeps(k)),
+        "the context",
+        |pairs| Context::Value(Arc::new(pairs)),
     )?;
-    let entities = Entities::from_entities(entities, None)?;
-    Ok((cedar_request, entities))
+    let principal = uid(&request.principal.uid)?;
+    let resource = uid(&request.resource.uid)?;
+    let cedar_request = ast::Request::new_unchecked(
+        EntityUIDEntry::known(principal, None),
+        EntityUIDEntry::known(action, None),
+        EntityUIDEntry::known(resource, None),
+        Some(context),
+    );
+    let entities = core_entities::Entities::from_entities(
+        entities,
+        None::<&NoEntitiesSchema>,
+        TCComputation::AssumeAlreadyComputed,
+        Extensions::all_available(),
+    )
+    .map_err(|e| RequestErrorKind::Entities(Box::new(e)))?;
+    Ok((cedar_request.into(), entities.into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn u(ty: &'static str, id: &str) -> EntityUID {
+        uid(&Uid::new(ty, id)).unwrap()
+    }
+
+    fn set(uids: &[&EntityUID]) -> HashSet<EntityUID> {
+        uids.iter().map(|u| (*u).clone()).collect()
+    }
+
+    #[test]
+    fn ancestors_are_closed_over_parents_that_are_nodes() {
+        let (role, account, action, group) = (
+            u("IAMRole", "r"),
+            u("Account", "1"),
+            u("Action", "iam:X"),
+            u("Action", "iam"),
+        );
+        let ou = u("Account", "parent-of-1");
+        let uids = [role.clone(), account.clone(), action.clone()];
+        let closed = close(&uids, vec![set(&[&account]), set(&[&ou]), set(&[&group])]).unwrap();
+        assert_eq!(
+            closed,
+            vec![set(&[&account, &ou]), set(&[&ou]), set(&[&group])]
+        );
+    }
+
+    #[test]
+    fn a_chain_as_long_as_the_nodes_is_closed() {
+        let n: Vec<EntityUID> = (0..5).map(|i| u("Account", &i.to_string())).collect();
+        let parents: Vec<HashSet<EntityUID>> = (0..5)
+            .map(|i| n.get(i + 1).map(|p| set(&[p])).unwrap_or_default())
+            .collect();
+        let closed = close(&n, parents).unwrap();
+        assert_eq!(closed.first().unwrap().len(), 4);
+        assert!(closed.last().unwrap().is_empty());
+    }
+
+    #[test]
+    fn an_entity_among_its_own_ancestors_is_an_error() {
+        let (a, b) = (u("Account", "a"), u("Account", "b"));
+        for parents in [
+            vec![set(&[&b]), set(&[&a])],
+            vec![set(&[&a]), HashSet::new()],
+        ] {
+            let err = close(&[a.clone(), b.clone()], parents).unwrap_err();
+            assert!(matches!(err.kind(), RequestErrorKind::Cycle(_)), "{err}");
+        }
+    }
+
+    #[test]
+    fn values_cedar_refuses_are_errors_that_name_them() {
+        let err = value(&Value::Ip("not-an-ip".into())).unwrap_err();
+        assert!(err.to_string().contains("ip(\"not-an-ip\")"), "{err}");
+        let err = value(&Value::Datetime("yesterday".into())).unwrap_err();
+        assert!(err.to_string().contains("datetime(\"yesterday\")"), "{err}");
+        let twice = Value::Record(vec![
+            ("a".into(), Value::Long(1)),
+            ("a".into(), Value::Long(2)),
+        ]);
+        let err = value(&twice).unwrap_err();
+        assert!(
+            matches!(err.kind(), RequestErrorKind::DuplicateKey { key, .. } if key == "a"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn extension_values_equal_those_cedar_evaluates() {
+        let ip = value(&Value::Ip("10.0.0.0/8".into())).unwrap();
+        let evaluated = cedar_policy::RestrictedExpression::new_ip("10.0.0.0/8");
+        let entity = cedar_policy::Entity::new(
+            cedar_policy::EntityUid::from(u("Account", "x")),
+            [("ip".to_owned(), evaluated)].into(),
+            HashSet::new(),
+        )
+        .unwrap();
+        let PartialValue::Value(theirs) = entity.as_ref().get("ip").unwrap() else {
+            panic!("a residual")
+        };
+        assert_eq!(&ip, theirs);
+    }
 }

@@ -101,6 +101,75 @@ fn failed_and_read_only_calls_are_skipped() {
     assert_eq!(engine.decide(&event(&read)).outcome, Outcome::Skipped);
 }
 
+/// The request's hierarchy: the principal and the resource are in the account, the action in
+/// its service group, and in nothing else.
+#[test]
+fn principal_resource_and_action_are_in_their_account_and_group() {
+    const IN: &str = r#"@id("ID")
+@severity("low")
+@description("membership")
+forbid (principal, action == Aws::Action::"iam:UpdateAccountPasswordPolicy", resource)
+when { WHEN };
+"#;
+    let cases = [
+        (
+            "principal-in-account",
+            r#"principal in Aws::Account::"123456789012""#,
+            true,
+        ),
+        (
+            "resource-in-account",
+            r#"resource in Aws::Account::"123456789012""#,
+            true,
+        ),
+        (
+            "resource-in-target",
+            "resource in context.targetAccount",
+            true,
+        ),
+        ("action-in-group", r#"action in Aws::Action::"iam""#, true),
+        (
+            "principal-elsewhere",
+            r#"principal in Aws::Account::"999999999999""#,
+            false,
+        ),
+        (
+            "resource-elsewhere",
+            r#"resource in Aws::Account::"999999999999""#,
+            false,
+        ),
+        (
+            "action-other-group",
+            r#"action in Aws::Action::"ec2""#,
+            false,
+        ),
+    ];
+    let policies: Vec<(String, String)> = cases
+        .iter()
+        .map(|(id, when, _)| {
+            (
+                format!("{id}.cedar"),
+                IN.replace("ID", id).replace("WHEN", when),
+            )
+        })
+        .collect();
+    let borrowed: Vec<(&str, &str)> = policies
+        .iter()
+        .map(|(f, s)| (f.as_str(), s.as_str()))
+        .collect();
+    let engine = pack("hierarchy", &borrowed);
+    let decision = engine.decide(&event(PASSWORD_POLICY));
+    assert!(decision.errors.is_empty(), "{:?}", decision.errors);
+    let matched: Vec<&str> = decision.matched.iter().map(|m| m.id.as_str()).collect();
+    let mut expected: Vec<&str> = cases
+        .iter()
+        .filter(|(_, _, hit)| *hit)
+        .map(|(id, _, _)| *id)
+        .collect();
+    expected.sort();
+    assert_eq!(matched, expected);
+}
+
 /// The engine converts only the attributes some policy names; a policy that does read the
 /// `ip` and `datetime` values (of the principal and of the context) still sees them.
 #[test]
