@@ -53,8 +53,9 @@ pub struct Decision {
     /// The forbid policies the event satisfied, sorted by id.
     pub matched: Vec<Meta>,
     pub errors: Vec<PolicyError>,
-    /// The request: in full when policies were evaluated, else only its principal, action
-    /// and resource (what the record names).
+    /// The request: when policies were evaluated, with the attributes and parameters they can
+    /// read (and those the record names), else only its principal, action and resource.
+    /// `snapback explain` builds it in full ([`model::build`]).
     pub request: Request,
     pub elapsed: Duration,
 }
@@ -100,7 +101,7 @@ impl Engine {
                     };
                     (model::build_scope(event), verdict)
                 } else {
-                    let request = model::build_for(event, slot.fields());
+                    let request = model::build_for(event, slot.fields(), slot.attrs());
                     let verdict = self.evaluate(&request, &slot.policies, slot.attrs());
                     let verdict = if request.malformed.is_empty() {
                         verdict

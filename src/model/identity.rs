@@ -2,6 +2,7 @@
 
 use serde_json::{Map, Value as Json};
 
+use super::fields::Fields;
 use super::malformed::{Malformed, PRINCIPAL_TYPE, Path, Report, present};
 use super::net;
 use super::value::{EntityData, Uid, Value};
@@ -164,71 +165,88 @@ pub fn principal_ref(event: &Event, event_account: &str) -> EntityData {
     }
 }
 
-/// The principal with every attribute, reporting the `userIdentity` fields it reads that are
-/// present but malformed.
-pub fn principal(event: &Event, event_account: &str, malformed: &mut Vec<Malformed>) -> EntityData {
+/// The attributes every principal carries whatever the policies read: what its decision record
+/// and the reactor's exemptions read.
+const RECORDED: &[&str] = &["arn", "sessionIssuerArn"];
+
+/// The principal with the attributes named in `wanted` (and [`RECORDED`]), reporting the
+/// `userIdentity` fields it reads that are present but malformed. An attribute no policy reads
+/// is not built: several are lookups into nested objects, and `sourceIpAddr` parses an address.
+pub fn principal(
+    event: &Event,
+    event_account: &str,
+    wanted: &Fields,
+    malformed: &mut Vec<Malformed>,
+) -> EntityData {
     let empty = Map::new();
     let user = event.user_identity().unwrap_or(&empty);
     check(user, malformed);
     let caller = Caller::of(user, event_account);
     let text = |path: &str| caller.text(path);
     let arn = caller.arn;
-    let identity_type = text("type");
-    let principal_id = text("principalId");
-    let invoked_by = text("invokedBy");
-    let issuer_name = text("sessionContext.sessionIssuer.userName");
-    let user_name = Some(text("userName"))
-        .filter(|s| !s.is_empty())
-        .unwrap_or(issuer_name);
-    let session_name = if arn.contains(":assumed-role/") {
-        arn.rsplit('/').next().unwrap_or("")
-    } else {
-        ""
+    let source_ip = || event.str("sourceIPAddress").unwrap_or("");
+    let mut attrs = Vec::new();
+    let mut put = |name: &'static str, value: &dyn Fn() -> Option<Value>| {
+        if (wanted.keeps(name) || RECORDED.contains(&name))
+            && let Some(value) = value()
+        {
+            attrs.push((name.to_owned(), value));
+        }
     };
-    let mfa = lookup(user, "sessionContext.attributes.mfaAuthenticated").is_some_and(|v| {
+    put("arn", &|| Some(Value::str(arn)));
+    put("account", &|| Some(Value::str(caller.account.as_str())));
+    put("identityType", &|| Some(Value::str(text("type"))));
+    put("principalId", &|| Some(Value::str(text("principalId"))));
+    put("userName", &|| {
+        let own = text("userName");
+        let name = if own.is_empty() {
+            text("sessionContext.sessionIssuer.userName")
+        } else {
+            own
+        };
+        Some(Value::str(name))
+    });
+    put("accessKeyId", &|| Some(Value::str(text("accessKeyId"))));
+    put("sessionIssuerArn", &|| {
+        Some(Value::str(text("sessionContext.sessionIssuer.arn")))
+    });
+    put("sessionIssuerType", &|| {
+        Some(Value::str(text("sessionContext.sessionIssuer.type")))
+    });
+    put("sessionName", &|| {
+        let session = if arn.contains(":assumed-role/") {
+            arn.rsplit('/').next().unwrap_or("")
+        } else {
+            ""
+        };
+        Some(Value::str(session))
+    });
+    put("mfaAuthenticated", &|| Some(Value::Bool(mfa(event, user))));
+    put("invokedBy", &|| Some(Value::str(text("invokedBy"))));
+    put("sourceIp", &|| Some(Value::str(source_ip())));
+    put("sourceIpAddr", &|| net::ip(source_ip()).map(Value::Ip));
+    put("userAgent", &|| {
+        Some(Value::str(event.str("userAgent").unwrap_or("")))
+    });
+
+    EntityData {
+        attrs,
+        uid: Uid::new(caller.ty, caller.id),
+        parents: vec![Uid::new("Account", caller.account)],
+        tags: Vec::new(),
+    }
+}
+
+/// Whether the caller signed in with MFA, as the session or the console sign-in records it.
+fn mfa(event: &Event, user: &Map<String, Json>) -> bool {
+    lookup(user, "sessionContext.attributes.mfaAuthenticated").is_some_and(|v| {
         v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("true")) || v.as_bool() == Some(true)
     }) || event
         .record
         .get("additionalEventData")
         .and_then(|d| d.get("MFAUsed"))
         .and_then(Json::as_str)
-        == Some("Yes");
-    let source_ip = event.str("sourceIPAddress").unwrap_or("");
-
-    let mut attrs = vec![
-        ("arn", Value::str(arn)),
-        ("account", Value::str(caller.account.as_str())),
-        ("identityType", Value::str(identity_type)),
-        ("principalId", Value::str(principal_id)),
-        ("userName", Value::str(user_name)),
-        ("accessKeyId", Value::str(text("accessKeyId"))),
-        (
-            "sessionIssuerArn",
-            Value::str(text("sessionContext.sessionIssuer.arn")),
-        ),
-        (
-            "sessionIssuerType",
-            Value::str(text("sessionContext.sessionIssuer.type")),
-        ),
-        ("sessionName", Value::str(session_name)),
-        ("mfaAuthenticated", Value::Bool(mfa)),
-        ("invokedBy", Value::str(invoked_by)),
-        ("sourceIp", Value::str(source_ip)),
-    ];
-    if let Some(ip) = net::ip(source_ip) {
-        attrs.push(("sourceIpAddr", Value::Ip(ip)));
-    }
-    attrs.push((
-        "userAgent",
-        Value::str(event.str("userAgent").unwrap_or("")),
-    ));
-
-    EntityData {
-        attrs: attrs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
-        uid: Uid::new(caller.ty, caller.id),
-        parents: vec![Uid::new("Account", caller.account)],
-        tags: Vec::new(),
-    }
+        == Some("Yes")
 }
 
 #[cfg(test)]

@@ -91,7 +91,7 @@ fn resource_attrs(
 /// Build the Cedar request for an event, with every requestParameters field as a tag (what
 /// `snapback explain` shows). Never fails: missing fields become "" or absent.
 pub fn build(event: &Event) -> Request {
-    build_for(event, &Fields::All)
+    build_for(event, &Fields::All, &Fields::All)
 }
 
 /// The event's action id (`ec2:AuthorizeSecurityGroupIngress`), as [`build`] names it.
@@ -132,9 +132,11 @@ pub fn build_scope(event: &Event) -> Request {
     }
 }
 
-/// [`build`], with only the requestParameters tags in `fields`: the engine passes the fields
-/// the policies that concern the event can read.
-pub fn build_for(event: &Event, fields: &Fields) -> Request {
+/// [`build`], with only the requestParameters tags in `fields`, and only the principal's and
+/// the context's attributes in `attrs` (and those a decision record names): the engine passes
+/// what the policies that concern the event can read. The derived facts are all built, for a
+/// malformed field among them fails the decision closed.
+pub fn build_for(event: &Event, fields: &Fields, attrs: &Fields) -> Request {
     let account = event.account().unwrap_or("unknown");
     let region = event.region().unwrap_or("");
     let service = event.service();
@@ -147,7 +149,7 @@ pub fn build_for(event: &Event, fields: &Fields) -> Request {
     let resource = spec
         .and_then(|s| resource(&s.resource, params, account, region, &mut malformed))
         .unwrap_or_else(|| account_entity(account));
-    let principal = identity::principal(event, account, &mut malformed);
+    let principal = identity::principal(event, account, attrs, &mut malformed);
     let params_entity = EntityData {
         uid: Uid::new("Params", event.event_id().unwrap_or("request")),
         attrs: Vec::new(),
@@ -155,36 +157,39 @@ pub fn build_for(event: &Event, fields: &Fields) -> Request {
         tags: params::flatten_only(params, fields),
     };
 
-    let text = |s: Option<&str>| Value::str(s.unwrap_or(""));
-    let source_ip = event.str("sourceIPAddress");
-    let mut context = vec![
-        ("eventId".to_owned(), text(event.event_id())),
-        ("eventName".to_owned(), Value::str(name)),
-        ("eventSource".to_owned(), Value::str(event.event_source())),
-        ("eventType".to_owned(), text(event.str("eventType"))),
-    ];
-    if let Some(time) = event.event_time().and_then(EventTime::parse) {
-        context.push(("eventTime".to_owned(), Value::Datetime(time.to_rfc3339())));
-    }
-    context.extend([
-        ("region".to_owned(), Value::str(region)),
-        ("account".to_owned(), Value::str(account)),
-        (
-            "targetAccount".to_owned(),
-            Value::Entity(Uid::new("Account", account)),
-        ),
-        ("readOnly".to_owned(), Value::Bool(event.read_only())),
-        ("errorCode".to_owned(), text(event.error_code())),
-        ("sourceIp".to_owned(), text(source_ip)),
-    ]);
-    if let Some(ip) = source_ip.and_then(net::ip) {
-        context.push(("sourceIpAddr".to_owned(), Value::Ip(ip)));
-    }
-    context.push(("userAgent".to_owned(), text(event.str("userAgent"))));
-    context.push((
-        "params".to_owned(),
-        Value::Entity(params_entity.uid.clone()),
-    ));
+    let text = |s: Option<&str>| Some(Value::str(s.unwrap_or("")));
+    let source_ip = || event.str("sourceIPAddress");
+    let mut context = Vec::new();
+    let mut put = |key: &'static str, value: &dyn Fn() -> Option<Value>| {
+        if attrs.keeps(key)
+            && let Some(value) = value()
+        {
+            context.push((key.to_owned(), value));
+        }
+    };
+    put("eventId", &|| text(event.event_id()));
+    put("eventName", &|| Some(Value::str(name)));
+    put("eventSource", &|| Some(Value::str(event.event_source())));
+    put("eventType", &|| text(event.str("eventType")));
+    put("eventTime", &|| {
+        event
+            .event_time()
+            .and_then(EventTime::parse)
+            .map(|time| Value::Datetime(time.to_rfc3339()))
+    });
+    put("region", &|| Some(Value::str(region)));
+    put("account", &|| Some(Value::str(account)));
+    put("targetAccount", &|| {
+        Some(Value::Entity(Uid::new("Account", account)))
+    });
+    put("readOnly", &|| Some(Value::Bool(event.read_only())));
+    put("errorCode", &|| text(event.error_code()));
+    put("sourceIp", &|| text(source_ip()));
+    put("sourceIpAddr", &|| {
+        source_ip().and_then(net::ip).map(Value::Ip)
+    });
+    put("userAgent", &|| text(event.str("userAgent")));
+    put("params", &|| Some(Value::Entity(params_entity.uid.clone())));
     if let Some(facts) = spec.and_then(|s| s.facts) {
         context.extend(facts(params, &mut malformed));
     }
