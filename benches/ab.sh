@@ -24,7 +24,11 @@ build)
   rev="$2" dir="$3"
   mkdir -p "$dir"
   dir="$(cd "$dir" && pwd)"
-  if [ ! -d "$dir/tree" ]; then git worktree add --detach "$dir/tree" "$rev"; fi
+  if [ -d "$dir/tree" ]; then
+    git -C "$dir/tree" checkout --quiet --detach "$(git rev-parse "$rev")"
+  else
+    git worktree add --detach "$dir/tree" "$rev"
+  fi
   target="${SNAPBACK_RELEASE_TARGET_DIR:-$HOME/.cache/snapback/target-release}"
   (cd "$dir/tree" && CARGO_TARGET_DIR="$target" cargo build --release --bins --benches \
       --message-format=json-render-diagnostics) | python3 -c '
