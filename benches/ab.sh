@@ -30,7 +30,7 @@ build)
     git worktree add --detach "$dir/tree" "$rev"
   fi
   target="${SNAPBACK_RELEASE_TARGET_DIR:-$HOME/.cache/snapback/target-release}"
-  (cd "$dir/tree" && CARGO_TARGET_DIR="$target" cargo build --release --bins --benches \
+  (cd "$dir/tree" && CARGO_TARGET_DIR="$target" cargo build --release --bin snapback --bench check --bench react \
       --message-format=json-render-diagnostics) | python3 -c '
 import json, shutil, sys
 out = sys.argv[1]
