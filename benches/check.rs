@@ -123,9 +123,7 @@ enum Kind {
 
 fn kind(engine: &Engine, event: &snapback::Event) -> Kind {
     let decision = engine.decide(event);
-    // Only a request that policies were evaluated against carries a context.
-    let evaluated = !decision.request.context.is_empty();
-    match (decision.outcome, evaluated) {
+    match (decision.outcome, decision.evaluated) {
         (Outcome::NonCompliant, _) => Kind::Violation,
         (Outcome::Compliant, true) => Kind::Decided,
         (Outcome::Compliant | Outcome::Skipped, false) => Kind::Unconcerned,

@@ -57,6 +57,9 @@ pub struct Decision {
     /// read (and those the record names), else only its principal, action and resource.
     /// `snapback explain` builds it in full ([`model::build`]).
     pub request: Request,
+    /// Whether some policy was evaluated against the event: a call that was made, by a
+    /// principal type, on an action that some active policy's scope can match.
+    pub evaluated: bool,
     pub elapsed: Duration,
 }
 
@@ -83,9 +86,10 @@ impl Engine {
     /// are evaluated, against a request holding only the parameters they can read.
     pub fn decide(&self, event: &Event) -> Decision {
         let start = Instant::now();
-        let (request, (outcome, reason, matched, errors)) = match skip_reason(event) {
+        let (request, evaluated, (outcome, reason, matched, errors)) = match skip_reason(event) {
             Some(reason) => (
                 model::build_scope(event),
+                false,
                 (Outcome::Skipped, reason, Vec::new(), Vec::new()),
             ),
             None => {
@@ -99,7 +103,7 @@ impl Engine {
                         Some(m) if index.typed(&action) => fail_closed(compliant(), &[&m]),
                         _ => compliant(),
                     };
-                    (model::build_scope(event), verdict)
+                    (model::build_scope(event), false, verdict)
                 } else {
                     let request = model::build_for(event, slot.fields(), slot.attrs());
                     let verdict = self.evaluate(&request, &slot.policies, slot.attrs());
@@ -109,7 +113,7 @@ impl Engine {
                         let relied_on = relied_on(&request, slot, index.typed(&action));
                         fail_closed(verdict, &relied_on)
                     };
-                    (request, verdict)
+                    (request, true, verdict)
                 }
             }
         };
@@ -119,6 +123,7 @@ impl Engine {
             matched,
             errors,
             request,
+            evaluated,
             elapsed: start.elapsed(),
         }
     }

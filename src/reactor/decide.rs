@@ -148,6 +148,7 @@ impl Decider {
             matched: Vec::new(),
             errors: Vec::new(),
             request: crate::model::build_scope(event),
+            evaluated: false,
             elapsed: started.elapsed(),
         };
         self.recorder.record(event, &decision, received)

@@ -52,6 +52,7 @@ fn evaluation_error_is_an_error_decision_naming_the_policy() {
     let engine = pack("overflow", &[("overflow.cedar", OVERFLOW)]);
     let decision = engine.decide(&event(PASSWORD_POLICY));
     assert_eq!(decision.outcome, Outcome::Error);
+    assert!(decision.evaluated);
     assert!(decision.reason.contains("overflows"), "{}", decision.reason);
     assert_eq!(decision.errors.len(), 1);
     assert_eq!(decision.errors[0].policy.as_deref(), Some("overflows"));
@@ -81,10 +82,9 @@ fn policies_in_mode_off_are_not_evaluated() {
     let off = SHORT.replace("@severity", "@mode(\"off\")\n@severity");
     let engine = pack("off", &[("short.cedar", &off)]);
     assert_eq!(engine.pack().policies.len(), 1);
-    assert_eq!(
-        engine.decide(&event(PASSWORD_POLICY)).outcome,
-        Outcome::Compliant
-    );
+    let decision = engine.decide(&event(PASSWORD_POLICY));
+    assert_eq!(decision.outcome, Outcome::Compliant);
+    assert!(!decision.evaluated);
 }
 
 #[test]
@@ -96,6 +96,7 @@ fn failed_and_read_only_calls_are_skipped() {
     );
     let decision = engine.decide(&event(&failed));
     assert_eq!(decision.outcome, Outcome::Skipped);
+    assert!(!decision.evaluated);
     assert!(decision.reason.contains("AccessDenied"));
     let read = PASSWORD_POLICY.replace(r#""readOnly":false"#, r#""readOnly":true"#);
     assert_eq!(engine.decide(&event(&read)).outcome, Outcome::Skipped);
