@@ -10,8 +10,10 @@
       A CloudTrail archive, AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/*.json.gz, of
       real-shaped events: every record of the third-party corpus (../shared/corpus) used as a
       template, with fresh event ids, times, accounts, regions and source addresses. UNIQUE
-      distinct files are written; the rest of the archive, up to SIZE_MIB of gzip, hard-links
-      them under further days (so the disk holds only the unique files).
+      distinct files are written; the rest of the archive, up to SIZE_MIB of gzip, copies
+      them under further days. Copies, not hard links: `scan` reads a file reached through
+      several links once (a second link is skipped with a warning), as it must for a real
+      archive, so hard links would shrink the archive it reads to the unique files.
 
 Only the Python standard library is used.
 """
@@ -127,7 +129,7 @@ def gen_archive(out: Path, size_mib: int, unique: int, per_file: int, corpus: Pa
                                   f"{1 + copies % 28:02d}", f"c{copies:06d}_{rel[-1]}")
             target.parent.mkdir(parents=True, exist_ok=True)
             if not target.exists():
-                os.link(f, target)
+                shutil.copyfile(f, target)
             total += f.stat().st_size
             copies += 1
     print(f"{len(written)} unique files ({len(base)} templates, {per_file} events each), "

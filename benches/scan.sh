@@ -7,8 +7,8 @@
 #     with the full pack on one event, 21 runs, median.
 # `benches/scan.sh e` runs only e (any of c, d, e may be named; none means all).
 # The archives are generated once by benches/gen.py into $SNAPBACK_BENCH_DIR
-# (default ~/.cache/snapback/bench); the 1 GiB one hard-links 24 distinct files, so it takes
-# about 20 MiB of disk.
+# (default ~/.cache/snapback/bench); the 1 GiB one copies 24 distinct files (scan reads a file
+# reached through several hard links once), so it takes 1 GiB of disk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
