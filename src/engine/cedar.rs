@@ -166,7 +166,7 @@ where
 /// One entity of the request before its ancestors are known.
 struct Node<'r> {
     uid: EntityUID,
-    parents: Vec<EntityUID>,
+    parents: HashSet<EntityUID>,
     from: Source<'r>,
 }
 
@@ -220,7 +220,7 @@ fn close(
 fn entity(
     data: &EntityData,
     uid: EntityUID,
-    parents: Vec<EntityUID>,
+    parents: HashSet<EntityUID>,
     ancestors: HashSet<EntityUID>,
     read: &Fields,
 ) -> Result<ast::Entity, RequestError> {
@@ -230,7 +230,6 @@ fn entity(
         .filter(|(k, _)| read.keeps(k))
         .map(|(k, v)| Ok((k.as_str().into(), PartialValue::Value(value(v)?))))
         .collect::<Result<Vec<_>, RequestError>>()?;
-    let parents: HashSet<EntityUID> = parents.into_iter().collect();
     let indirect = ancestors.difference(&parents).cloned().collect();
     let tags = data.tags.iter().map(|(k, v)| {
         (
@@ -251,12 +250,21 @@ pub(super) fn to_cedar(
     pack: &PolicyPack,
     read: &Fields,
 ) -> Result<(cedar_policy::Request, Entities), RequestError> {
+    let principal = uid(&request.principal.uid)?;
+    let resource = uid(&request.resource.uid)?;
+    let others = request
+        .entities
+        .iter()
+        .map(|data| Ok::<_, RequestError>((data, uid(&data.uid)?)));
     let mut nodes: Vec<Node<'_>> = Vec::with_capacity(request.entities.len() + 3);
-    for data in [&request.principal, &request.resource]
-        .into_iter()
-        .chain(&request.entities)
+    for entry in [
+        Ok((&request.principal, principal.clone())),
+        Ok((&request.resource, resource.clone())),
+    ]
+    .into_iter()
+    .chain(others)
     {
-        let uid = uid(&data.uid)?;
+        let (data, uid): (&EntityData, EntityUID) = entry?;
         if nodes.iter().any(|n| n.uid == uid) {
             continue;
         }
@@ -283,18 +291,12 @@ pub(super) fn to_cedar(
     let action = uid(&request.action)?;
     nodes.push(Node {
         uid: action.clone(),
-        parents: vec![uid(&request.action_group)?],
+        parents: HashSet::from([uid(&request.action_group)?]),
         from: Source::Action,
     });
 
     let uids: Vec<EntityUID> = nodes.iter().map(|n| n.uid.clone()).collect();
-    let sets = close(
-        &uids,
-        nodes
-            .iter()
-            .map(|n| n.parents.iter().cloned().collect())
-            .collect(),
-    )?;
+    let sets = close(&uids, nodes.iter().map(|n| n.parents.clone()).collect())?;
     let mut entities = Vec::with_capacity(nodes.len());
     for (node, ancestors) in nodes.into_iter().zip(sets) {
         entities.push(match node.from {
@@ -304,7 +306,7 @@ pub(super) fn to_cedar(
                 node.uid,
                 [],
                 HashSet::new(),
-                node.parents.into_iter().collect(),
+                node.parents,
                 [],
             ),
         });
@@ -315,8 +317,6 @@ pub(super) fn to_cedar(
         "the context",
         |pairs| Context::Value(Arc::new(pairs)),
     )?;
-    let principal = uid(&request.principal.uid)?;
-    let resource = uid(&request.resource.uid)?;
     let cedar_request = ast::Request::new_unchecked(
         EntityUIDEntry::known(principal, None),
         EntityUIDEntry::known(action, None),
