@@ -66,7 +66,9 @@ run)
   esac
   export SNAPBACK_CORPUS="${SNAPBACK_CORPUS:-$(cd "$root/../shared/corpus" && pwd)}"
   python3 - "$old" "$new" "$work" $want <<'PY'
-import json, os, re, resource, shutil, statistics, subprocess, sys, tempfile, time, urllib.request
+import json, os, re, shutil, statistics, subprocess, sys, tempfile, time, urllib.request
+sys.path.insert(0, "benches")
+import common
 old, new, work, want = sys.argv[1], sys.argv[2], sys.argv[3], set(sys.argv[4:])
 builds = {"old": old, "new": new}
 rounds = 3
@@ -124,41 +126,26 @@ def react():
             runs[build].append(criterion(build, "bench-react", "react/")["react/revert_stop_logging"])
     ratio("react: 20 verified reverts (warm)", "ms", runs)
     reset()
-    def call(target, body):
-        req = urllib.request.Request(ep + "/", data=json.dumps(body).encode(), method="POST", headers={
-            "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": target,
-            "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/cloudtrail/aws4_request, SignedHeaders=host, Signature=x"})
-        return urllib.request.urlopen(req).read()
-    ct = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101."
-    urllib.request.urlopen(urllib.request.Request(ep + "/snapback-ab-cold", method="PUT")).read()
-    call(ct + "CreateTrail", {"Name": "ab-cold", "S3BucketName": "snapback-ab-cold"})
+    common.trail(ep, "ab-cold", "snapback-ab-cold")
     cold = {"old": [], "new": []}
     dead = tempfile.mkdtemp(prefix="snapback-ab-dl-")
     for i in range(15):
         for build in builds:
-            call(ct + "StopLogging", {"Name": "ab-cold"})
-            event = {"eventVersion": "1.09", "eventSource": "cloudtrail.amazonaws.com", "eventName": "StopLogging",
-                     "awsRegion": "us-east-1", "eventID": f"ab-cold-{build}-{i}", "readOnly": False,
-                     "recipientAccountId": "123456789012",
-                     "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::123456789012:user/x", "accountId": "123456789012"},
-                     "requestParameters": {"name": "ab-cold"}}
+            common.cloudtrail(ep, "StopLogging", {"Name": "ab-cold"})
             start = time.perf_counter()
             out = subprocess.run([os.path.join(builds[build], "snapback"), "react", "--mode", "enforce",
                                   "--endpoint-url", ep, "--dead-letter", dead, "-"],
                                  cwd=os.path.join(builds[build], "tree"),
-                                 input=json.dumps(event).encode(), capture_output=True)
+                                 input=common.stop_logging_event(f"ab-cold-{build}-{i}", "ab-cold"),
+                                 capture_output=True)
             cold[build].append((time.perf_counter() - start) * 1000)
             assert json.loads(out.stdout)["remediation"]["status"] == "applied", out
     shutil.rmtree(dead)
     ratio("react: time to first fix, cold process (15 runs each)", "ms", cold)
 
 def scan(build, args, archive):
-    start = time.perf_counter()
-    out = subprocess.run([os.path.join(builds[build], "snapback"), "scan", "--no-progress", *args, archive],
-                         cwd=os.path.join(builds[build], "tree"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    took = time.perf_counter() - start
-    assert out.returncode in (0, 2), out.stderr.decode()[-2000:]
-    return took, int(re.search(rb"(\d+) events:", out.stderr).group(1))
+    return common.scan(os.path.join(builds[build], "snapback"), args, archive,
+                       cwd=os.path.join(builds[build], "tree"))
 
 def c():
     small = os.path.join(work, "archive-64m")
@@ -194,21 +181,10 @@ print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).
           f"new {took['new']:.1f} s, peak RSS {rss['new']:.1f} MiB: RSS new/old {rss['new'] / rss['old']:.3f}")
 
 def e():
-    event = json.dumps({"eventVersion": "1.09", "eventSource": "cloudtrail.amazonaws.com",
-                        "eventName": "StopLogging", "awsRegion": "us-east-1", "eventID": "cold",
-                        "eventTime": "2026-11-20T09:00:00Z", "readOnly": False,
-                        "recipientAccountId": "123456789012",
-                        "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::123456789012:user/x",
-                                         "accountId": "123456789012"},
-                        "requestParameters": {"name": "t"}}).encode()
-    edited = {}
-    for build in builds:
-        edited[build] = tempfile.mkdtemp(prefix=f"snapback-ab-edited-{build}-")
-        src = os.path.join(builds[build], "tree", "policies")
-        for name in os.listdir(src):
-            shutil.copy(os.path.join(src, name), edited[build])
-        with open(os.path.join(edited[build], "cloudtrail-logging-stopped.cedar"), "a") as f:
-            f.write("\n// edited after the build\n")
+    event = common.COLD_CHECK_EVENT
+    edited = {build: common.edited_pack(os.path.join(builds[build], "tree", "policies"),
+                                        prefix=f"snapback-ab-edited-{build}-")
+              for build in builds}
     runs = {(b, p): [] for b in builds for p in ("shipped", "edited")}
     for _ in range(21):
         for build in builds:

@@ -18,26 +18,17 @@ cargo bench --bench react
 bin="$CARGO_TARGET_DIR/release/snapback"
 ep="$SNAPBACK_TEST_ENDPOINT"
 python3 - "$bin" "$ep" <<'PY'
-import json, subprocess, sys, time, statistics, urllib.request
+import json, statistics, subprocess, sys, time
+sys.path.insert(0, "benches")
+from common import cloudtrail, stop_logging_event, trail
 binary, ep = sys.argv[1], sys.argv[2]
-import os
-def call(target, body):
-    req = urllib.request.Request(ep + "/", data=json.dumps(body).encode(), method="POST", headers={
-        "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": target,
-        "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/cloudtrail/aws4_request, SignedHeaders=host, Signature=x"})
-    return urllib.request.urlopen(req).read()
-urllib.request.urlopen(urllib.request.Request(ep + "/snapback-cold", method="PUT")).read()
-call("com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.CreateTrail", {"Name": "cold-trail", "S3BucketName": "snapback-cold"})
+trail(ep, "cold-trail", "snapback-cold")
 times = []
 for i in range(15):
-    call("com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.StopLogging", {"Name": "cold-trail"})
-    event = {"eventVersion": "1.09", "eventSource": "cloudtrail.amazonaws.com", "eventName": "StopLogging", "awsRegion": "us-east-1",
-             "eventID": f"cold-{i}", "readOnly": False, "recipientAccountId": "123456789012",
-             "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::123456789012:user/x", "accountId": "123456789012"},
-             "requestParameters": {"name": "cold-trail"}}
+    cloudtrail(ep, "StopLogging", {"Name": "cold-trail"})
     start = time.perf_counter()
     out = subprocess.run([binary, "react", "--mode", "enforce", "--endpoint-url", ep, "--dead-letter", "/tmp/snapback-cold-dl", "-"],
-                         input=json.dumps(event).encode(), capture_output=True)
+                         input=stop_logging_event(f"cold-{i}", "cold-trail"), capture_output=True)
     times.append(time.perf_counter() - start)
     status = json.loads(out.stdout)["remediation"]["status"]
     assert status == "applied", out

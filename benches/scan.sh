@@ -27,17 +27,13 @@ case " $want " in *" d "*)
 esac
 
 python3 - "$bin" "$work" $want <<'PY'
-import json, os, re, resource, shutil, statistics, subprocess, sys, tempfile, time
+import json, os, resource, shutil, statistics, subprocess, sys, time
+sys.path.insert(0, "benches")
+import common
 binary, work, want = sys.argv[1], sys.argv[2], set(sys.argv[3:])
 
 def scan(args, archive):
-    start = time.perf_counter()
-    out = subprocess.run([binary, "scan", "--no-progress", *args, archive],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    took = time.perf_counter() - start
-    assert out.returncode in (0, 2), out.stderr.decode()
-    events = int(re.search(rb"(\d+) events:", out.stderr).group(1))
-    return took, events
+    return common.scan(binary, args, archive)
 
 def c():
     """Scaling from 1 to 2 threads, every record printed (as a user scanning would)."""
@@ -65,18 +61,8 @@ def e():
     """Cold start to the first decision, full pack, one event on stdin: the shipped pack (the
     build validated it, so loading skips the validator) and the same pack with one policy
     edited (validated at load, as any pack the build has not seen)."""
-    event = json.dumps({"eventVersion": "1.09", "eventSource": "cloudtrail.amazonaws.com",
-                        "eventName": "StopLogging", "awsRegion": "us-east-1", "eventID": "cold",
-                        "eventTime": "2026-11-20T09:00:00Z", "readOnly": False,
-                        "recipientAccountId": "123456789012",
-                        "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::123456789012:user/x",
-                                         "accountId": "123456789012"},
-                        "requestParameters": {"name": "t"}}).encode()
-    edited = tempfile.mkdtemp(prefix="snapback-edited-pack-")
-    for name in os.listdir("policies"):
-        shutil.copy(os.path.join("policies", name), edited)
-    with open(os.path.join(edited, "cloudtrail-logging-stopped.cedar"), "a") as f:
-        f.write("\n// edited after the build\n")
+    event = common.COLD_CHECK_EVENT
+    edited = common.edited_pack("policies")
     runs = {"policies": [], edited: []}
     for _ in range(21):
         for pack in runs:
