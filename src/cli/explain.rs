@@ -18,6 +18,8 @@ pub struct Args {
     /// comma-separated [env: SNAPBACK_REDACT]
     #[arg(long = "redact", value_name = "PATH")]
     pub redact: Vec<String>,
+    #[command(flatten)]
+    pub policies: super::PolicyArgs,
     /// Event files or directories; `-` or nothing reads stdin
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -25,11 +27,22 @@ pub struct Args {
 
 pub fn run(args: &Args, config: &crate::config::Config) -> Exit {
     let redactor = (!args.unredacted).then(|| Redactor::new(&config.redact));
+    // The organization the pack declares decides which accounts are outside; a pack that does
+    // not load (a policy being written) still lets the request be shown, with none declared.
+    let org = match super::engine(&config.policies) {
+        Ok(engine) => engine.pack().org.clone(),
+        Err(_) => {
+            eprintln!(
+                "warning: the policies do not load; `access` facts treat every account but the event's as outside"
+            );
+            crate::model::Org::default()
+        }
+    };
     let mut exit = Exit::Ok;
     for path in super::inputs(&args.paths) {
         crate::input::read_path(&path, &mut |item| {
             let shown = match item {
-                Ok(event) => shown(&event, redactor.as_ref()),
+                Ok(event) => shown(&event, redactor.as_ref(), &org),
                 Err(err) => {
                     exit = Exit::Error;
                     json!({"source": err.origin.to_string(), "error": err.message})
@@ -44,21 +57,26 @@ pub fn run(args: &Args, config: &crate::config::Config) -> Exit {
     exit
 }
 
-/// What `explain` prints for one event: redacted by `redactor`, or as received without one.
-pub fn shown(event: &crate::event::Event, redactor: Option<&Redactor>) -> serde_json::Value {
+/// What `explain` prints for one event: redacted by `redactor`, or as received without one,
+/// with the accounts of `org` ours.
+pub fn shown(
+    event: &crate::event::Event,
+    redactor: Option<&Redactor>,
+    org: &crate::model::Org,
+) -> serde_json::Value {
     let skipped = crate::engine::skip_reason(event);
     match redactor {
         None => json!({
             "source": event.origin.to_string(),
             "skipped": skipped,
-            "request": crate::model::build(event).to_json(),
+            "request": crate::model::build_in(event, org).to_json(),
         }),
         Some(redactor) => {
             let (redacted_event, redacted) = redactor.redact_event(event);
             json!({
                 "source": event.origin.to_string(),
                 "skipped": skipped,
-                "request": crate::model::build(&redacted_event).to_json(),
+                "request": crate::model::build_in(&redacted_event, org).to_json(),
                 "redacted": redacted,
             })
         }

@@ -119,7 +119,10 @@ impl Command {
         match self {
             Command::Validate(args) => args.policies.raw(&mut raw),
             Command::Check(args) => args.raw(&mut raw),
-            Command::Explain(args) => raw.flags(Setting::Redact, &args.redact),
+            Command::Explain(args) => {
+                raw.flags(Setting::Redact, &args.redact);
+                args.policies.raw(&mut raw);
+            }
             Command::React(args) => args.raw(&mut raw),
             Command::Scan(args) => args.raw(&mut raw),
             Command::Redrive(args) => args.raw(&mut raw),

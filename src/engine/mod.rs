@@ -105,7 +105,8 @@ impl Engine {
                     };
                     (model::build_scope(event), false, verdict)
                 } else {
-                    let request = model::build_for(event, slot.fields(), slot.attrs());
+                    let request =
+                        model::build_for(event, slot.fields(), slot.attrs(), &self.pack.org);
                     let verdict = self.evaluate(&request, &slot.policies, slot.attrs());
                     let verdict = if request.malformed.is_empty() {
                         verdict

@@ -1,9 +1,7 @@
 //! CloudTrail: trails, logging and event selectors.
 
-use serde_json::{Map, Value as Json};
-
 use super::malformed::{Malformed, Path, Report};
-use super::spec::{events, fact};
+use super::spec::{Input, events, fact};
 use super::{EventSpec, ResourceKind, Value};
 
 const TRAIL: ResourceKind = ResourceKind::at(
@@ -25,7 +23,8 @@ pub const EVENTS: &[EventSpec] = events! {
 };
 
 /// `trail`: the settings the call sets, each present only when the call sets it.
-fn trail_settings(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+fn trail_settings(input: &Input<'_>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+    let params = input.params;
     let mut report = Report::new("trail", out);
     let root = Path::root("requestParameters");
     let mut fields = Vec::new();
@@ -48,7 +47,8 @@ fn trail_settings(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(
 }
 
 /// `eventSelectors`: which management events the new selectors keep.
-fn event_selectors(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+fn event_selectors(input: &Input<'_>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+    let params = input.params;
     let mut report = Report::new("eventSelectors", out);
     let root = Path::root("requestParameters");
     let (mut reads, mut writes) = (false, false);

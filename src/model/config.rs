@@ -1,4 +1,4 @@
-//! AWS Config: the configuration recorder and the delivery channel.
+//! AWS Config: the configuration recorder, the delivery channel and rules.
 
 use super::spec::events;
 use super::{EventSpec, Id, ResourceKind};
@@ -21,6 +21,11 @@ const CHANNEL: ResourceKind = ResourceKind::new(
     ]),
 );
 
+const RULE: ResourceKind = ResourceKind::new(
+    "ConfigRule",
+    Id::Paths(&["configRuleName", "ConfigRuleName"]),
+);
+
 pub const EVENTS: &[EventSpec] = events! {
     RECORDER: [
         "PutConfigurationRecorder",
@@ -29,4 +34,5 @@ pub const EVENTS: &[EventSpec] = events! {
         "DeleteConfigurationRecorder",
     ],
     CHANNEL: ["PutDeliveryChannel", "DeleteDeliveryChannel"],
+    RULE: ["PutConfigRule", "DeleteConfigRule"],
 };

@@ -7,9 +7,10 @@ mod ingress;
 
 pub use ingress::ingress_rules;
 
+use super::access::Access;
 use super::json::first_string;
 use super::malformed::{Malformed, Path, Report, present};
-use super::spec::{events, fact};
+use super::spec::{Input, events, fact};
 use super::{Arn, EventSpec, Id, ResourceKind, Value};
 use ingress::ingress;
 
@@ -62,6 +63,18 @@ const INSTANCE: ResourceKind = ResourceKind::at(
     "arn:aws:ec2:{region}:{account}:instance/{id}",
 );
 
+const NETWORK_ACL: ResourceKind = ResourceKind::at(
+    "NetworkAcl",
+    &["networkAclId"],
+    "arn:aws:ec2:{region}:{account}:network-acl/{id}",
+);
+
+const SERIAL_CONSOLE: ResourceKind = ResourceKind::new("SerialConsole", Id::Region);
+
+const SNAPSHOT_BLOCK: ResourceKind = ResourceKind::new("SnapshotBlockPublicAccess", Id::Region);
+
+const IMAGE_BLOCK: ResourceKind = ResourceKind::new("ImageBlockPublicAccess", Id::Region);
+
 pub const EVENTS: &[EventSpec] = events! {
     SECURITY_GROUP: [
         "CreateSecurityGroup",
@@ -77,13 +90,21 @@ pub const EVENTS: &[EventSpec] = events! {
     IMAGE: ["ModifyImageAttribute" => image_sharing, "ResetImageAttribute"],
     FLOW_LOG: ["CreateFlowLogs", "DeleteFlowLogs"],
     INSTANCE: ["ModifyInstanceMetadataOptions" => instance_metadata],
+    NETWORK_ACL: [
+        "CreateNetworkAclEntry" => acl_entry,
+        "ReplaceNetworkAclEntry" => acl_entry,
+        "DeleteNetworkAclEntry",
+    ],
+    SERIAL_CONSOLE: ["EnableSerialConsoleAccess", "DisableSerialConsoleAccess"],
+    SNAPSHOT_BLOCK: ["EnableSnapshotBlockPublicAccess", "DisableSnapshotBlockPublicAccess"],
+    IMAGE_BLOCK: ["EnableImageBlockPublicAccess", "DisableImageBlockPublicAccess"],
 };
 
-fn sharing(
-    params: &Map<String, Json>,
-    key: &str,
-    out: &mut Vec<Malformed>,
-) -> Vec<(String, Value)> {
+/// `sharing` (the accounts added and removed, and whether the group `all` is added) and
+/// `access` (who the change gives access to).
+fn sharing(input: &Input<'_>, key: &str, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+    let params = input.params;
+    let start = out.len();
     let mut report = Report::new("sharing", out);
     let root = Path::root("requestParameters");
     let at = root.key(key);
@@ -110,15 +131,25 @@ fn sharing(
             }
         }
     }
+    super::malformed::also_for(out, start, "access");
+    let mut access = Access::new(input);
+    if public {
+        access.anyone();
+    }
+    for id in &added {
+        access.account(id);
+    }
     let set = |ids: Vec<&str>| Value::Set(ids.into_iter().map(Value::str).collect());
-    fact(
+    let mut facts = fact(
         "sharing",
         [
             ("public", Value::Bool(public)),
             ("addedAccounts", set(added)),
             ("removedAccounts", set(removed)),
         ],
-    )
+    );
+    facts.extend(access.fact());
+    facts
 }
 
 /// The field `a`, or else `b` (CloudTrail writes either case), with the name it was found by.
@@ -133,15 +164,72 @@ fn either<'k, 'v>(
     }
 }
 
-fn snapshot_sharing(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
-    sharing(params, "createVolumePermission", out)
+fn snapshot_sharing(input: &Input<'_>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+    sharing(input, "createVolumePermission", out)
 }
 
-fn image_sharing(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
-    sharing(params, "launchPermission", out)
+fn image_sharing(input: &Input<'_>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+    sharing(input, "launchPermission", out)
 }
 
-fn instance_metadata(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+/// `networkAclEntry`: an inbound or outbound rule a network ACL gets, and which of the watched
+/// ports it allows from (or to) the whole internet.
+fn acl_entry(input: &Input<'_>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+    let params = input.params;
+    let mut report = Report::new("networkAclEntry", out);
+    let root = Path::root("requestParameters");
+    let egress = report
+        .boolean(&root.key("egress"), params.get("egress"))
+        .unwrap_or(false);
+    let allow = report
+        .string(&root.key("ruleAction"), params.get("ruleAction"))
+        .is_some_and(|a| a.eq_ignore_ascii_case("allow"));
+    let protocol_at = root.key("aclProtocol");
+    let protocol = match present(params.get("aclProtocol")) {
+        Some(Json::Number(n)) => n.to_string(),
+        other => report.string(&protocol_at, other).unwrap_or("").to_owned(),
+    };
+    let all_protocols = matches!(protocol.as_str(), "-1" | "all");
+    let port_at = root.key("portRange");
+    let range = report.object(&port_at, params.get("portRange"));
+    let mut port = |key: &str| {
+        let value = range.and_then(|r| r.get(key));
+        report.integer(&port_at.key(key), value, 0..=65535)
+    };
+    let (from, to) = match (port("from"), port("to")) {
+        (Some(from), Some(to)) if !all_protocols => (from, to),
+        // All protocols, or no range: every port.
+        _ => (0, 65535),
+    };
+    let world = ["cidrBlock", "ipv6CidrBlock"].into_iter().any(|key| {
+        report
+            .string(&root.key(key), params.get(key))
+            .is_some_and(|c| matches!(c, "0.0.0.0/0" | "::/0"))
+    });
+    let ports_apply = all_protocols || matches!(protocol.as_str(), "6" | "17" | "tcp" | "udp");
+    let world_ports: Vec<Value> = if world && allow && ports_apply {
+        ingress::WATCHED_PORTS
+            .iter()
+            .filter(|&&p| from <= p && p <= to)
+            .map(|&p| Value::Long(p))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    fact(
+        "networkAclEntry",
+        [
+            ("egress", Value::Bool(egress)),
+            ("allow", Value::Bool(allow)),
+            ("protocol", Value::str(protocol)),
+            ("worldOpen", Value::Bool(world && allow)),
+            ("worldOpenPorts", Value::Set(world_ports)),
+        ],
+    )
+}
+
+fn instance_metadata(input: &Input<'_>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+    let params = input.params;
     let mut report = Report::new("instanceMetadata", out);
     let root = Path::root("requestParameters");
     let mut field = |paths: &[&str]| {

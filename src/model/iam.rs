@@ -1,10 +1,10 @@
 //! IAM: users, roles, groups, managed and inline policies, and the account password policy.
 
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 
 use super::json::{items, str_at, strings};
 use super::malformed::{Malformed, Path, Report};
-use super::spec::{events, fact};
+use super::spec::{Input, events, fact};
 use super::{EventSpec, Id, ResourceKind, Value, document};
 
 const USER: ResourceKind =
@@ -25,6 +25,8 @@ const POLICY: ResourceKind = ResourceKind::at(
     "arn:aws:iam::{account}:policy/{id}",
 );
 
+const MFA_DEVICE: ResourceKind = ResourceKind::new("MfaDevice", Id::Paths(&["serialNumber"]));
+
 const PASSWORD_POLICY: ResourceKind = ResourceKind::new("PasswordPolicy", Id::Account);
 
 pub const EVENTS: &[EventSpec] = events! {
@@ -36,17 +38,20 @@ pub const EVENTS: &[EventSpec] = events! {
         "PutUserPolicy" => inline,
         "DeleteUserPolicy",
         "CreateAccessKey",
+        "UpdateAccessKey",
         "CreateLoginProfile",
         "UpdateLoginProfile",
+        "DeactivateMFADevice",
     ],
+    MFA_DEVICE: ["DeleteVirtualMFADevice"],
     ROLE: [
-        "CreateRole",
+        "CreateRole" => trust_created,
         "DeleteRole",
         "AttachRolePolicy" => attached,
         "DetachRolePolicy" => attached,
         "PutRolePolicy" => inline,
         "DeleteRolePolicy",
-        "UpdateAssumeRolePolicy",
+        "UpdateAssumeRolePolicy" => trust_updated,
     ],
     GROUP: [
         "AttachGroupPolicy" => attached,
@@ -66,6 +71,16 @@ pub const EVENTS: &[EventSpec] = events! {
     ],
 };
 
+/// `access`: who a new role's trust policy lets assume it.
+fn trust_created(input: &Input<'_>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+    super::access::document_fact(input, "assumeRolePolicyDocument", out)
+}
+
+/// `access`: who a role's new trust policy lets assume it.
+fn trust_updated(input: &Input<'_>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+    super::access::document_fact(input, "policyDocument", out)
+}
+
 /// AWS managed policies that grant full administrative access.
 const ADMIN_POLICY_ARNS: &[&str] = &["arn:aws:iam::aws:policy/AdministratorAccess"];
 
@@ -79,7 +94,8 @@ fn facts(arn: &str, admin: bool) -> Vec<(String, Value)> {
     )
 }
 
-fn attached(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+fn attached(input: &Input<'_>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+    let params = input.params;
     let mut report = Report::new("iamPolicy", out);
     let root = Path::root("requestParameters");
     let at = root.key("policyArn");
@@ -95,7 +111,8 @@ fn attached(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(String
     facts(arn, admin)
 }
 
-fn inline(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+fn inline(input: &Input<'_>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+    let params = input.params;
     let mut report = Report::new("iamPolicy", out);
     let root = Path::root("requestParameters");
     let doc = document::policy(
@@ -119,7 +136,8 @@ pub fn allows_everything(doc: &Json) -> bool {
     })
 }
 
-fn password_policy(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+fn password_policy(input: &Input<'_>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+    let params = input.params;
     let mut report = Report::new("passwordPolicy", out);
     let root = Path::root("requestParameters");
     let mut flag = |name: &str| {

@@ -1,7 +1,9 @@
-//! KMS: key state, deletion and rotation.
+//! KMS: key state, deletion, rotation, key policies and grants.
 
-use super::spec::events;
-use super::{Arn, EventSpec, Id, ResourceKind};
+use super::access::{Access, document_fact};
+use super::malformed::{Malformed, Path, Report};
+use super::spec::{Input, events};
+use super::{Arn, EventSpec, Id, ResourceKind, Value};
 
 const KEY: ResourceKind = ResourceKind::new("KmsKey", Id::Paths(&["keyId", "KeyId"])).arn(
     Arn::Build(|account, region, id| {
@@ -21,6 +23,26 @@ pub const EVENTS: &[EventSpec] = events! {
         "EnableKey",
         "DisableKeyRotation",
         "EnableKeyRotation",
-        "PutKeyPolicy",
+        "PutKeyPolicy" => key_policy,
+        "CreateGrant" => grant,
+        "RevokeGrant",
     ],
 };
+
+/// `access`: who a key policy lets use or manage the key.
+fn key_policy(input: &Input<'_>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+    document_fact(input, "policy", out)
+}
+
+/// `access`: the principal a grant lets use the key (and the one that may retire it).
+fn grant(input: &Input<'_>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+    let mut report = Report::new("access", out);
+    let root = Path::root("requestParameters");
+    let mut access = Access::new(input);
+    for key in ["granteePrincipal", "retiringPrincipal"] {
+        if let Some(principal) = report.string(&root.key(key), input.params.get(key)) {
+            access.principal(principal, &[]);
+        }
+    }
+    access.fact()
+}

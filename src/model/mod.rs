@@ -3,12 +3,14 @@
 //! the resource each names and the facts derived for it; unknown events still get a request
 //! (the account as resource, no derived facts) so that broad policies see them.
 
+mod access;
 mod document;
 mod fields;
 mod identity;
 pub(crate) mod json;
 mod malformed;
 mod net;
+pub mod org;
 mod params;
 mod spec;
 mod value;
@@ -17,13 +19,25 @@ mod accessanalyzer;
 mod cloudtrail;
 mod config;
 pub(crate) mod ec2;
+mod eks;
 mod events;
 mod guardduty;
 pub(crate) mod iam;
+mod inspector;
 mod kms;
+mod lambda;
+mod logs;
+mod macie;
+mod organizations;
+mod rds;
+mod redshift;
+mod resource_policies;
+mod rolesanywhere;
+mod route53resolver;
 pub(crate) mod s3;
 mod securityhub;
 mod signin;
+mod sts;
 
 use serde_json::Map;
 
@@ -33,7 +47,8 @@ pub use fields::Fields;
 pub use identity::identity_types;
 pub use identity::{malformed_principal_type, principal_type};
 pub use malformed::{Malformed, PRINCIPAL_TYPE, RESOURCE};
-pub use spec::{ACCOUNT, Arn, EventSpec, FactsFn, Id, ResourceKind};
+pub use org::Org;
+pub use spec::{ACCOUNT, Arn, EventSpec, FactsFn, Id, Input, ResourceKind};
 pub use value::{EntityData, Request, Uid, Value};
 
 /// Every service snapback models, by the first label of `eventSource`.
@@ -42,13 +57,29 @@ pub const SERVICES: &[(&str, &[EventSpec])] = &[
     ("cloudtrail", cloudtrail::EVENTS),
     ("config", config::EVENTS),
     ("ec2", ec2::EVENTS),
+    ("ecr", resource_policies::ECR),
+    ("eks", eks::EVENTS),
+    ("es", resource_policies::OPENSEARCH),
     ("events", events::EVENTS),
     ("guardduty", guardduty::EVENTS),
     ("iam", iam::EVENTS),
+    ("inspector2", inspector::EVENTS),
     ("kms", kms::EVENTS),
+    ("lambda", lambda::EVENTS),
+    ("logs", logs::EVENTS),
+    ("macie2", macie::EVENTS),
+    ("organizations", organizations::EVENTS),
+    ("rds", rds::EVENTS),
+    ("redshift", redshift::EVENTS),
+    ("rolesanywhere", rolesanywhere::EVENTS),
+    ("route53resolver", route53resolver::EVENTS),
     ("s3", s3::EVENTS),
+    ("secretsmanager", resource_policies::SECRETS_MANAGER),
     ("securityhub", securityhub::EVENTS),
     ("signin", signin::EVENTS),
+    ("sns", resource_policies::SNS),
+    ("sqs", resource_policies::SQS),
+    ("sts", sts::EVENTS),
 ];
 
 /// The modelled spec for a service and event name, if any.
@@ -89,9 +120,15 @@ fn resource_attrs(
 }
 
 /// Build the Cedar request for an event, with every requestParameters field as a tag (what
-/// `snapback explain` shows). Never fails: missing fields become "" or absent.
+/// `snapback explain` shows), for a pack that declares no organization. Never fails: missing
+/// fields become "" or absent.
 pub fn build(event: &Event) -> Request {
-    build_for(event, &Fields::All, &Fields::All)
+    build_in(event, &Org::default())
+}
+
+/// [`build`], with the accounts of `org` ours.
+pub fn build_in(event: &Event, org: &Org) -> Request {
+    build_for(event, &Fields::All, &Fields::All, org)
 }
 
 /// The event's action id (`ec2:AuthorizeSecurityGroupIngress`), as [`build`] names it.
@@ -135,8 +172,8 @@ pub fn build_scope(event: &Event) -> Request {
 /// [`build`], with only the requestParameters tags in `fields`, and only the principal's and
 /// the context's attributes in `attrs` (and those a decision record names): the engine passes
 /// what the policies that concern the event can read. The derived facts are all built, for a
-/// malformed field among them fails the decision closed.
-pub fn build_for(event: &Event, fields: &Fields, attrs: &Fields) -> Request {
+/// malformed field among them fails the decision closed. The accounts of `org` are ours.
+pub fn build_for(event: &Event, fields: &Fields, attrs: &Fields, org: &Org) -> Request {
     let account = event.account().unwrap_or("unknown");
     let region = event.region().unwrap_or("");
     let service = event.service();
@@ -191,7 +228,13 @@ pub fn build_for(event: &Event, fields: &Fields, attrs: &Fields) -> Request {
     put("userAgent", &|| text(event.str("userAgent")));
     put("params", &|| Some(Value::Entity(params_entity.uid.clone())));
     if let Some(facts) = spec.and_then(|s| s.facts) {
-        context.extend(facts(params, &mut malformed));
+        let input = Input {
+            params,
+            record: &event.record,
+            account,
+            org,
+        };
+        context.extend(facts(&input, &mut malformed));
     }
 
     let group = if service.is_empty() {

@@ -2,9 +2,10 @@
 
 use serde_json::{Map, Value as Json};
 
+use super::access::Access;
 use super::json::{document, items, strings};
 use super::malformed::{Malformed, Path, Report};
-use super::spec::{events, fact};
+use super::spec::{Input, events, fact};
 use super::{ACCOUNT, EventSpec, ResourceKind, Value};
 
 const BUCKET: ResourceKind =
@@ -21,6 +22,7 @@ pub const EVENTS: &[EventSpec] = events! {
         "DeleteBucketPolicy",
         "PutBucketEncryption",
         "DeleteBucketEncryption",
+        "PutBucketLogging" => logging,
     ],
     ACCOUNT: [
         "PutAccountPublicAccessBlock" => public_access_block,
@@ -51,10 +53,8 @@ const LIMITING_KEYS: &[&str] = &[
     "s3:dataaccesspointarn",
 ];
 
-fn public_access_block(
-    params: &Map<String, Json>,
-    out: &mut Vec<Malformed>,
-) -> Vec<(String, Value)> {
+fn public_access_block(input: &Input<'_>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+    let params = input.params;
     let mut report = Report::new("publicAccessBlock", out);
     let root = Path::root("requestParameters");
     let at = root.key("PublicAccessBlockConfiguration");
@@ -79,10 +79,18 @@ fn public_access_block(
     fact("publicAccessBlock", fields)
 }
 
-fn bucket_acl(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+fn bucket_acl(input: &Input<'_>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+    let params = input.params;
     let canned = canned_acl(params);
+    let start = out.len();
     let groups = acl_groups(params, &mut Report::new("bucketAcl", out));
-    fact(
+    super::malformed::also_for(out, start, "access");
+    let mut access = Access::new(input);
+    if !groups.is_empty() {
+        // AllUsers is anyone; AuthenticatedUsers is anyone with an AWS account.
+        access.anyone();
+    }
+    let mut facts = fact(
         "bucketAcl",
         [
             ("public", Value::Bool(groups.contains(&ALL_USERS))),
@@ -92,7 +100,9 @@ fn bucket_acl(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(Stri
             ),
             ("cannedAcl", Value::str(canned)),
         ],
-    )
+    );
+    facts.extend(access.fact());
+    facts
 }
 
 fn canned_acl(params: &Map<String, Json>) -> &str {
@@ -147,7 +157,9 @@ fn acl_groups(params: &Map<String, Json>, report: &mut Report<'_>) -> Vec<&'stat
         .collect()
 }
 
-fn bucket_policy(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+fn bucket_policy(input: &Input<'_>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+    let params = input.params;
+    let start = out.len();
     let mut report = Report::new("bucketPolicy", out);
     let root = Path::root("requestParameters");
     let doc = super::document::policy(
@@ -155,8 +167,47 @@ fn bucket_policy(params: &Map<String, Json>, out: &mut Vec<Malformed>) -> Vec<(S
         &root.key("bucketPolicy"),
         params.get("bucketPolicy"),
     );
-    let public = doc.is_some_and(|doc| grants_public(&doc));
-    fact("bucketPolicy", [("public", Value::Bool(public))])
+    super::malformed::also_for(out, start, "access");
+    let Some(doc) = doc else {
+        return fact("bucketPolicy", [("public", Value::Bool(false))]);
+    };
+    let mut facts = fact(
+        "bucketPolicy",
+        [
+            ("public", Value::Bool(grants_public(&doc))),
+            ("services", Value::Set(service_principals(&doc))),
+        ],
+    );
+    let mut access = Access::new(input);
+    access.document(&doc);
+    facts.extend(access.fact());
+    facts
+}
+
+/// The service principals (`cloudtrail.amazonaws.com`) a policy's `Allow` statements name.
+fn service_principals(doc: &Json) -> Vec<Value> {
+    let mut out: Vec<&str> = statements(doc)
+        .into_iter()
+        .filter(|s| s.get("Effect").and_then(Json::as_str) == Some("Allow"))
+        .filter_map(|s| s.get("Principal")?.get("Service"))
+        .flat_map(|v| strings(Some(v)))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out.into_iter().map(Value::str).collect()
+}
+
+/// `bucketLogging`: whether a `PutBucketLogging` turns server access logging on (it has a
+/// `LoggingEnabled` target) or off.
+fn logging(input: &Input<'_>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+    let mut report = Report::new("bucketLogging", out);
+    let root = Path::root("requestParameters");
+    let at = root.key("BucketLoggingStatus");
+    let status = report.object(&at, input.params.get("BucketLoggingStatus"));
+    let enabled = status
+        .and_then(|s| super::malformed::present(s.get("LoggingEnabled")))
+        .is_some();
+    fact("bucketLogging", [("enabled", Value::Bool(enabled))])
 }
 
 /// The bucket policy a `PutBucketPolicy` request set, as a JSON document.

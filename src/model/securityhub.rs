@@ -1,4 +1,4 @@
-//! Security Hub: the per-region hub, one per account.
+//! Security Hub: the per-region hub, one per account, and its standards.
 
 use super::spec::events;
 use super::{Arn, EventSpec, Id, ResourceKind};
@@ -8,5 +8,10 @@ const HUB: ResourceKind = ResourceKind::new("SecurityHub", Id::Account).arn(Arn:
 ));
 
 pub const EVENTS: &[EventSpec] = events! {
-    HUB: ["EnableSecurityHub", "DisableSecurityHub"],
+    HUB: [
+        "EnableSecurityHub",
+        "DisableSecurityHub",
+        "BatchEnableStandards",
+        "BatchDisableStandards",
+    ],
 };

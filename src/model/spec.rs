@@ -4,11 +4,27 @@
 
 use serde_json::Map;
 
+use super::org::Org;
 use super::{Malformed, Value};
 
-/// Derives context facts from `requestParameters`, reporting each field it reads that is
-/// present but malformed (see [`Malformed`]; nothing is reported for an absent field).
-pub type FactsFn = fn(&Map<String, serde_json::Value>, &mut Vec<Malformed>) -> Vec<(String, Value)>;
+/// Derives context facts from `requestParameters` (and, where a fact needs it, the rest of the
+/// record), reporting each field it reads that is present but malformed (see [`Malformed`];
+/// nothing is reported for an absent field).
+pub type FactsFn = fn(&Input<'_>, &mut Vec<Malformed>) -> Vec<(String, Value)>;
+
+/// What a facts function reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// `requestParameters` (empty when absent).
+    pub params: &'a Map<String, serde_json::Value>,
+    /// The whole CloudTrail record, for the facts that read `additionalEventData` or
+    /// `responseElements`.
+    pub record: &'a Map<String, serde_json::Value>,
+    /// The account the event happened in.
+    pub account: &'a str,
+    /// The organization the pack declares (see [`Org`]).
+    pub org: &'a Org,
+}
 
 /// How an event names its target resource.
 #[derive(Debug, Clone, Copy)]

@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use super::annotations::{self, Meta, Mode};
 use super::files::Files;
 use super::{ENTITIES_FILE, LazySchema, LoadError, PolicyPack, SCHEMA_FILE};
+use crate::model::org::{Org, TRUSTED_TAG};
 
 /// Load, parse, annotate and strictly validate every policy in `dir`.
 ///
@@ -156,7 +157,7 @@ fn load_files(
     let validated_at_build = reuse == Reuse::BuildValidation
         && embedded_validated() == Some(hash.as_str())
         && policies.iter().all(|(_, src)| src.is_ok());
-    let pack = |read: Read, schema: LazySchema, accounts, validated_at_build| {
+    let pack = |read: Read, schema: LazySchema, (accounts, org), validated_at_build| {
         let Read {
             mut metas, index, ..
         } = read;
@@ -172,6 +173,7 @@ fn load_files(
             by_id,
             schema,
             accounts,
+            org,
             hash: hash.clone(),
             dir: source.dir(),
             validated_at_build,
@@ -336,32 +338,59 @@ fn read_policies(files: Vec<(PathBuf, Result<String, LoadError>)>, remediations:
     }
 }
 
-/// Read `entities.json` (account entities with tags), if the pack has one: against the
-/// schema, or without it for the files the build checked read the same either way.
+/// Read `entities.json` (account entities with tags, the organization they belong to), if the
+/// pack has one: against the schema, or without it for the files the build checked read the
+/// same either way. Returns the accounts by id and the organization they declare.
 fn load_entities(
     file: Option<(PathBuf, Result<String, LoadError>)>,
     schema: Option<&Schema>,
     errors: &mut Vec<LoadError>,
-) -> HashMap<String, cedar_policy::Entity> {
+) -> (HashMap<String, cedar_policy::Entity>, Org) {
     let Some((path, src)) = file else {
-        return HashMap::new();
+        return (HashMap::new(), Org::default());
     };
     let src = match src {
         Ok(src) => src,
         Err(e) => {
             errors.push(e);
-            return HashMap::new();
+            return (HashMap::new(), Org::default());
         }
     };
     match Entities::from_json_str(&src, schema) {
-        Ok(entities) => entities
-            .iter()
-            .filter(|e| e.uid().type_name().to_string() == "Aws::Account")
-            .map(|e| (e.uid().id().unescaped().to_owned(), e.clone()))
-            .collect(),
+        Ok(entities) => {
+            let ty = |uid: &cedar_policy::EntityUid| uid.type_name().to_string();
+            let id = |uid: &cedar_policy::EntityUid| uid.id().unescaped().to_owned();
+            let (mut orgs, mut members, mut trusted) = (Vec::new(), Vec::new(), Vec::new());
+            let mut accounts = HashMap::new();
+            for entity in entities.iter() {
+                let uid = entity.uid();
+                if ty(&uid) == "Aws::Organization" {
+                    orgs.push(id(&uid));
+                }
+                if ty(&uid) != "Aws::Account" {
+                    continue;
+                }
+                let parents: Vec<_> = entities
+                    .ancestors(&uid)
+                    .into_iter()
+                    .flatten()
+                    .filter(|p| ty(p) == "Aws::Organization")
+                    .map(id)
+                    .collect();
+                if !parents.is_empty() {
+                    members.push(id(&uid));
+                    orgs.extend(parents);
+                }
+                if entity.tag(TRUSTED_TAG).is_some() {
+                    trusted.push(id(&uid));
+                }
+                accounts.insert(id(&uid), entity.clone());
+            }
+            (accounts, Org::new(orgs, members, trusted))
+        }
         Err(err) => {
             errors.push(LoadError::cedar(err, &path, &src));
-            HashMap::new()
+            (HashMap::new(), Org::default())
         }
     }
 }

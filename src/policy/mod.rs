@@ -39,6 +39,8 @@ pub struct PolicyPack {
     schema: LazySchema,
     /// Configured account entities (tags for exceptions), by account id.
     pub(crate) accounts: HashMap<String, cedar_policy::Entity>,
+    /// The organization `entities.json` declares: which accounts a change may give access to.
+    pub org: crate::model::Org,
     /// SHA-256 over the schema, every policy file and the entities file, in name order.
     pub hash: String,
     pub dir: PathBuf,

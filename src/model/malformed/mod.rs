@@ -38,6 +38,17 @@ impl std::fmt::Display for Malformed {
     }
 }
 
+/// Report each problem found since `out` held `start` items for `fact` too: for a second fact
+/// derived from the same fields (`access` beside `sharing`), which must fail closed as well.
+pub fn also_for(out: &mut Vec<Malformed>, start: usize, fact: &'static str) {
+    let copies: Vec<Malformed> = out
+        .iter()
+        .skip(start)
+        .map(|m| Malformed { fact, ..m.clone() })
+        .collect();
+    out.extend(copies);
+}
+
 /// Collects what is malformed in the fields behind one fact, and reads them leniently.
 #[derive(Debug)]
 pub struct Report<'o> {
@@ -267,7 +278,14 @@ pub(crate) fn derive(
         _ => Map::new(),
     };
     let mut out = Vec::new();
-    let facts = f(&map, &mut out);
+    let (record, org) = (Map::new(), crate::model::Org::default());
+    let input = crate::model::Input {
+        params: &map,
+        record: &record,
+        account: "111122223333",
+        org: &org,
+    };
+    let facts = f(&input, &mut out);
     let found = out
         .into_iter()
         .map(|m| format!("{} {}: {}", m.fact, m.field, m.problem))

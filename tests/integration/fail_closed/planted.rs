@@ -237,7 +237,8 @@ proptest! {
         prop_assert!(!log.contains(&secret), "the log holds {secret}");
 
         // `explain`, as it prints.
-        let shown = snapback::cli::explain::shown(&event, Some(&redactor));
+        let shown =
+            snapback::cli::explain::shown(&event, Some(&redactor), &snapback::model::Org::default());
         let printed = serde_json::to_string_pretty(&shown).unwrap();
         prop_assert!(!printed.contains(&secret), "explain printed {secret}: {printed}");
         prop_assert_eq!(&shown["redacted"], &json!(record.redacted));

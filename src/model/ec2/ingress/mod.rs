@@ -10,7 +10,7 @@ use serde_json::{Map, Value as Json};
 use super::super::Value;
 use super::super::malformed::{Malformed, Path, Report, present};
 use super::super::net;
-use super::super::spec::fact;
+use super::super::spec::{Input, fact};
 
 pub use rule::{Rule, WATCHED_PORTS};
 
@@ -174,10 +174,8 @@ fn rules(params: &Map<String, Json>, report: &mut Report<'_>) -> Vec<Rule> {
 }
 
 /// `ingress`: the ranges and ports opened, and which of them face the whole internet.
-pub(super) fn ingress(
-    params: &Map<String, Json>,
-    out: &mut Vec<Malformed>,
-) -> Vec<(String, Value)> {
+pub(super) fn ingress(input: &Input<'_>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+    let params = input.params;
     let rules = rules(params, &mut Report::new("ingress", out));
     let mut cidrs = Vec::new();
     let mut world_ports = Vec::new();
@@ -236,7 +234,8 @@ mod tests {
         let Json::Object(map) = params else {
             unreachable!()
         };
-        ingress(&map, &mut Vec::new())
+        crate::model::malformed::derive(ingress, Json::Object(map))
+            .0
             .into_iter()
             .next()
             .map(|(_, v)| v)
