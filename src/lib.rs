@@ -30,7 +30,7 @@ pub const LAYERS: &[&[&str]] = &[
     &["aws", "decision_log", "resilience"],
     &["config", "remediation"],
     &["reactor"],
-    &["archive_digest", "cases", "deploy", "scan"],
+    &["archive_digest", "cases", "coverage", "deploy", "scan"],
     &["lambda"],
     &["cli"],
 ];
@@ -41,6 +41,7 @@ pub mod aws;
 pub mod cases;
 pub mod cli;
 pub mod config;
+pub mod coverage;
 pub mod decision_log;
 pub mod deploy;
 pub mod engine;

@@ -5,6 +5,7 @@
 
 mod audit;
 mod check;
+mod coverage;
 mod deploy_plan;
 pub mod explain;
 mod react;
@@ -89,6 +90,8 @@ pub enum Command {
     Explain(explain::Args),
     /// Run the policy test cases and report each
     Test(test::Args),
+    /// Show the pack's coverage of CIS AWS Foundations, AWS FSBP and MITRE ATT&CK
+    Coverage(coverage::Args),
     /// Query, count and verify decision logs
     #[command(subcommand)]
     Audit(audit::Command),
@@ -128,6 +131,7 @@ impl Command {
             Command::Redrive(args) => args.raw(&mut raw),
             Command::DeployPlan(args) => args.policies.raw(&mut raw),
             Command::Test(args) => args.policies.raw(&mut raw),
+            Command::Coverage(args) => args.policies.raw(&mut raw),
             Command::Audit(_) | Command::Slo(_) => {}
         }
         raw
@@ -163,6 +167,7 @@ pub fn run(cli: Cli) -> Exit {
         (Command::Redrive(_), Some(config)) => redrive::run(&config),
         (Command::DeployPlan(_), Some(config)) => deploy_plan::run(&config),
         (Command::Test(args), Some(config)) => test::run(&args, &config),
+        (Command::Coverage(args), Some(config)) => coverage::run(&args, &config),
     }
 }
 

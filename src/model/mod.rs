@@ -19,6 +19,7 @@ mod accessanalyzer;
 mod cloudtrail;
 mod config;
 pub(crate) mod ec2;
+mod efs;
 mod eks;
 mod events;
 mod guardduty;
@@ -59,6 +60,7 @@ pub const SERVICES: &[(&str, &[EventSpec])] = &[
     ("ec2", ec2::EVENTS),
     ("ecr", resource_policies::ECR),
     ("eks", eks::EVENTS),
+    ("elasticfilesystem", efs::EVENTS),
     ("es", resource_policies::OPENSEARCH),
     ("events", events::EVENTS),
     ("guardduty", guardduty::EVENTS),

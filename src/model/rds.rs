@@ -55,6 +55,7 @@ fn database(input: &Input<'_>, out: &mut Vec<Malformed>) -> Vec<(String, Value)>
         "publiclyAccessible",
         "storageEncrypted",
         "deletionProtection",
+        "autoMinorVersionUpgrade",
     ] {
         if let Some(on) = report.boolean(&root.key(key), params.get(key)) {
             fields.push((key, Value::Bool(on)));

@@ -23,6 +23,7 @@ pub const EVENTS: &[EventSpec] = events! {
         "PutBucketEncryption",
         "DeleteBucketEncryption",
         "PutBucketLogging" => logging,
+        "PutBucketVersioning",
     ],
     ACCOUNT: [
         "PutAccountPublicAccessBlock" => public_access_block,
@@ -176,6 +177,10 @@ fn bucket_policy(input: &Input<'_>, out: &mut Vec<Malformed>) -> Vec<(String, Va
         [
             ("public", Value::Bool(grants_public(&doc))),
             ("services", Value::Set(service_principals(&doc))),
+            (
+                "deniesInsecureTransport",
+                Value::Bool(denies_insecure_transport(&doc)),
+            ),
         ],
     );
     let mut access = Access::new(input);
@@ -195,6 +200,25 @@ fn service_principals(doc: &Json) -> Vec<Value> {
     out.sort_unstable();
     out.dedup();
     out.into_iter().map(Value::str).collect()
+}
+
+/// Whether a `Deny` statement refuses requests made without TLS: a `Bool` condition on
+/// `aws:SecureTransport` being false, as CIS 2.1.1 asks.
+fn denies_insecure_transport(doc: &Json) -> bool {
+    statements(doc).into_iter().any(|s| {
+        s.get("Effect").and_then(Json::as_str) == Some("Deny")
+            && s.get("Condition")
+                .and_then(Json::as_object)
+                .and_then(|ops| ops.get("Bool"))
+                .and_then(Json::as_object)
+                .and_then(|keys| {
+                    keys.iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case("aws:SecureTransport"))
+                })
+                .is_some_and(|(_, v)| {
+                    strings(Some(v)).contains(&"false") || v == &Json::Bool(false)
+                })
+    })
 }
 
 /// `bucketLogging`: whether a `PutBucketLogging` turns server access logging on (it has a

@@ -1,0 +1,41 @@
+//! `snapback coverage`: the pack's coverage of CIS AWS Foundations v3.0, AWS Foundational
+//! Security Best Practices and MITRE ATT&CK, from each policy's `@controls`.
+
+use super::{Exit, PolicyArgs};
+use crate::config::Config;
+use crate::coverage::Coverage;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub policies: PolicyArgs,
+    /// `table` (default) or `markdown` (docs/coverage.md)
+    #[arg(long, value_name = "FORMAT", default_value = "table", value_parser = ["table", "markdown"])]
+    pub format: String,
+}
+
+/// Print the coverage; exit 1 when a CIS control a policy could cover has none, or a policy
+/// cites a control the catalogs do not know.
+pub fn run(args: &Args, config: &Config) -> Exit {
+    let engine = match super::engine(&config.policies) {
+        Ok(engine) => engine,
+        Err(exit) => return exit,
+    };
+    let coverage = Coverage::of(&engine.pack().policies);
+    match args.format.as_str() {
+        "markdown" => print!("{}", coverage.markdown()),
+        _ => print!("{}", coverage.table()),
+    }
+    let gaps = coverage.gaps();
+    for row in &gaps {
+        eprintln!("not covered: CIS-AWS-3.0:{} {}", row.id, row.title);
+    }
+    for (policy, control) in &coverage.unknown {
+        eprintln!("error: policy `{policy}` cites `{control}`, which the catalog does not know");
+    }
+    if gaps.is_empty() && coverage.unknown.is_empty() {
+        Exit::Ok
+    } else {
+        Exit::Error
+    }
+}

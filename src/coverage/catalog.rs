@@ -1,0 +1,333 @@
+//! The frameworks `snapback coverage` reports on: every control of the CIS AWS Foundations
+//! Benchmark v3.0.0 (with, for each one no policy can enforce from a CloudTrail event, the
+//! reason), and the titles of the AWS Foundational Security Best Practices controls and MITRE
+//! ATT&CK techniques that policies cite.
+
+/// One control of a benchmark.
+#[derive(Debug, Clone, Copy)]
+pub struct Control {
+    pub id: &'static str,
+    pub title: &'static str,
+    /// Why no policy can exist for it, for controls a CloudTrail event cannot show broken;
+    /// None for those a policy can (and must) cover.
+    pub why_none: Option<&'static str>,
+}
+
+const fn c(id: &'static str, title: &'static str) -> Control {
+    Control {
+        id,
+        title,
+        why_none: None,
+    }
+}
+
+const fn none(id: &'static str, title: &'static str, why: &'static str) -> Control {
+    Control {
+        id,
+        title,
+        why_none: Some(why),
+    }
+}
+
+const MANUAL: &str = "a manual control: no API call breaks it";
+const STATE: &str = "a condition of age or count over time (the credential report shows it); no single change event breaks it";
+const ALARM: &str = "asks for a CloudWatch metric filter and alarm on these calls; snapback decides them itself, and the controls that each call can break list their policies";
+
+/// CIS Amazon Web Services Foundations Benchmark v3.0.0, every recommendation.
+pub const CIS_AWS_3_0: &[Control] = &[
+    none("1.1", "Maintain current contact details", MANUAL),
+    none(
+        "1.2",
+        "Ensure security contact information is registered",
+        MANUAL,
+    ),
+    none(
+        "1.3",
+        "Ensure security questions are registered in the AWS account",
+        MANUAL,
+    ),
+    c("1.4", "Ensure no 'root' user account access key exists"),
+    c("1.5", "Ensure MFA is enabled for the 'root' user account"),
+    c(
+        "1.6",
+        "Ensure hardware MFA is enabled for the 'root' user account",
+    ),
+    c(
+        "1.7",
+        "Eliminate use of the 'root' user for administrative and daily tasks",
+    ),
+    c(
+        "1.8",
+        "Ensure IAM password policy requires minimum length of 14 or greater",
+    ),
+    c("1.9", "Ensure IAM password policy prevents password reuse"),
+    c(
+        "1.10",
+        "Ensure multi-factor authentication (MFA) is enabled for all IAM users that have a console password",
+    ),
+    c(
+        "1.11",
+        "Do not setup access keys during initial user setup for all IAM users that have a console password",
+    ),
+    none(
+        "1.12",
+        "Ensure credentials unused for 45 days or greater are disabled",
+        STATE,
+    ),
+    none(
+        "1.13",
+        "Ensure there is only one active access key available for any single IAM user",
+        STATE,
+    ),
+    none(
+        "1.14",
+        "Ensure access keys are rotated every 90 days or less",
+        STATE,
+    ),
+    c(
+        "1.15",
+        "Ensure IAM Users Receive Permissions Only Through Groups",
+    ),
+    c(
+        "1.16",
+        "Ensure IAM policies that allow full \"*:*\" administrative privileges are not attached",
+    ),
+    none(
+        "1.17",
+        "Ensure a support role has been created to manage incidents with AWS Support",
+        "asks that a role exist; no change event shows it missing",
+    ),
+    none(
+        "1.18",
+        "Ensure IAM instance roles are used for AWS resource access from instances",
+        "whether software on an instance uses stored keys is not in CloudTrail's record of a change",
+    ),
+    none(
+        "1.19",
+        "Ensure that all the expired SSL/TLS certificates stored in AWS IAM are removed",
+        "a certificate expires with time, not through an API call",
+    ),
+    c(
+        "1.20",
+        "Ensure that IAM Access analyzer is enabled for all regions",
+    ),
+    none(
+        "1.21",
+        "Ensure IAM users are managed centrally via identity federation or AWS Organizations for multi-account environments",
+        MANUAL,
+    ),
+    c(
+        "1.22",
+        "Ensure access to AWSCloudShellFullAccess is restricted",
+    ),
+    c(
+        "2.1.1",
+        "Ensure S3 Bucket Policy is set to deny HTTP requests",
+    ),
+    c("2.1.2", "Ensure MFA Delete is enabled on S3 buckets"),
+    none(
+        "2.1.3",
+        "Ensure all data in Amazon S3 has been discovered, classified and secured when required",
+        MANUAL,
+    ),
+    c(
+        "2.1.4",
+        "Ensure that S3 Buckets are configured with 'Block public access (bucket settings)'",
+    ),
+    c(
+        "2.2.1",
+        "Ensure EBS Volume Encryption is Enabled in all Regions",
+    ),
+    c(
+        "2.3.1",
+        "Ensure that encryption-at-rest is enabled for RDS Instances",
+    ),
+    c(
+        "2.3.2",
+        "Ensure Auto Minor Version Upgrade feature is Enabled for RDS Instances",
+    ),
+    c(
+        "2.3.3",
+        "Ensure that public access is not given to RDS Instance",
+    ),
+    c(
+        "2.4.1",
+        "Ensure that encryption is enabled for EFS file systems",
+    ),
+    c("3.1", "Ensure CloudTrail is enabled in all regions"),
+    c("3.2", "Ensure CloudTrail log file validation is enabled"),
+    c("3.3", "Ensure AWS Config is enabled in all regions"),
+    c(
+        "3.4",
+        "Ensure that S3 Bucket access logging is enabled on the CloudTrail S3 bucket",
+    ),
+    c(
+        "3.5",
+        "Ensure CloudTrail logs are encrypted at rest using KMS CMKs",
+    ),
+    c(
+        "3.6",
+        "Ensure rotation for customer-created symmetric CMKs is enabled",
+    ),
+    c("3.7", "Ensure VPC flow logging is enabled in all VPCs"),
+    none(
+        "3.8",
+        "Ensure that Object-level logging for write events is enabled for S3 bucket",
+        "which buckets need data events is a decision of each site; a selector change shows the selectors, not which buckets matter",
+    ),
+    none(
+        "3.9",
+        "Ensure that Object-level logging for read events is enabled for S3 bucket",
+        "which buckets need data events is a decision of each site; a selector change shows the selectors, not which buckets matter",
+    ),
+    none(
+        "4.1",
+        "Ensure unauthorized API calls are monitored",
+        "a denied call changes nothing: the decision log records it (errorCode) and skips it",
+    ),
+    c(
+        "4.2",
+        "Ensure management console sign-in without MFA is monitored",
+    ),
+    c("4.3", "Ensure usage of 'root' account is monitored"),
+    c("4.4", "Ensure IAM policy changes are monitored"),
+    c(
+        "4.5",
+        "Ensure CloudTrail configuration changes are monitored",
+    ),
+    none(
+        "4.6",
+        "Ensure AWS Management Console authentication failures are monitored",
+        "a failed sign-in changes nothing; the decision log records every ConsoleLogin with its result",
+    ),
+    c(
+        "4.7",
+        "Ensure disabling or scheduled deletion of customer created CMKs is monitored",
+    ),
+    c("4.8", "Ensure S3 bucket policy changes are monitored"),
+    c(
+        "4.9",
+        "Ensure AWS Config configuration changes are monitored",
+    ),
+    c("4.10", "Ensure security group changes are monitored"),
+    c(
+        "4.11",
+        "Ensure Network Access Control Lists (NACL) changes are monitored",
+    ),
+    none(
+        "4.12",
+        "Ensure changes to network gateways are monitored",
+        ALARM,
+    ),
+    none("4.13", "Ensure route table changes are monitored", ALARM),
+    none("4.14", "Ensure VPC changes are monitored", ALARM),
+    c("4.15", "Ensure AWS Organizations changes are monitored"),
+    c("4.16", "Ensure AWS Security Hub is enabled"),
+    c(
+        "5.1",
+        "Ensure no Network ACLs allow ingress from 0.0.0.0/0 to remote server administration ports",
+    ),
+    c(
+        "5.2",
+        "Ensure no security groups allow ingress from 0.0.0.0/0 to remote server administration ports",
+    ),
+    c(
+        "5.3",
+        "Ensure no security groups allow ingress from ::/0 to remote server administration ports",
+    ),
+    c(
+        "5.4",
+        "Ensure the default security group of every VPC restricts all traffic",
+    ),
+    none(
+        "5.5",
+        "Ensure routing tables for VPC peering are \"least access\"",
+        MANUAL,
+    ),
+    c("5.6", "Ensure that EC2 Metadata Service only allows IMDSv2"),
+];
+
+/// Titles of the AWS Foundational Security Best Practices controls the pack cites.
+pub const AWS_FSBP: &[(&str, &str)] = &[
+    ("Config.1", "AWS Config should be enabled"),
+    (
+        "EC2.1",
+        "Amazon EBS snapshots should not be publicly restorable",
+    ),
+    (
+        "EC2.21",
+        "Network ACLs should not allow ingress from 0.0.0.0/0 to port 22 or port 3389",
+    ),
+    (
+        "EKS.1",
+        "EKS cluster endpoints should not be publicly accessible",
+    ),
+    ("GuardDuty.1", "GuardDuty should be enabled"),
+    ("IAM.4", "IAM root user access key should not exist"),
+    (
+        "IAM.5",
+        "MFA should be enabled for all IAM users that have a console password",
+    ),
+    ("KMS.5", "KMS keys should not be publicly accessible"),
+    (
+        "Lambda.1",
+        "Lambda function policies should prohibit public access",
+    ),
+    ("Macie.1", "Amazon Macie should be enabled"),
+    ("RDS.1", "RDS snapshot should be private"),
+    ("RDS.2", "RDS DB Instances should prohibit public access"),
+    (
+        "RDS.3",
+        "RDS DB instances should have encryption at-rest enabled",
+    ),
+    (
+        "RDS.11",
+        "RDS instances should have automatic backups enabled",
+    ),
+    (
+        "Redshift.1",
+        "Amazon Redshift clusters should prohibit public access",
+    ),
+    (
+        "S3.4",
+        "S3 general purpose buckets should have server-side encryption enabled",
+    ),
+    (
+        "S3.6",
+        "S3 general purpose bucket policies should restrict access to other AWS accounts",
+    ),
+    (
+        "S3.9",
+        "S3 general purpose buckets should have server access logging enabled",
+    ),
+    (
+        "SQS.3",
+        "SQS queue access policies should not allow public access",
+    ),
+];
+
+/// Names of the MITRE ATT&CK (Enterprise, cloud) techniques the pack cites.
+pub const ATTACK: &[(&str, &str)] = &[
+    ("T1078.004", "Valid Accounts: Cloud Accounts"),
+    ("T1098", "Account Manipulation"),
+    (
+        "T1098.001",
+        "Account Manipulation: Additional Cloud Credentials",
+    ),
+    ("T1098.003", "Account Manipulation: Additional Cloud Roles"),
+    ("T1199", "Trusted Relationship"),
+    ("T1490", "Inhibit System Recovery"),
+    ("T1525", "Implant Internal Image"),
+    ("T1537", "Transfer Data to Cloud Account"),
+    (
+        "T1556.006",
+        "Modify Authentication Process: Multi-Factor Authentication",
+    ),
+    ("T1562.001", "Impair Defenses: Disable or Modify Tools"),
+    (
+        "T1562.007",
+        "Impair Defenses: Disable or Modify Cloud Firewall",
+    ),
+    ("T1562.008", "Impair Defenses: Disable or Modify Cloud Logs"),
+    ("T1666", "Modify Cloud Resource Hierarchy"),
+];
