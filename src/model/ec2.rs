@@ -287,13 +287,16 @@ mod tests {
             [
                 "sharing requestParameters.launchPermission.add.items.1: expected an object, found a string",
                 "sharing requestParameters.launchPermission.add.items.0.group: expected a string, found a list",
+                "access requestParameters.launchPermission.add.items.1: expected an object, found a string",
+                "access requestParameters.launchPermission.add.items.0.group: expected a string, found a list",
             ]
         );
         let found = malformed(snapshot_sharing, json!({"createVolumePermission": "all"}));
         assert_eq!(
             found,
             [
-                "sharing requestParameters.createVolumePermission: expected an object, found a string"
+                "sharing requestParameters.createVolumePermission: expected an object, found a string",
+                "access requestParameters.createVolumePermission: expected an object, found a string",
             ]
         );
         assert!(malformed(image_sharing, json!({"attributeType": "description"})).is_empty());

@@ -295,15 +295,18 @@ mod tests {
         assert!(!grants_public(&account));
     }
 
-    use crate::model::malformed::{assert_one_problem, derive, problems};
+    use crate::model::malformed::{derive, problems};
 
     #[test]
     fn bucket_policy_that_is_not_json_is_malformed_not_private() {
-        assert_one_problem(
+        // Reported for both facts read from it: neither fails open.
+        let found = problems(
             bucket_policy,
             json!({"bucketName": "b", "bucketPolicy": "invalid-json-policy"}),
-            "bucketPolicy requestParameters.bucketPolicy: not JSON (",
         );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].starts_with("bucketPolicy requestParameters.bucketPolicy: not JSON ("));
+        assert!(found[1].starts_with("access requestParameters.bucketPolicy: not JSON ("));
     }
 
     #[test]
@@ -315,7 +318,8 @@ mod tests {
         assert_eq!(
             found,
             [
-                "bucketPolicy requestParameters.bucketPolicy.Statement.0.Principal: unknown principal shape: expected `\"*\"` or an object"
+                "bucketPolicy requestParameters.bucketPolicy.Statement.0.Principal: unknown principal shape: expected `\"*\"` or an object",
+                "access requestParameters.bucketPolicy.Statement.0.Principal: unknown principal shape: expected `\"*\"` or an object",
             ]
         );
     }
@@ -360,6 +364,9 @@ mod tests {
                 "bucketAcl requestParameters.x-amz-acl.0: expected a string, found an object",
                 "bucketAcl requestParameters.AccessControlPolicy.AccessControlList.Grant.1: expected an object, found a string",
                 "bucketAcl requestParameters.AccessControlPolicy.AccessControlList.Grant.0.Grantee.URI: expected a string, found a list",
+                "access requestParameters.x-amz-acl.0: expected a string, found an object",
+                "access requestParameters.AccessControlPolicy.AccessControlList.Grant.1: expected an object, found a string",
+                "access requestParameters.AccessControlPolicy.AccessControlList.Grant.0.Grantee.URI: expected a string, found a list",
             ]
         );
     }
@@ -372,7 +379,19 @@ mod tests {
         let policy = json!({"bucketPolicy": {"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:GetObject", "Resource": "*"}]}});
         let (facts, found) = derive(bucket_policy, policy);
         assert!(found.is_empty());
-        assert_eq!(facts, fact("bucketPolicy", [("public", Value::Bool(true))]));
+        assert_eq!(
+            facts.first().map(|(name, _)| name.as_str()),
+            Some("bucketPolicy")
+        );
+        assert_eq!(
+            facts.first().map(|(_, v)| v.to_json()["public"].clone()),
+            Some(serde_json::json!(true))
+        );
+        assert_eq!(
+            facts.get(1).map(|(_, v)| v.to_json()["outside"].clone()),
+            Some(serde_json::json!(true)),
+            "the access fact comes from the same document"
+        );
         assert!(problems(public_access_block, json!({"bucketName": "b"})).is_empty());
     }
 }
