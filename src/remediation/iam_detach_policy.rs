@@ -1,10 +1,11 @@
-//! `iam-detach-policy`: detach an administrator managed policy that someone attached to a user,
-//! group or role.
+//! `iam-detach-policy`: detach a managed policy that someone attached to a user, group or role
+//! and a policy forbids (an administrator policy, `AWSCloudShellFullAccess`).
 //!
 //! Why: `AdministratorAccess` on a principal grants every action on every resource; CIS asks
 //! that full administrative privileges are not handed out through attached policies (1.16).
 //! Trigger: `iam:AttachUserPolicy`, `iam:AttachGroupPolicy` or `iam:AttachRolePolicy` attaching
-//! an administrator policy (policy `iam-admin-policy-attached`).
+//! an administrator policy (policy `iam-admin-policy-attached`) or CloudShell's full access
+//! (`iam-cloudshell-full-access-attached`, CIS 1.22).
 //! Calls: `ListAttached{User,Group,Role}Policies` for the principal the event names; if the
 //! policy this event attached (its `policyArn`, nothing else) is still attached,
 //! `Detach{User,Group,Role}Policy`; `ListAttached...Policies` again to verify. Other attached

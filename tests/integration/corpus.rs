@@ -71,3 +71,85 @@ fn whole_corpus_loads_and_decides() {
         failures.join("\n")
     );
 }
+
+/// Where the reviewed findings live: every non-compliant decision over the corpus, with why it
+/// is right.
+const REVIEWED: &str = "rules-tests/corpus-findings.json";
+
+/// Every `non_compliant` decision the shipped pack makes over the corpus is in
+/// rules-tests/corpus-findings.json with a reason it is right, and nothing else is: a policy
+/// change that flags (or stops flagging) a real event fails here until someone reviews it.
+/// `SNAPBACK_WRITE_FINDINGS=1` rewrites the file with the current findings, keeping the reasons
+/// already written and leaving new ones empty (which still fails until they are filled in).
+#[test]
+fn every_corpus_finding_is_reviewed() {
+    let root = corpus();
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let pack = snapback::load_policies(&manifest.join("policies"))
+        .unwrap_or_else(|e| panic!("policies do not validate: {e:?}"));
+    let engine = Engine::new(pack);
+    let mut found: std::collections::BTreeMap<(String, String), String> = Default::default();
+    for dir in EVENT_DIRS {
+        for path in snapback::input::expand(&[root.join(dir)]).files {
+            let file = path
+                .strip_prefix(&root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            snapback::input::read_path(&path, &mut |item| {
+                if let Ok(event) = item {
+                    let decision = engine.decide(&event);
+                    for meta in &decision.matched {
+                        found.insert(
+                            (file.clone(), meta.id.clone()),
+                            event.event_name().to_owned(),
+                        );
+                    }
+                }
+            });
+        }
+    }
+    let path = manifest.join(REVIEWED);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|_| "[]".to_owned());
+    let reviewed: Vec<serde_json::Value> =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{REVIEWED}: {e}"));
+    let key = |v: &serde_json::Value, k: &str| v[k].as_str().unwrap_or_default().to_owned();
+    let mut why: std::collections::BTreeMap<(String, String), String> = reviewed
+        .iter()
+        .map(|v| ((key(v, "event"), key(v, "policy")), key(v, "why")))
+        .collect();
+    if std::env::var_os("SNAPBACK_WRITE_FINDINGS").is_some() {
+        let rows: Vec<serde_json::Value> = found
+            .iter()
+            .map(|((file, policy), name)| {
+                let reason = why.remove(&(file.clone(), policy.clone())).unwrap_or_default();
+                serde_json::json!({"event": file, "eventName": name, "policy": policy, "why": reason})
+            })
+            .collect();
+        let text = serde_json::to_string_pretty(&rows).unwrap() + "\n";
+        std::fs::write(&path, text).unwrap();
+        return;
+    }
+    let mut problems = Vec::new();
+    for ((file, policy), name) in &found {
+        match why.remove(&(file.clone(), policy.clone())) {
+            None => problems.push(format!(
+                "new finding, not reviewed: {file} {name} `{policy}`"
+            )),
+            Some(reason) if reason.trim().is_empty() => {
+                problems.push(format!("no reason given: {file} {name} `{policy}`"))
+            }
+            Some(_) => {}
+        }
+    }
+    for (file, policy) in why.keys() {
+        problems.push(format!("reviewed but no longer found: {file} `{policy}`"));
+    }
+    assert!(
+        problems.is_empty(),
+        "{} of the corpus findings differ from {REVIEWED} (review them; \
+         SNAPBACK_WRITE_FINDINGS=1 rewrites the file keeping the reasons written):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}

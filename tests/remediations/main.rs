@@ -20,6 +20,7 @@ mod ec2;
 mod events;
 mod guardduty;
 mod iam;
+mod iam_cloudshell;
 mod kms;
 mod s3;
 mod securityhub;
