@@ -18,6 +18,7 @@ mod common;
 mod audit_query;
 mod cli;
 mod corpus;
+mod coverage;
 mod decision_log;
 mod deploy;
 mod engine;
