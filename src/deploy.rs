@@ -15,6 +15,10 @@ pub const DETAIL_TYPES: &[&str] = &[
     "AWS Console Sign In via CloudTrail",
 ];
 
+/// EventBridge's default limit on an event pattern, in characters (adjustable to 4096 by a quota
+/// increase): a pack whose pattern would be longer is split across several rules.
+pub const PATTERN_LIMIT: usize = 2048;
+
 /// What a deployment of a pack needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
@@ -38,6 +42,35 @@ impl Plan {
     /// `readOnly` is not filtered: every listed name is a write, and EventBridge events from
     /// older trails can lack the field, which a `[false]` filter would silently drop.
     pub fn event_pattern(&self) -> Value {
+        pattern(self.any_of(), self.everything)
+    }
+
+    /// [`Self::event_pattern`] split into patterns of at most [`PATTERN_LIMIT`] characters
+    /// (as compact JSON), one per EventBridge rule, each alternative whole in one of them. A
+    /// root call to a listed action matches two rules and is delivered twice; the reactor's
+    /// duplicate check drops the second.
+    pub fn event_patterns(&self) -> Vec<Value> {
+        let size = |v: &Value| serde_json::to_string(v).map_or(usize::MAX, |s| s.len());
+        let mut groups: Vec<Vec<Value>> = Vec::new();
+        let mut current: Vec<Value> = Vec::new();
+        for alternative in self.any_of() {
+            current.push(alternative);
+            if current.len() > 1 && size(&pattern(current.clone(), self.everything)) > PATTERN_LIMIT
+            {
+                let last = current.pop().into_iter().collect();
+                groups.push(std::mem::replace(&mut current, last));
+            }
+        }
+        groups.push(current);
+        groups
+            .into_iter()
+            .map(|group| pattern(group, self.everything))
+            .collect()
+    }
+
+    /// The alternatives of the pattern: each (eventSource, eventName) list, then the
+    /// identities whose every call matters.
+    fn any_of(&self) -> Vec<Value> {
         let mut any_of: Vec<Value> = self
             .calls
             .iter()
@@ -46,22 +79,7 @@ impl Plan {
         if !self.identities.is_empty() {
             any_of.push(json!({ "userIdentity": { "type": self.identities } }));
         }
-        let mut detail = serde_json::Map::new();
-        detail.insert("errorCode".into(), json!([{ "exists": false }]));
-        if !self.everything {
-            match any_of.len() {
-                0 => {}
-                1 => {
-                    if let Some(Value::Object(only)) = any_of.pop() {
-                        detail.extend(only);
-                    }
-                }
-                _ => {
-                    detail.insert("$or".into(), Value::Array(any_of));
-                }
-            }
-        }
-        json!({ "detail-type": DETAIL_TYPES, "detail": detail })
+        any_of
     }
 
     /// The IAM policy document for the remediations, one statement.
@@ -76,6 +94,26 @@ impl Plan {
             }],
         })
     }
+}
+
+/// The pattern matching any of `any_of` (or every successful call, for `everything`).
+fn pattern(mut any_of: Vec<Value>, everything: bool) -> Value {
+    let mut detail = serde_json::Map::new();
+    detail.insert("errorCode".into(), json!([{ "exists": false }]));
+    if !everything {
+        match any_of.len() {
+            0 => {}
+            1 => {
+                if let Some(Value::Object(only)) = any_of.pop() {
+                    detail.extend(only);
+                }
+            }
+            _ => {
+                detail.insert("$or".into(), Value::Array(any_of));
+            }
+        }
+    }
+    json!({ "detail-type": DETAIL_TYPES, "detail": detail })
 }
 
 /// Derive the plan for the pack's active policies, from what the engine's index says each
@@ -198,5 +236,43 @@ mod tests {
             p.event_pattern()["detail"],
             json!({"errorCode": [{"exists": false}]})
         );
+    }
+
+    #[test]
+    fn a_long_pattern_is_split_into_rules_under_the_limit() {
+        let names: Vec<String> = (0..40)
+            .map(|i| format!("SomeFairlyLongEventName{i:02}"))
+            .collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let sources: Vec<String> = (0..6)
+            .map(|i| format!("service{i}.amazonaws.com"))
+            .collect();
+        let calls: Vec<(&str, &[&str])> = sources
+            .iter()
+            .map(|s| (s.as_str(), names.as_slice()))
+            .collect();
+        let p = plan_of(&calls, &["Root"], false);
+        let patterns = p.event_patterns();
+        assert!(
+            patterns.len() > 1,
+            "{} characters fit one rule",
+            p.event_pattern().to_string().len()
+        );
+        let mut alternatives = Vec::new();
+        for pattern in &patterns {
+            let text = serde_json::to_string(pattern).unwrap_or_default();
+            assert!(text.len() <= PATTERN_LIMIT, "{} characters", text.len());
+            match pattern["detail"].get("$or").and_then(Value::as_array) {
+                Some(or) => alternatives.extend(or.iter().cloned()),
+                None => alternatives.push(pattern["detail"].clone()),
+            }
+        }
+        let whole = p.event_pattern()["detail"]["$or"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(alternatives.len(), whole.len(), "each alternative once");
+        let small = plan_of(&[("kms.amazonaws.com", &["DisableKey"])], &["Root"], false);
+        assert_eq!(small.event_patterns(), [small.event_pattern()]);
     }
 }

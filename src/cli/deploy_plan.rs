@@ -31,6 +31,7 @@ pub fn run(config: &crate::config::Config) -> Exit {
     let out = serde_json::json!({
         "policy_set": engine.pack().hash,
         "event_pattern": plan.event_pattern(),
+        "event_patterns": plan.event_patterns(),
         "remediations": plan.remediations,
         "iam_policy": plan.iam_policy(),
     });

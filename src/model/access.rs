@@ -75,7 +75,11 @@ impl<'a> Access<'a> {
         if pins.is_empty() {
             return self.anyone();
         }
-        let pinned = pins.iter().map(|pin| self.pin(pin)).any(|p| p);
+        // Every pin is read (each records the accounts it names); one that pins is enough.
+        let mut pinned = false;
+        for pin in pins {
+            pinned |= self.pin(pin);
+        }
         self.unpinned |= !pinned;
     }
 

@@ -6,7 +6,7 @@ use super::{EventSpec, ResourceKind, Value};
 
 const CLUSTER: ResourceKind = ResourceKind::at(
     "EksCluster",
-    &["name"],
+    &["name", "clusterName"],
     "arn:aws:eks:{region}:{account}:cluster/{id}",
 );
 

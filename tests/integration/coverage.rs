@@ -38,5 +38,8 @@ fn every_cited_control_is_known_and_every_visible_cis_control_is_covered() {
         .iter()
         .map(|r| format!("{} {}", r.id, r.title))
         .collect();
-    assert!(gaps.is_empty(), "CIS controls with no policy and no reason: {gaps:#?}");
+    assert!(
+        gaps.is_empty(),
+        "CIS controls with no policy and no reason: {gaps:#?}"
+    );
 }

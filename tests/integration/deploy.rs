@@ -38,17 +38,26 @@ fn json(y: &Yaml) -> Value {
 }
 
 /// Every rule's pattern, and every `Remediations` statement's actions.
-fn check(name: &str, rules: usize, roles: usize) {
+/// `buses` is how many sets of rules the template has (one per event bus it listens on); each
+/// set has one rule per pattern of the plan, in order.
+fn check(name: &str, buses: usize, roles: usize) {
     let plan = plan();
     let t = template(name);
-    let want = plan.event_pattern();
+    let want = plan.event_patterns();
     let found = resources(&t, "AWS::Events::Rule");
-    assert_eq!(found.len(), rules, "{name}: rules");
-    for (id, rule) in found {
+    assert_eq!(
+        found.len(),
+        buses * want.len(),
+        "{name}: rules (the plan needs {} per bus: `snapback deploy-plan` prints event_patterns)",
+        want.len()
+    );
+    for (i, (id, rule)) in found.iter().enumerate() {
+        let pattern = want.get(i % want.len()).cloned().unwrap_or_default();
         assert_eq!(
             json(&rule["Properties"]["EventPattern"]),
-            want,
-            "{name}: {id}'s EventPattern differs from `snapback deploy-plan`; paste its event_pattern"
+            pattern,
+            "{name}: {id}'s EventPattern differs from `snapback deploy-plan`; paste event_patterns[{}]",
+            i % want.len()
         );
     }
     let mut seen = 0;
@@ -131,5 +140,9 @@ fn deploy_plan_prints_the_plan() {
     let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
     let plan = plan();
     assert_eq!(printed["event_pattern"], plan.event_pattern());
+    assert_eq!(
+        printed["event_patterns"],
+        Value::Array(plan.event_patterns())
+    );
     assert_eq!(printed["iam_policy"], plan.iam_policy());
 }
