@@ -249,7 +249,7 @@ async fn bootstrap_reverts_logs_and_measures() {
         .iter()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
         .collect();
-    // Init reported itself.
+    // Init reported itself, with every policy of the pack.
     let ready = json.iter().find(|l| l["message"] == "ready").unwrap();
     let pack = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/policies"))
         .unwrap()
