@@ -23,3 +23,4 @@ mod iam;
 mod kms;
 mod s3;
 mod securityhub;
+mod sqs;
