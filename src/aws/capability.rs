@@ -16,7 +16,7 @@ use std::sync::{Mutex, PoisonError};
 
 use super::{
     AccessAnalyzerOps, ApiError, Aws, CloudTrailOps, ConfigOps, Ec2Ops, ErrorKind, EventBridgeOps,
-    GuardDutyOps, IamOps, KmsOps, S3ControlOps, S3Ops, SecurityHubOps,
+    GuardDutyOps, IamOps, KmsOps, S3ControlOps, S3Ops, SecurityHubOps, SqsOps,
 };
 
 /// A boxed future, so that capability traits and remediations can be used as trait objects.
@@ -128,6 +128,7 @@ capabilities! {
     s3: S3Ops,
     s3control: S3ControlOps,
     securityhub: SecurityHubOps,
+    sqs: SqsOps,
 }
 
 /// Capabilities that write down every call made through them, in order, before making it.

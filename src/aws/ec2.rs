@@ -1,12 +1,12 @@
 //! EC2 calls the remediations make: security group ingress (its types and requests in
 //! [`ingress`]), EBS encryption by default, snapshot and image sharing, instance metadata
-//! options.
+//! options, network ACL entries.
 
 mod ingress;
 
 use aws_sdk_ec2::types::{
     HttpTokensState, ImageAttributeName, LaunchPermission, LaunchPermissionModifications,
-    OperationType, PermissionGroup, SnapshotAttributeName,
+    NetworkAclEntry, OperationType, PermissionGroup, RuleAction, SnapshotAttributeName,
 };
 
 pub use ingress::{IngressPermission, IngressRule, IngressSource};
@@ -43,6 +43,37 @@ pub struct InstanceMetadata {
     pub state: String,
     /// `required` (IMDSv2 only) or `optional`.
     pub http_tokens: String,
+}
+
+/// One rule of a network ACL, as the remediations compare it with the rule an event made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AclEntry {
+    pub rule_number: i32,
+    pub egress: bool,
+    pub allow: bool,
+    /// `6` (tcp), `17` (udp), `-1` (all), ...
+    pub protocol: String,
+    /// The IPv4 or IPv6 range.
+    pub cidr: String,
+    /// The port range, for tcp and udp.
+    pub ports: Option<(i32, i32)>,
+}
+
+impl AclEntry {
+    fn new(entry: &NetworkAclEntry) -> Option<Self> {
+        Some(Self {
+            rule_number: entry.rule_number()?,
+            egress: entry.egress().unwrap_or(false),
+            allow: entry.rule_action() == Some(&RuleAction::Allow),
+            protocol: entry.protocol().unwrap_or_default().to_owned(),
+            cidr: entry
+                .cidr_block()
+                .or(entry.ipv6_cidr_block())
+                .unwrap_or_default()
+                .to_owned(),
+            ports: entry.port_range().and_then(|r| Some((r.from()?, r.to()?))),
+        })
+    }
 }
 
 capability! {
@@ -82,6 +113,18 @@ capability! {
             sent(call, modify.send().await).map(drop)
         }
 
+        /// Take these accounts off the snapshot's create-volume permission.
+        fn unshare_snapshot_with<'a>(&'a self, snapshot: &'a str, accounts: &'a [String])
+            -> () = "ec2:ModifySnapshotAttribute", |call| {
+            let modify = self
+                .modify_snapshot_attribute()
+                .snapshot_id(snapshot)
+                .attribute(SnapshotAttributeName::CreateVolumePermission)
+                .operation_type(OperationType::Remove)
+                .set_user_ids(Some(accounts.to_vec()));
+            sent(call, modify.send().await).map(drop)
+        }
+
         /// Who may launch the image, or None when it does not exist (or was deregistered).
         fn image_sharing<'a>(&'a self, image: &'a str) -> Option<Sharing> = "ec2:DescribeImageAttribute", |call| {
             let read = self
@@ -99,6 +142,38 @@ capability! {
             let remove = LaunchPermissionModifications::builder().remove(all).build();
             let modify = self.modify_image_attribute().image_id(image).launch_permission(remove);
             sent(call, modify.send().await).map(drop)
+        }
+
+        /// Take these accounts off the image's launch permission.
+        fn unshare_image_with<'a>(&'a self, image: &'a str, accounts: &'a [String])
+            -> () = "ec2:ModifyImageAttribute", |call| {
+            let users = accounts.iter().map(|a| LaunchPermission::builder().user_id(a).build());
+            let remove = LaunchPermissionModifications::builder().set_remove(Some(users.collect())).build();
+            let modify = self.modify_image_attribute().image_id(image).launch_permission(remove);
+            sent(call, modify.send().await).map(drop)
+        }
+
+        /// The rules of the network ACL, or None when it does not exist.
+        fn network_acl_entries<'a>(&'a self, acl: &'a str) -> Option<Vec<AclEntry>>
+            = "ec2:DescribeNetworkAcls", |call| {
+            let out = found(call, self.describe_network_acls().network_acl_ids(acl).send().await, &[])?;
+            let acls = out.iter().flat_map(|o| o.network_acls());
+            let mut found = acls.filter(|a| a.network_acl_id() == Some(acl)).peekable();
+            if found.peek().is_none() {
+                return Ok(None);
+            }
+            Ok(Some(found.flat_map(|a| a.entries()).filter_map(AclEntry::new).collect()))
+        }
+
+        /// Delete the network ACL's rule of this number and direction.
+        fn delete_network_acl_entry<'a>(&'a self, acl: &'a str, rule_number: i32, egress: bool)
+            -> () = "ec2:DeleteNetworkAclEntry", |call| {
+            let delete = self
+                .delete_network_acl_entry()
+                .network_acl_id(acl)
+                .rule_number(rule_number)
+                .egress(egress);
+            sent(call, delete.send().await).map(drop)
         }
 
         /// The instance's state and metadata options, or None when it does not exist.

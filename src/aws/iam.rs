@@ -1,5 +1,8 @@
 //! IAM calls the remediations make: managed-policy attachments and inline policies of users,
-//! groups and roles, and the account password policy.
+//! groups and roles, role trust policies, access keys, console passwords, and the account
+//! password policy.
+
+use aws_sdk_iam::types::StatusType;
 
 use super::capability;
 use super::error::{found, sent};
@@ -148,6 +151,54 @@ capability! {
                 delete_group_policy.group_name,
                 delete_role_policy.role_name
             ], |request| sent(call, request.policy_name(policy).send().await).map(drop))
+        }
+
+        /// The role's trust policy as IAM returns it (URL-encoded JSON), or None when the role
+        /// is gone.
+        fn role_trust_policy<'a>(&'a self, role: &'a str) -> Option<String> = "iam:GetRole", |call| {
+            let out = found(call, self.get_role().role_name(role).send().await, &[])?;
+            Ok(out.and_then(|o| o.role).and_then(|r| r.assume_role_policy_document))
+        }
+
+        /// Replace the role's trust policy.
+        fn set_role_trust_policy<'a>(&'a self, role: &'a str, document: &'a str)
+            -> () = "iam:UpdateAssumeRolePolicy", |call| {
+            let update = self.update_assume_role_policy().role_name(role).policy_document(document);
+            sent(call, update.send().await).map(drop)
+        }
+
+        /// The user's access keys and whether each is active, or None when the user is gone.
+        fn access_keys<'a>(&'a self, user: &'a str) -> Option<Vec<(String, bool)>>
+            = "iam:ListAccessKeys", |call| {
+            let list = self.list_access_keys().user_name(user).into_paginator().items().send();
+            let keys = found(call, list.try_collect().await, &[])?;
+            Ok(keys.map(|keys| keys.into_iter().filter_map(|k| {
+                let active = k.status() == Some(&StatusType::Active);
+                k.access_key_id.map(|id| (id, active))
+            }).collect()))
+        }
+
+        /// Make the user's access key inactive (it is kept, and can be made active again).
+        fn deactivate_access_key<'a>(&'a self, user: &'a str, key: &'a str)
+            -> () = "iam:UpdateAccessKey", |call| {
+            let update = self
+                .update_access_key()
+                .user_name(user)
+                .access_key_id(key)
+                .status(StatusType::Inactive);
+            sent(call, update.send().await).map(drop)
+        }
+
+        /// Whether the user has a console password: Some(()) when it has, None when it has not
+        /// (or the user is gone).
+        fn login_profile<'a>(&'a self, user: &'a str) -> Option<()> = "iam:GetLoginProfile", |call| {
+            let out = found(call, self.get_login_profile().user_name(user).send().await, &[])?;
+            Ok(out.map(drop))
+        }
+
+        /// Delete the user's console password.
+        fn delete_login_profile<'a>(&'a self, user: &'a str) -> () = "iam:DeleteLoginProfile", |call| {
+            sent(call, self.delete_login_profile().user_name(user).send().await).map(drop)
         }
 
         /// The account password policy, or None when the account has none.

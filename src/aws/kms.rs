@@ -1,5 +1,5 @@
 //! KMS calls the remediations make: key state, cancelling deletion, enabling keys and
-//! rotation.
+//! rotation, grants and the key policy.
 
 use aws_sdk_kms::types::{KeyMetadata, KeyState};
 
@@ -68,6 +68,31 @@ capability! {
         fn rotation_enabled<'a>(&'a self, key: &'a str) -> Option<bool> = "kms:GetKeyRotationStatus", |call| {
             let out = found(call, self.get_key_rotation_status().key_id(key).send().await, &[])?;
             Ok(out.map(|o| o.key_rotation_enabled))
+        }
+
+        /// The ids of the key's grants, or None when the key does not exist.
+        fn grant_ids<'a>(&'a self, key: &'a str) -> Option<Vec<String>> = "kms:ListGrants", |call| {
+            let list = self.list_grants().key_id(key).into_paginator().items().send();
+            let grants = found(call, list.try_collect().await, &[])?;
+            Ok(grants.map(|grants| grants.into_iter().filter_map(|g| g.grant_id).collect()))
+        }
+
+        /// Revoke one grant of the key.
+        fn revoke_grant<'a>(&'a self, key: &'a str, grant: &'a str) -> () = "kms:RevokeGrant", |call| {
+            sent(call, self.revoke_grant().key_id(key).grant_id(grant).send().await).map(drop)
+        }
+
+        /// The key's policy (the one named `default`, the only name KMS has), or None when
+        /// the key does not exist.
+        fn key_policy<'a>(&'a self, key: &'a str) -> Option<String> = "kms:GetKeyPolicy", |call| {
+            let read = self.get_key_policy().key_id(key).policy_name("default");
+            Ok(found(call, read.send().await, &[])?.and_then(|o| o.policy))
+        }
+
+        /// Replace the key's policy.
+        fn set_key_policy<'a>(&'a self, key: &'a str, policy: &'a str) -> () = "kms:PutKeyPolicy", |call| {
+            let put = self.put_key_policy().key_id(key).policy_name("default").policy(policy);
+            sent(call, put.send().await).map(drop)
         }
 
         /// Turn automatic rotation on, with the service's default period.

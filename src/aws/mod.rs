@@ -20,6 +20,7 @@ mod s3;
 mod s3control;
 mod securityhub;
 mod sqs;
+mod sqs_queue;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -35,7 +36,9 @@ pub(crate) use capability::capability;
 pub use capability::{BoxFuture, Capabilities, Recorded, Unavailable};
 pub use cloudtrail::{CloudTrailOps, EventSelectors, ManagementEvents, Trail};
 pub use config::ConfigOps;
-pub use ec2::{Ec2Ops, IngressPermission, IngressRule, IngressSource, InstanceMetadata, Sharing};
+pub use ec2::{
+    AclEntry, Ec2Ops, IngressPermission, IngressRule, IngressSource, InstanceMetadata, Sharing,
+};
 pub use error::{ApiError, ErrorKind, classify};
 pub use eventbridge::EventBridgeOps;
 pub use guardduty::GuardDutyOps;
@@ -46,6 +49,7 @@ pub use s3::{BucketAcl, PublicAccessBlock, S3Ops};
 pub use s3control::S3ControlOps;
 pub use securityhub::SecurityHubOps;
 pub use sqs::{DECISION_DETAIL_TYPE, DECISION_SOURCE, DeadLetterQueue, DecisionBus};
+pub use sqs_queue::SqsOps;
 
 /// How snapback reaches AWS.
 #[derive(Debug, Clone, Default)]
@@ -77,6 +81,7 @@ pub struct Aws {
     s3: aws_sdk_s3::Client,
     s3control: aws_sdk_s3control::Client,
     securityhub: aws_sdk_securityhub::Client,
+    sqs: aws_sdk_sqs::Client,
 }
 
 /// Where remediations get their clients from. The reactor depends on this trait, so tests can
@@ -220,6 +225,7 @@ impl Aws {
             s3: aws_sdk_s3::Client::from_conf(s3),
             s3control: aws_sdk_s3control::Client::from_conf(s3control.build()),
             securityhub: aws_sdk_securityhub::Client::new(config),
+            sqs: aws_sdk_sqs::Client::new(config),
         }
     }
 

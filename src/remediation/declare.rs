@@ -164,6 +164,14 @@ impl<'a> Planning<'a> {
         Ok(self.plan(serde_json::json!({}), summary(&id)))
     }
 
+    /// The field at the dotted `path` of the event's `responseElements`, when it is a
+    /// non-empty string (`accessKey.accessKeyId`).
+    pub fn response(&self, path: &str) -> Option<&'a str> {
+        crate::event::lookup(&self.event.record, &format!("responseElements.{path}"))
+            .and_then(serde_json::Value::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
     /// The request parameter `key` of the event, when it is a non-empty string.
     pub fn param(&self, key: &str) -> Option<&'a str> {
         self.event

@@ -18,6 +18,7 @@ mod cloudtrail_restore_management_events;
 mod cloudtrail_start_logging;
 mod config_start_recorder;
 mod declare;
+mod ec2_delete_world_nacl_entry;
 mod ec2_enable_ebs_default_encryption;
 mod ec2_ingress;
 mod ec2_make_image_private;
@@ -25,22 +26,35 @@ mod ec2_make_snapshot_private;
 mod ec2_require_imdsv2;
 mod ec2_revoke_ingress;
 mod ec2_revoke_world_ingress;
+mod ec2_unshare_image_outside;
+mod ec2_unshare_snapshot_outside;
 mod events_enable_rule;
 mod guardduty_create_detector;
+mod guardduty_delete_suppression_filter;
+mod guardduty_enable_detector;
+mod iam_deactivate_access_key;
 mod iam_delete_inline_policy;
+mod iam_delete_login_profile;
 mod iam_detach_policy;
 mod iam_principal;
+mod iam_remove_outside_trust;
 mod iam_restore_password_policy;
 mod kms_cancel_key_deletion;
 mod kms_enable_key;
 mod kms_enable_key_rotation;
+mod kms_remove_outside_key_policy_statements;
+mod kms_revoke_outside_grant;
+mod outside;
+mod policy_doc;
 mod revert;
 mod s3_make_bucket_acl_private;
+mod s3_remove_outside_policy_statements;
 mod s3_remove_public_policy_statements;
 mod s3_restore_account_public_access_block;
 mod s3_restore_bucket_public_access_block;
 mod s3_restore_default_encryption;
 mod securityhub_enable;
+mod sqs_remove_outside_policy_statements;
 
 use serde::{Deserialize, Serialize};
 
@@ -173,17 +187,25 @@ pub static REGISTRY: &[&dyn Remediation] = &[
     &accessanalyzer_create_analyzer::CreateAnalyzer,
     &events_enable_rule::EnableRule,
     &guardduty_create_detector::CreateDetector,
+    &guardduty_enable_detector::EnableDetector,
+    &guardduty_delete_suppression_filter::DeleteSuppressionFilter,
     &iam_detach_policy::DetachPolicy,
     &iam_delete_inline_policy::DeleteInlinePolicy,
     &iam_restore_password_policy::RestorePasswordPolicy,
+    &iam_remove_outside_trust::RemoveOutsideTrust,
+    &iam_deactivate_access_key::DeactivateAccessKey,
+    &iam_delete_login_profile::DeleteLoginProfile,
     &kms_cancel_key_deletion::CancelKeyDeletion,
     &kms_enable_key::EnableKey,
     &kms_enable_key_rotation::EnableKeyRotation,
+    &kms_revoke_outside_grant::RevokeOutsideGrant,
+    &kms_remove_outside_key_policy_statements::RemoveOutsideKeyPolicyStatements,
     &securityhub_enable::EnableSecurityHub,
     &s3_restore_bucket_public_access_block::RestoreBucketPublicAccessBlock,
     &s3_restore_account_public_access_block::RestoreAccountPublicAccessBlock,
     &s3_make_bucket_acl_private::MakeBucketAclPrivate,
     &s3_remove_public_policy_statements::RemovePublicPolicyStatements,
+    &s3_remove_outside_policy_statements::RemoveOutsidePolicyStatements,
     &s3_restore_default_encryption::RestoreDefaultEncryption,
     &config_start_recorder::StartRecorder,
     &ec2_revoke_world_ingress::RevokeWorldIngress,
@@ -192,6 +214,10 @@ pub static REGISTRY: &[&dyn Remediation] = &[
     &ec2_make_snapshot_private::MakeSnapshotPrivate,
     &ec2_make_image_private::MakeImagePrivate,
     &ec2_require_imdsv2::RequireImdsv2,
+    &sqs_remove_outside_policy_statements::RemoveOutsideQueuePolicyStatements,
+    &ec2_delete_world_nacl_entry::DeleteWorldNaclEntry,
+    &ec2_unshare_image_outside::UnshareImageOutside,
+    &ec2_unshare_snapshot_outside::UnshareSnapshotOutside,
 ];
 
 /// The remediation registered under `name`.

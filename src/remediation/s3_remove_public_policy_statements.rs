@@ -21,8 +21,8 @@
 
 use serde_json::Value as Json;
 
+use super::policy_doc::{read_bucket_policy, write_bucket_policy};
 use super::prelude::*;
-use crate::aws::{ApiError, ErrorKind};
 use crate::model::s3::{requested_bucket_policy, statement_is_public, statements};
 
 remediation! {
@@ -53,10 +53,7 @@ remediation! {
         let (bucket, s3) = (plan.resource.as_str(), aws.s3());
         let planned = plan.args.get("statements").and_then(Json::as_array);
         let planned = planned.map(Vec::as_slice).unwrap_or_default();
-        read: || async move {
-            let text = s3.bucket_policy(bucket).await?;
-            text.map(|text| parse("s3:GetBucketPolicy", &text)).transpose()
-        },
+        read: || read_bucket_policy(s3, bucket),
         still_wrong: |doc| {
             statements(doc)
                 .into_iter()
@@ -69,26 +66,13 @@ remediation! {
                 .filter(|s| !is_planned(planned, s))
                 .cloned()
                 .collect();
-            if kept.is_empty() {
-                return s3.remove_bucket_policy(bucket).await;
-            }
             let mut rest = doc;
             if let Some(object) = rest.as_object_mut() {
                 object.insert("Statement".into(), Json::Array(kept));
             }
-            s3.set_bucket_policy(bucket, &rest.to_string()).await
+            write_bucket_policy(s3, bucket, &rest).await
         },
     },
-}
-
-fn parse(call: &str, text: &str) -> Result<Json, ApiError> {
-    serde_json::from_str(text).map_err(|e| {
-        ApiError::new(
-            call,
-            ErrorKind::Rejected,
-            format!("the bucket policy is not json: {e}"),
-        )
-    })
 }
 
 /// Whether `current` is still public and is one of the planned statements.

@@ -1,8 +1,11 @@
-//! EC2 remediations on moto (security groups in [`security_groups`]); `ec2-require-imdsv2` on
+//! EC2 remediations on moto (security groups in [`security_groups`], network ACLs in [`nacl`],
+//! sharing outside the organization in [`outside`]); `ec2-require-imdsv2` on
 //! aws-smithy-mocks ([`imdsv2`]), because moto 5.1's ModifyInstanceMetadataOptions fails
 //! (HTTP 500) without `HttpPutResponseHopLimit` and resets every option the request leaves out.
 
 mod imdsv2;
+mod nacl;
+mod outside;
 mod security_groups;
 
 use aws_sdk_ec2::types::{LaunchPermission, LaunchPermissionModifications, PermissionGroup};
@@ -11,7 +14,7 @@ use snapback::reactor::ModeOverride;
 
 use super::common::{event, react, reactor, sdk_config, status, unique};
 
-async fn ec2() -> aws_sdk_ec2::Client {
+pub(super) async fn ec2() -> aws_sdk_ec2::Client {
     aws_sdk_ec2::Client::new(&sdk_config().await)
 }
 

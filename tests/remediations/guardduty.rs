@@ -6,7 +6,9 @@ use snapback::reactor::ModeOverride;
 
 use super::common::{event, react, reactor, sdk_config, status};
 
-async fn client(region: &str) -> aws_sdk_guardduty::Client {
+mod suspended;
+
+pub(super) async fn client(region: &str) -> aws_sdk_guardduty::Client {
     let config = sdk_config().await;
     let conf = aws_sdk_guardduty::config::Builder::from(&config)
         .region(aws_config::Region::new(region.to_owned()))

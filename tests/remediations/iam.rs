@@ -1,6 +1,9 @@
 //! IAM remediations on moto (started with MOTO_IAM_LOAD_MANAGED_POLICIES=true, so that the AWS
 //! managed policies such as AdministratorAccess exist).
 
+mod keys;
+mod trust;
+
 use serde_json::json;
 use snapback::reactor::ModeOverride;
 

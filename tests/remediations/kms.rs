@@ -6,11 +6,13 @@ use snapback::reactor::ModeOverride;
 
 use super::common::{event, react, reactor, sdk_config, status};
 
-async fn kms() -> aws_sdk_kms::Client {
+mod outside;
+
+pub(super) async fn kms() -> aws_sdk_kms::Client {
     aws_sdk_kms::Client::new(&sdk_config().await)
 }
 
-async fn key(kms: &aws_sdk_kms::Client) -> String {
+pub(super) async fn key(kms: &aws_sdk_kms::Client) -> String {
     kms.create_key()
         .send()
         .await

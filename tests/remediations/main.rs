@@ -24,3 +24,4 @@ mod iam_cloudshell;
 mod kms;
 mod s3;
 mod securityhub;
+mod sqs;

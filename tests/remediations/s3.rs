@@ -1,4 +1,7 @@
-//! S3 and S3 Control remediations on moto.
+//! S3 and S3 Control remediations on moto (bucket policies open outside the organization in
+//! [`outside`]).
+
+mod outside;
 
 use aws_sdk_s3::types::{
     AccessControlPolicy, BucketCannedAcl, Grant, Grantee, Permission,
@@ -16,13 +19,13 @@ const ALL_USERS: &str = "http://acs.amazonaws.com/groups/global/AllUsers";
 const AUTHENTICATED_USERS: &str = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
 const LOG_DELIVERY: &str = "http://acs.amazonaws.com/groups/s3/LogDelivery";
 
-async fn s3() -> aws_sdk_s3::Client {
+pub(super) async fn s3() -> aws_sdk_s3::Client {
     let config = sdk_config().await;
     let config = aws_sdk_s3::config::Builder::from(&config).force_path_style(true);
     aws_sdk_s3::Client::from_conf(config.build())
 }
 
-async fn bucket(s3: &aws_sdk_s3::Client) -> String {
+pub(super) async fn bucket(s3: &aws_sdk_s3::Client) -> String {
     let name = unique("snapback-s3").to_lowercase();
     s3.create_bucket().bucket(&name).send().await.unwrap();
     name
@@ -387,7 +390,7 @@ async fn a_canned_authenticated_read_acl_is_reverted() {
     );
 }
 
-async fn policy(s3: &aws_sdk_s3::Client, name: &str) -> Option<serde_json::Value> {
+pub(super) async fn policy(s3: &aws_sdk_s3::Client, name: &str) -> Option<serde_json::Value> {
     let out = s3.get_bucket_policy().bucket(name).send().await.ok()?;
     serde_json::from_str(out.policy()?).ok()
 }
