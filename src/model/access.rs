@@ -206,6 +206,68 @@ pub fn document_fact(
     access.fact()
 }
 
+/// `doc` (a resource or trust policy) without the access [`Access::document`] finds outside:
+/// each `Allow` statement open to `*` (or a web identity provider) that nothing pins, or with
+/// `NotPrincipal`, is dropped; outside accounts are taken out of the principals of the others,
+/// and a statement left with no principal is dropped. Everything else is kept as written.
+/// Returns the document and whether anything was taken out. What the reverts of sharing and
+/// policy changes write back.
+pub fn without_outside(doc: &Json, own: &str, org: &Org) -> (Json, bool) {
+    let outside = |principal: &str| account_of(principal).is_some_and(|a| !org.allows(own, a));
+    let mut changed = false;
+    let mut kept = Vec::new();
+    for statement in items(doc.get("Statement")) {
+        if statement.get("Effect").and_then(Json::as_str) != Some("Allow") {
+            kept.push(statement.clone());
+            continue;
+        }
+        // Judge the statement alone, as the fact does.
+        let single = serde_json::json!({"Statement": [statement]});
+        let mut probe = Access {
+            own,
+            org,
+            public: false,
+            unpinned: false,
+            accounts: BTreeSet::new(),
+            outside: BTreeSet::new(),
+        };
+        probe.document(&single);
+        if probe.public || probe.unpinned {
+            changed = true;
+            continue;
+        }
+        if probe.outside.is_empty() {
+            kept.push(statement.clone());
+            continue;
+        }
+        let mut statement = statement.clone();
+        if let Some(Json::Object(principal)) = statement.get_mut("Principal") {
+            for ids in principal.values_mut() {
+                let list: Vec<Json> = strings(Some(ids))
+                    .into_iter()
+                    .filter(|id| !outside(id))
+                    .map(|id| Json::String(id.to_owned()))
+                    .collect();
+                *ids = match list.len() {
+                    1 => list.into_iter().next().unwrap_or(Json::Null),
+                    _ => Json::Array(list),
+                };
+            }
+            principal.retain(|_, ids| !matches!(ids, Json::Array(a) if a.is_empty()));
+            changed = true;
+            if principal.is_empty() {
+                continue;
+            }
+        }
+        kept.push(statement);
+    }
+    let mut out = doc.clone();
+    if let Some(map) = out.as_object_mut() {
+        map.insert("Statement".to_owned(), Json::Array(kept));
+    }
+    (out, changed)
+}
+
 /// What a condition on a grant limits its principal to.
 #[derive(Debug, Clone)]
 pub enum Pin<'v> {
@@ -369,6 +431,33 @@ mod tests {
         assert_eq!(facts(&none, deny)["outside"], json!(false));
         let service = allow(json!({"Service": "lambda.amazonaws.com"}), json!({}));
         assert_eq!(facts(&none, service)["outside"], json!(false));
+    }
+
+    #[test]
+    fn without_outside_keeps_what_is_ours_and_drops_what_is_open() {
+        let org = Org::new(["o-a1b2c3d4e5"], ["444455556666"], Vec::<String>::new());
+        let doc = json!({"Version": "2012-10-17", "Statement": [
+            {"Sid": "Mixed", "Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::210987654321:root", "444455556666"]}, "Action": "s3:GetObject"},
+            {"Sid": "Open", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"},
+            {"Sid": "Pinned", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+             "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}},
+            {"Sid": "Attacker", "Effect": "Allow", "Principal": {"AWS": "210987654321"}, "Action": "s3:*"},
+            {"Sid": "Deny", "Effect": "Deny", "Principal": "*", "Action": "s3:*"},
+        ]});
+        let (out, changed) = without_outside(&doc, OWN, &org);
+        assert!(changed);
+        let sids: Vec<&str> = items(out.get("Statement"))
+            .into_iter()
+            .filter_map(|s| s.get("Sid").and_then(Json::as_str))
+            .collect();
+        assert_eq!(sids, ["Mixed", "Pinned", "Deny"]);
+        assert_eq!(
+            out["Statement"][0]["Principal"],
+            json!({"AWS": "444455556666"})
+        );
+        assert_eq!(out["Version"], json!("2012-10-17"));
+        let (same, changed) = without_outside(&out, OWN, &org);
+        assert!(!changed, "a second pass finds nothing: {same}");
     }
 
     #[test]

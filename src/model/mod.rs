@@ -3,7 +3,7 @@
 //! the resource each names and the facts derived for it; unknown events still get a request
 //! (the account as resource, no derived facts) so that broad policies see them.
 
-mod access;
+pub mod access;
 mod document;
 mod fields;
 mod identity;
