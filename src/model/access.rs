@@ -75,7 +75,7 @@ impl<'a> Access<'a> {
         if pins.is_empty() {
             return self.anyone();
         }
-        let pinned = pins.iter().map(|pin| self.pin(pin)).any(|p| p);
+        let pinned = pins.iter().any(|pin| self.pin(pin));
         self.unpinned |= !pinned;
     }
 
@@ -379,7 +379,7 @@ mod tests {
             json!({"public": false, "outside": true, "accounts": ["111122223333", "444455556666"],
                 "outsideAccounts": ["444455556666"]})
         );
-        let org = Org::new(["o-a1b2c3d4e5"], ["444455556666"], Vec::<String>::new());
+        let org = Org::new(["o-a1b2c3d4e5"], ["444455556666"], Vec::<&str>::new());
         let got = facts(&org, allow(json!({"AWS": "444455556666"}), json!({})));
         assert_eq!(got["outside"], json!(false));
     }
@@ -410,7 +410,7 @@ mod tests {
             json!({"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}),
         );
         assert_eq!(facts(&none, org.clone())["outside"], json!(true));
-        let ours = Org::new(["o-a1b2c3d4e5"], Vec::<String>::new(), Vec::new());
+        let ours = Org::new(["o-a1b2c3d4e5"], Vec::<&str>::new(), Vec::new());
         assert_eq!(facts(&ours, org)["outside"], json!(false));
         let negated = allow(
             json!("*"),
@@ -435,7 +435,7 @@ mod tests {
 
     #[test]
     fn without_outside_keeps_what_is_ours_and_drops_what_is_open() {
-        let org = Org::new(["o-a1b2c3d4e5"], ["444455556666"], Vec::<String>::new());
+        let org = Org::new(["o-a1b2c3d4e5"], ["444455556666"], Vec::<&str>::new());
         let doc = json!({"Version": "2012-10-17", "Statement": [
             {"Sid": "Mixed", "Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::210987654321:root", "444455556666"]}, "Action": "s3:GetObject"},
             {"Sid": "Open", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"},

@@ -119,13 +119,10 @@ fn event_selectors(input: &Input<'_>, out: &mut Vec<Malformed>) -> Vec<(String, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value as Json, json};
 
     fn kept(params: Json) -> Vec<(String, Value)> {
-        let Json::Object(map) = params else {
-            unreachable!()
-        };
-        event_selectors(&map, &mut Vec::new())
+        crate::model::malformed::derive(event_selectors, params).0
     }
 
     fn record(kept: &str, writes: bool) -> Vec<(String, Value)> {
