@@ -11,6 +11,9 @@ use snapback::reactor::{Config, ModeOverride, Reactor};
 use snapback::resilience::SpoolDir;
 use snapback::{Engine, Event, StreamParser};
 
+/// The reactor every test runs events through.
+pub type TestReactor = Reactor<Factory, SpoolDir>;
+
 pub const ACCOUNT: &str = "123456789012";
 pub const REGION: &str = "us-east-1";
 
@@ -56,7 +59,36 @@ pub fn spool() -> SpoolDir {
 
 /// A reactor on moto in the given mode.
 pub async fn reactor(mode: ModeOverride) -> Reactor<Factory, SpoolDir> {
-    let engine = engine();
+    reactor_on(engine(), mode).await
+}
+
+/// A reactor on moto in the given mode, whose pack is the shipped one and one more policy:
+/// `@id(id)`, `@remediation(remediation)` and `body` (its `forbid`), for a remediation that no
+/// shipped policy names yet. Its id is the test's, so it never clashes with a shipped policy
+/// that names the same remediation (the reactor runs a remediation once per event).
+pub async fn reactor_with(
+    mode: ModeOverride,
+    id: &str,
+    remediation: &str,
+    body: &str,
+) -> Reactor<Factory, SpoolDir> {
+    let dir = std::env::temp_dir().join(unique("policies"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let policies = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("policies");
+    for entry in std::fs::read_dir(&policies).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+    }
+    let text = format!(
+        "@id(\"{id}\")\n@severity(\"high\")\n@mode(\"enforce\")\n@remediation(\"{remediation}\")\n\
+         @description(\"test policy for {remediation}\")\n{body}\n"
+    );
+    std::fs::write(dir.join(format!("{id}.cedar")), text).unwrap();
+    let pack = snapback::load_policies(&dir).unwrap_or_else(|e| panic!("{e:?}"));
+    reactor_on(Engine::new(pack), mode).await
+}
+
+async fn reactor_on(engine: Engine, mode: ModeOverride) -> Reactor<Factory, SpoolDir> {
     let recorder = Recorder::new(engine.pack().hash.clone(), Redactor::default());
     let settings = Settings {
         endpoint_url: Some(endpoint()),
@@ -100,6 +132,16 @@ pub fn eventbridge(record: serde_json::Map<String, serde_json::Value>) -> serde_
 /// A bare CloudTrail record for `service:event_name` with these request parameters, made by
 /// a developer's assumed role.
 pub fn event(source: &str, event_name: &str, params: serde_json::Value) -> Event {
+    answered(source, event_name, params, serde_json::Value::Null)
+}
+
+/// [`event`], with the call's `responseElements`.
+pub fn answered(
+    source: &str,
+    event_name: &str,
+    params: serde_json::Value,
+    response: serde_json::Value,
+) -> Event {
     let record = serde_json::json!({
         "eventVersion": "1.09",
         "userIdentity": {
@@ -117,7 +159,7 @@ pub fn event(source: &str, event_name: &str, params: serde_json::Value) -> Event
         "sourceIPAddress": "203.0.113.10",
         "userAgent": "aws-cli/2.15.0",
         "requestParameters": params,
-        "responseElements": null,
+        "responseElements": response,
         "eventID": unique("evt"),
         "readOnly": false,
         "eventType": "AwsApiCall",
@@ -179,4 +221,30 @@ pub fn broken_policies() -> PathBuf {
     )
     .unwrap();
     dir
+}
+
+/// A policy document as IAM returns it (URL-encoded JSON; moto may leave it as written).
+pub fn document(raw: &str) -> serde_json::Value {
+    if let Ok(doc) = serde_json::from_str(raw) {
+        return doc;
+    }
+    let mut bytes = Vec::new();
+    let mut rest = raw.as_bytes();
+    while let Some((&b, tail)) = rest.split_first() {
+        match (b, tail.get(..2)) {
+            (b'%', Some(hex)) => {
+                bytes.push(u8::from_str_radix(std::str::from_utf8(hex).unwrap(), 16).unwrap());
+                rest = &tail[2..];
+            }
+            (b'+', _) => {
+                bytes.push(b' ');
+                rest = tail;
+            }
+            _ => {
+                bytes.push(b);
+                rest = tail;
+            }
+        }
+    }
+    serde_json::from_slice(&bytes).unwrap()
 }
