@@ -15,8 +15,9 @@ use std::pin::Pin;
 use std::sync::{Mutex, PoisonError};
 
 use super::{
-    AccessAnalyzerOps, ApiError, Aws, CloudTrailOps, ConfigOps, Ec2Ops, ErrorKind, EventBridgeOps,
-    GuardDutyOps, IamOps, KmsOps, S3ControlOps, S3Ops, SecurityHubOps, SqsOps,
+    AccessAnalyzerOps, ApiError, Aws, CloudTrailOps, ConfigOps, Ec2Ops, EcrOps, ErrorKind,
+    EventBridgeOps, GuardDutyOps, IamOps, KmsOps, LambdaOps, RdsOps, S3ControlOps, S3Ops,
+    SecretsManagerOps, SecurityHubOps, SnsOps, SqsOps,
 };
 
 /// A boxed future, so that capability traits and remediations can be used as trait objects.
@@ -121,14 +122,19 @@ capabilities! {
     cloudtrail: CloudTrailOps,
     config: ConfigOps,
     ec2: Ec2Ops,
+    ecr: EcrOps,
     eventbridge: EventBridgeOps,
     guardduty: GuardDutyOps,
     iam: IamOps,
     kms: KmsOps,
+    lambda: LambdaOps,
+    rds: RdsOps,
     s3: S3Ops,
     s3control: S3ControlOps,
+    secretsmanager: SecretsManagerOps,
     securityhub: SecurityHubOps,
     sqs: SqsOps,
+    sns: SnsOps,
 }
 
 /// Capabilities that write down every call made through them, in order, before making it.

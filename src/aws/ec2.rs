@@ -1,12 +1,14 @@
 //! EC2 calls the remediations make: security group ingress (its types and requests in
 //! [`ingress`]), EBS encryption by default, snapshot and image sharing, instance metadata
-//! options, network ACL entries.
+//! options, network ACL entries, and the region's serial console access and snapshot and image
+//! block public access.
 
 mod ingress;
 
 use aws_sdk_ec2::types::{
-    HttpTokensState, ImageAttributeName, LaunchPermission, LaunchPermissionModifications,
-    NetworkAclEntry, OperationType, PermissionGroup, RuleAction, SnapshotAttributeName,
+    HttpTokensState, ImageAttributeName, ImageBlockPublicAccessEnabledState, LaunchPermission,
+    LaunchPermissionModifications, NetworkAclEntry, OperationType, PermissionGroup, RuleAction,
+    SnapshotAttributeName, SnapshotBlockPublicAccessState,
 };
 
 pub use ingress::{IngressPermission, IngressRule, IngressSource};
@@ -227,6 +229,49 @@ capability! {
             -> () = "ec2:RevokeSecurityGroupIngress", |call| {
             let revoke = self.revoke_security_group_ingress().group_id(group);
             sent(call, revoke.set_security_group_rule_ids(Some(ids.to_vec())).send().await).map(drop)
+        }
+
+        /// Whether EC2 serial console access is on for the account in this region.
+        fn serial_console_enabled<'a>(&'a self) -> bool = "ec2:GetSerialConsoleAccessStatus", |call| {
+            let out = sent(call, self.get_serial_console_access_status().send().await)?;
+            Ok(out.serial_console_access_enabled().unwrap_or(false))
+        }
+
+        /// Turn EC2 serial console access off for the account in this region.
+        fn disable_serial_console<'a>(&'a self) -> () = "ec2:DisableSerialConsoleAccess", |call| {
+            sent(call, self.disable_serial_console_access().send().await).map(drop)
+        }
+
+        /// The block public access state for EBS snapshots in this region
+        /// (`block-all-sharing`, `block-new-sharing` or `unblocked`).
+        fn snapshot_block_public_access<'a>(&'a self) -> String
+            = "ec2:GetSnapshotBlockPublicAccessState", |call| {
+            let out = sent(call, self.get_snapshot_block_public_access_state().send().await)?;
+            Ok(out.state().map(|s| s.as_str().to_owned()).unwrap_or_default())
+        }
+
+        /// Block new public sharing of EBS snapshots in this region.
+        fn block_new_snapshot_sharing<'a>(&'a self) -> () = "ec2:EnableSnapshotBlockPublicAccess", |call| {
+            let enable = self
+                .enable_snapshot_block_public_access()
+                .state(SnapshotBlockPublicAccessState::BlockNewSharing);
+            sent(call, enable.send().await).map(drop)
+        }
+
+        /// The block public access state for AMIs in this region (`block-new-sharing` or
+        /// `unblocked`).
+        fn image_block_public_access<'a>(&'a self) -> String
+            = "ec2:GetImageBlockPublicAccessState", |call| {
+            let out = sent(call, self.get_image_block_public_access_state().send().await)?;
+            Ok(out.image_block_public_access_state().unwrap_or_default().to_owned())
+        }
+
+        /// Block new public sharing of AMIs in this region.
+        fn block_new_image_sharing<'a>(&'a self) -> () = "ec2:EnableImageBlockPublicAccess", |call| {
+            let enable = self
+                .enable_image_block_public_access()
+                .image_block_public_access_state(ImageBlockPublicAccessEnabledState::BlockNewSharing);
+            sent(call, enable.send().await).map(drop)
         }
     }
 }

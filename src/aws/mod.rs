@@ -10,15 +10,20 @@ mod capability;
 mod cloudtrail;
 mod config;
 mod ec2;
+mod ecr;
 mod error;
 mod eventbridge;
 mod guardduty;
 mod iam;
 mod kms;
+mod lambda;
 mod lookup;
+mod rds;
 mod s3;
 mod s3control;
+mod secretsmanager;
 mod securityhub;
+mod sns;
 mod sqs;
 mod sqs_queue;
 
@@ -39,15 +44,20 @@ pub use config::ConfigOps;
 pub use ec2::{
     AclEntry, Ec2Ops, IngressPermission, IngressRule, IngressSource, InstanceMetadata, Sharing,
 };
+pub use ecr::EcrOps;
 pub use error::{ApiError, ErrorKind, classify};
 pub use eventbridge::EventBridgeOps;
 pub use guardduty::GuardDutyOps;
 pub use iam::{IamOps, IamPrincipal, PasswordPolicy};
 pub use kms::{KmsKey, KmsKeyState, KmsOps};
+pub use lambda::LambdaOps;
 pub use lookup::{Lookup, LookupStats, Pacing, Page, Pager};
+pub use rds::RdsOps;
 pub use s3::{BucketAcl, PublicAccessBlock, S3Ops};
 pub use s3control::S3ControlOps;
+pub use secretsmanager::SecretsManagerOps;
 pub use securityhub::SecurityHubOps;
+pub use sns::SnsOps;
 pub use sqs::{DECISION_DETAIL_TYPE, DECISION_SOURCE, DeadLetterQueue, DecisionBus};
 pub use sqs_queue::SqsOps;
 
@@ -74,14 +84,19 @@ pub struct Aws {
     cloudtrail: aws_sdk_cloudtrail::Client,
     config: aws_sdk_config::Client,
     ec2: aws_sdk_ec2::Client,
+    ecr: aws_sdk_ecr::Client,
     eventbridge: aws_sdk_eventbridge::Client,
     guardduty: aws_sdk_guardduty::Client,
     iam: aws_sdk_iam::Client,
     kms: aws_sdk_kms::Client,
+    lambda: aws_sdk_lambda::Client,
+    rds: aws_sdk_rds::Client,
     s3: aws_sdk_s3::Client,
     s3control: aws_sdk_s3control::Client,
+    secretsmanager: aws_sdk_secretsmanager::Client,
     securityhub: aws_sdk_securityhub::Client,
     sqs: aws_sdk_sqs::Client,
+    sns: aws_sdk_sns::Client,
 }
 
 /// Where remediations get their clients from. The reactor depends on this trait, so tests can
@@ -218,14 +233,19 @@ impl Aws {
             cloudtrail: aws_sdk_cloudtrail::Client::new(config),
             config: aws_sdk_config::Client::new(config),
             ec2: aws_sdk_ec2::Client::new(config),
+            ecr: aws_sdk_ecr::Client::new(config),
             eventbridge: aws_sdk_eventbridge::Client::new(config),
             guardduty: aws_sdk_guardduty::Client::new(config),
             iam: aws_sdk_iam::Client::new(config),
             kms: aws_sdk_kms::Client::new(config),
+            lambda: aws_sdk_lambda::Client::new(config),
+            rds: aws_sdk_rds::Client::new(config),
             s3: aws_sdk_s3::Client::from_conf(s3),
             s3control: aws_sdk_s3control::Client::from_conf(s3control.build()),
+            secretsmanager: aws_sdk_secretsmanager::Client::new(config),
             securityhub: aws_sdk_securityhub::Client::new(config),
             sqs: aws_sdk_sqs::Client::new(config),
+            sns: aws_sdk_sns::Client::new(config),
         }
     }
 

@@ -18,7 +18,10 @@ mod cloudtrail_restore_management_events;
 mod cloudtrail_start_logging;
 mod config_start_recorder;
 mod declare;
+mod ec2_block_public_images;
+mod ec2_block_public_snapshots;
 mod ec2_delete_world_nacl_entry;
+mod ec2_disable_serial_console;
 mod ec2_enable_ebs_default_encryption;
 mod ec2_ingress;
 mod ec2_make_image_private;
@@ -28,6 +31,7 @@ mod ec2_revoke_ingress;
 mod ec2_revoke_world_ingress;
 mod ec2_unshare_image_outside;
 mod ec2_unshare_snapshot_outside;
+mod ecr_remove_outside_policy_statements;
 mod events_enable_rule;
 mod guardduty_create_detector;
 mod guardduty_delete_suppression_filter;
@@ -44,8 +48,13 @@ mod kms_enable_key;
 mod kms_enable_key_rotation;
 mod kms_remove_outside_key_policy_statements;
 mod kms_revoke_outside_grant;
+mod lambda_function_url_require_iam;
+mod lambda_remove_outside_layer_permission;
+mod lambda_remove_outside_permission;
 mod outside;
 mod policy_doc;
+mod rds_make_instance_private;
+mod rds_unshare_snapshot_outside;
 mod revert;
 mod s3_make_bucket_acl_private;
 mod s3_remove_outside_policy_statements;
@@ -53,7 +62,9 @@ mod s3_remove_public_policy_statements;
 mod s3_restore_account_public_access_block;
 mod s3_restore_bucket_public_access_block;
 mod s3_restore_default_encryption;
+mod secretsmanager_remove_outside_policy_statements;
 mod securityhub_enable;
+mod sns_remove_outside_policy_statements;
 mod sqs_remove_outside_policy_statements;
 
 use serde::{Deserialize, Serialize};
@@ -218,6 +229,17 @@ pub static REGISTRY: &[&dyn Remediation] = &[
     &ec2_delete_world_nacl_entry::DeleteWorldNaclEntry,
     &ec2_unshare_image_outside::UnshareImageOutside,
     &ec2_unshare_snapshot_outside::UnshareSnapshotOutside,
+    &lambda_remove_outside_permission::RemoveOutsidePermission,
+    &lambda_function_url_require_iam::FunctionUrlRequireIam,
+    &lambda_remove_outside_layer_permission::RemoveOutsideLayerPermission,
+    &rds_unshare_snapshot_outside::UnshareSnapshotOutside,
+    &rds_make_instance_private::MakeInstancePrivate,
+    &sns_remove_outside_policy_statements::RemoveOutsideTopicPolicyStatements,
+    &secretsmanager_remove_outside_policy_statements::RemoveOutsideSecretPolicyStatements,
+    &ecr_remove_outside_policy_statements::RemoveOutsideRepositoryPolicyStatements,
+    &ec2_disable_serial_console::DisableSerialConsole,
+    &ec2_block_public_snapshots::BlockPublicSnapshots,
+    &ec2_block_public_images::BlockPublicImages,
 ];
 
 /// The remediation registered under `name`.
@@ -245,8 +267,19 @@ mod tests {
         name: &str,
         params: serde_json::Value,
     ) -> Result<Plan, PlanError> {
+        plan_for(remediation, "ec2.amazonaws.com", name, params)
+    }
+
+    /// The plan `remediation` makes for the call `name` of the service `source`
+    /// (`lambda.amazonaws.com`) with these request parameters.
+    pub(super) fn plan_for(
+        remediation: &dyn Remediation,
+        source: &str,
+        name: &str,
+        params: serde_json::Value,
+    ) -> Result<Plan, PlanError> {
         let record = serde_json::json!({
-            "eventVersion": "1.09", "eventSource": "ec2.amazonaws.com", "eventName": name,
+            "eventVersion": "1.09", "eventSource": source, "eventName": name,
             "awsRegion": "us-east-1", "recipientAccountId": "123456789012", "eventID": "e1",
             "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::123456789012:user/dev", "accountId": "123456789012"},
             "requestParameters": params

@@ -3,6 +3,7 @@
 //! aws-smithy-mocks ([`imdsv2`]), because moto 5.1's ModifyInstanceMetadataOptions fails
 //! (HTTP 500) without `HttpPutResponseHopLimit` and resets every option the request leaves out.
 
+mod block_public;
 mod imdsv2;
 mod nacl;
 mod outside;

@@ -1,0 +1,278 @@
+//! RDS remediations on moto: snapshot sharing outside the organization and public instances.
+//! The pack does not name these remediations yet, so each test runs the shipped pack plus one
+//! policy of its own that does (`reactor_with`).
+
+use aws_sdk_rds::Client;
+use serde_json::json;
+use snapback::Event;
+use snapback::reactor::ModeOverride;
+
+use super::common::{TestReactor, event, react, reactor_with, sdk_config, status, unique};
+
+/// Attackers' accounts: neither ours nor trusted.
+const OUTSIDE: &str = "210987654321";
+const OUTSIDE_TOO: &str = "777766665555";
+/// A member of the organization (`policies/entities.json`).
+const MEMBER: &str = "111122223333";
+
+async fn rds() -> Client {
+    Client::new(&sdk_config().await)
+}
+
+fn rds_event(name: &str, params: serde_json::Value) -> Event {
+    event("rds.amazonaws.com", name, params)
+}
+
+async fn instance(rds: &Client, public: bool) -> String {
+    let id = unique("db").to_lowercase();
+    rds.create_db_instance()
+        .db_instance_identifier(&id)
+        .engine("postgres")
+        .db_instance_class("db.t3.micro")
+        .allocated_storage(20)
+        .master_username("admin")
+        .master_user_password("not-a-real-password-1")
+        .publicly_accessible(public)
+        .send()
+        .await
+        .unwrap();
+    id
+}
+
+async fn is_public(rds: &Client, id: &str) -> bool {
+    let out = rds
+        .describe_db_instances()
+        .db_instance_identifier(id)
+        .send()
+        .await
+        .unwrap();
+    out.db_instances()[0].publicly_accessible().unwrap()
+}
+
+const SNAPSHOT: &str = r#"forbid (principal, action in [Aws::Action::"rds:ModifyDBSnapshotAttribute",
+    Aws::Action::"rds:ModifyDBClusterSnapshotAttribute"], resource)
+when { context has access && context.access.outside };"#;
+
+async fn snapshot_reactor(mode: ModeOverride) -> TestReactor {
+    let name = "rds-unshare-snapshot-outside";
+    reactor_with(mode, "test-rds-snapshot-shared-outside", name, SNAPSHOT).await
+}
+
+/// A DB snapshot of a new instance, shared with `accounts`.
+async fn db_snapshot(rds: &Client, accounts: &[&str]) -> String {
+    let db = instance(rds, false).await;
+    let id = unique("snap").to_lowercase();
+    rds.create_db_snapshot()
+        .db_snapshot_identifier(&id)
+        .db_instance_identifier(db)
+        .send()
+        .await
+        .unwrap();
+    let share = rds
+        .modify_db_snapshot_attribute()
+        .db_snapshot_identifier(&id)
+        .attribute_name("restore")
+        .set_values_to_add(Some(accounts.iter().map(|a| (*a).to_owned()).collect()));
+    share.send().await.unwrap();
+    id
+}
+
+async fn db_restorers(rds: &Client, id: &str) -> Vec<String> {
+    let out = rds
+        .describe_db_snapshot_attributes()
+        .db_snapshot_identifier(id)
+        .send()
+        .await
+        .unwrap();
+    let attributes = out.db_snapshot_attributes_result().unwrap();
+    let restore = attributes.db_snapshot_attributes().iter();
+    let mut values: Vec<String> = restore
+        .filter(|a| a.attribute_name() == Some("restore"))
+        .flat_map(|a| a.attribute_values().to_vec())
+        .collect();
+    values.sort();
+    values
+}
+
+#[tokio::test]
+async fn a_db_snapshot_shared_outside_is_unshared_and_members_kept() {
+    let rds = rds().await;
+    let id = db_snapshot(&rds, &[MEMBER, OUTSIDE, "all"]).await;
+    let other = db_snapshot(&rds, &[OUTSIDE]).await;
+    let share = rds_event(
+        "ModifyDBSnapshotAttribute",
+        json!({"dBSnapshotIdentifier": id, "attributeName": "restore",
+            "valuesToAdd": [MEMBER, OUTSIDE, "all"]}),
+    );
+
+    let audit = react(&snapshot_reactor(ModeOverride::Audit).await, &share).await;
+    assert_eq!(status(&audit), "planned", "{audit:?}");
+    assert_eq!(db_restorers(&rds, &id).await, [MEMBER, OUTSIDE, "all"]);
+
+    let enforce = snapshot_reactor(ModeOverride::Enforce).await;
+    let record = react(&enforce, &share).await;
+    assert_eq!(status(&record), "applied", "{record:?}");
+    assert_eq!(
+        record.remediation.as_ref().unwrap().api_calls,
+        [
+            "rds:DescribeDBSnapshotAttributes",
+            "rds:ModifyDBSnapshotAttribute",
+            "rds:DescribeDBSnapshotAttributes"
+        ]
+    );
+    assert_eq!(db_restorers(&rds, &id).await, [MEMBER]);
+    assert_eq!(
+        db_restorers(&rds, &other).await,
+        [OUTSIDE],
+        "another snapshot was not touched"
+    );
+    assert_eq!(
+        status(&react(&snapshot_reactor(ModeOverride::Enforce).await, &share).await),
+        "noop",
+        "a second delivery"
+    );
+}
+
+#[tokio::test]
+async fn an_account_shared_by_another_call_is_kept() {
+    let rds = rds().await;
+    let id = db_snapshot(&rds, &[OUTSIDE, OUTSIDE_TOO]).await;
+    let share = rds_event(
+        "ModifyDBSnapshotAttribute",
+        json!({"dBSnapshotIdentifier": id, "attributeName": "restore", "valuesToAdd": [OUTSIDE]}),
+    );
+    let record = react(&snapshot_reactor(ModeOverride::Enforce).await, &share).await;
+    assert_eq!(status(&record), "applied", "{record:?}");
+    assert_eq!(db_restorers(&rds, &id).await, [OUTSIDE_TOO]);
+}
+
+#[tokio::test]
+async fn a_cluster_snapshot_shared_outside_is_unshared() {
+    let rds = rds().await;
+    let cluster = unique("cluster").to_lowercase();
+    rds.create_db_cluster()
+        .db_cluster_identifier(&cluster)
+        .engine("aurora-postgresql")
+        .master_username("admin")
+        .master_user_password("not-a-real-password-1")
+        .send()
+        .await
+        .unwrap();
+    let id = unique("csnap").to_lowercase();
+    rds.create_db_cluster_snapshot()
+        .db_cluster_snapshot_identifier(&id)
+        .db_cluster_identifier(&cluster)
+        .send()
+        .await
+        .unwrap();
+    rds.modify_db_cluster_snapshot_attribute()
+        .db_cluster_snapshot_identifier(&id)
+        .attribute_name("restore")
+        .values_to_add(OUTSIDE)
+        .values_to_add(MEMBER)
+        .send()
+        .await
+        .unwrap();
+    let share = rds_event(
+        "ModifyDBClusterSnapshotAttribute",
+        json!({"dBClusterSnapshotIdentifier": id, "attributeName": "restore",
+            "valuesToAdd": [OUTSIDE, MEMBER]}),
+    );
+    let enforce = snapshot_reactor(ModeOverride::Enforce).await;
+    let record = react(&enforce, &share).await;
+    assert_eq!(status(&record), "applied", "{record:?}");
+    assert_eq!(
+        record.remediation.as_ref().unwrap().api_calls,
+        [
+            "rds:DescribeDBClusterSnapshotAttributes",
+            "rds:ModifyDBClusterSnapshotAttribute",
+            "rds:DescribeDBClusterSnapshotAttributes"
+        ]
+    );
+    let out = rds
+        .describe_db_cluster_snapshot_attributes()
+        .db_cluster_snapshot_identifier(&id)
+        .send()
+        .await
+        .unwrap();
+    let attributes = out.db_cluster_snapshot_attributes_result().unwrap();
+    let values: Vec<&String> = attributes
+        .db_cluster_snapshot_attributes()
+        .iter()
+        .filter(|a| a.attribute_name() == Some("restore"))
+        .flat_map(|a| a.attribute_values())
+        .collect();
+    assert_eq!(values, [MEMBER]);
+    assert_eq!(
+        status(&react(&snapshot_reactor(ModeOverride::Enforce).await, &share).await),
+        "noop",
+        "a second delivery"
+    );
+}
+
+#[tokio::test]
+async fn a_deleted_snapshot_is_a_noop() {
+    let share = rds_event(
+        "ModifyDBSnapshotAttribute",
+        json!({"dBSnapshotIdentifier": unique("gone").to_lowercase(), "attributeName": "restore",
+            "valuesToAdd": ["all"]}),
+    );
+    let record = react(&snapshot_reactor(ModeOverride::Enforce).await, &share).await;
+    assert_eq!(status(&record), "noop", "{record:?}");
+}
+
+const PUBLIC: &str = r#"forbid (principal, action in [Aws::Action::"rds:CreateDBInstance",
+    Aws::Action::"rds:ModifyDBInstance"], resource is Aws::DbInstance)
+when { context has database && context.database has publiclyAccessible
+    && context.database.publiclyAccessible };"#;
+
+async fn public_reactor(mode: ModeOverride) -> TestReactor {
+    let name = "rds-make-instance-private";
+    reactor_with(mode, "test-rds-instance-public", name, PUBLIC).await
+}
+
+#[tokio::test]
+async fn a_public_instance_is_made_private() {
+    let rds = rds().await;
+    let (id, other) = (instance(&rds, true).await, instance(&rds, true).await);
+    let modify = rds_event(
+        "ModifyDBInstance",
+        json!({"dBInstanceIdentifier": id, "publiclyAccessible": true, "applyImmediately": true}),
+    );
+
+    let audit = react(&public_reactor(ModeOverride::Audit).await, &modify).await;
+    assert_eq!(status(&audit), "planned", "{audit:?}");
+    assert!(is_public(&rds, &id).await, "audit mode must change nothing");
+
+    let enforce = public_reactor(ModeOverride::Enforce).await;
+    let record = react(&enforce, &modify).await;
+    assert_eq!(status(&record), "applied", "{record:?}");
+    assert_eq!(
+        record.remediation.as_ref().unwrap().api_calls,
+        [
+            "rds:DescribeDBInstances",
+            "rds:ModifyDBInstance",
+            "rds:DescribeDBInstances"
+        ]
+    );
+    assert!(!is_public(&rds, &id).await);
+    assert!(
+        is_public(&rds, &other).await,
+        "another instance was not touched"
+    );
+    assert_eq!(
+        status(&react(&public_reactor(ModeOverride::Enforce).await, &modify).await),
+        "noop",
+        "a second delivery"
+    );
+}
+
+#[tokio::test]
+async fn a_deleted_instance_is_a_noop() {
+    let create = rds_event(
+        "CreateDBInstance",
+        json!({"dBInstanceIdentifier": unique("gone").to_lowercase(), "publiclyAccessible": true}),
+    );
+    let record = react(&public_reactor(ModeOverride::Enforce).await, &create).await;
+    assert_eq!(status(&record), "noop", "{record:?}");
+}
