@@ -196,11 +196,18 @@ pub fn document_fact(
     out: &mut Vec<Malformed>,
 ) -> Vec<(String, Value)> {
     let value = super::malformed::present(crate::event::lookup(input.params, path));
-    let Some(value) = value else {
-        return Vec::new();
-    };
     let mut report = Report::new("access", out);
     let root = Path::root("requestParameters");
+    let Some(value) = value else {
+        // `attributes: 7` hides `attributes.Policy`: malformed, not absent (fail closed).
+        if let Some(prefix) = super::malformed::dead_end(input.params, path) {
+            report.flag(
+                &root.key(prefix),
+                format!("expected an object holding `{path}`"),
+            );
+        }
+        return Vec::new();
+    };
     let Some(doc) = super::document::policy(&mut report, &root.key(path), Some(value)) else {
         // Malformed: reported, and the policies that read `access` fail closed.
         return Vec::new();

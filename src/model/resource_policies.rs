@@ -142,6 +142,9 @@ mod tests {
             json!({"attributes": {"VisibilityTimeout": "30"}}),
         );
         assert!(facts.is_empty() && found.is_empty());
+        let (facts, found) = derive(queue_policy, json!({"queueName": "q", "attributes": 7}));
+        assert!(facts.is_empty());
+        assert_eq!(found.len(), 1);
     }
 
     #[test]
