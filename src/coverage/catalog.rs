@@ -268,6 +268,14 @@ pub const AWS_FSBP: &[(&str, &str)] = &[
         "IAM.5",
         "MFA should be enabled for all IAM users that have a console password",
     ),
+    (
+        "IAM.7",
+        "Password policies for IAM users should have strong configurations",
+    ),
+    (
+        "KMS.3",
+        "AWS KMS keys should not be deleted unintentionally",
+    ),
     ("KMS.5", "KMS keys should not be publicly accessible"),
     (
         "Lambda.1",
@@ -316,8 +324,10 @@ pub const ATTACK: &[(&str, &str)] = &[
     ),
     ("T1098.003", "Account Manipulation: Additional Cloud Roles"),
     ("T1199", "Trusted Relationship"),
+    ("T1485", "Data Destruction"),
     ("T1490", "Inhibit System Recovery"),
     ("T1525", "Implant Internal Image"),
+    ("T1530", "Data from Cloud Storage"),
     ("T1537", "Transfer Data to Cloud Account"),
     (
         "T1556.006",

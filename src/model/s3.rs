@@ -23,7 +23,7 @@ pub const EVENTS: &[EventSpec] = events! {
         "PutBucketEncryption",
         "DeleteBucketEncryption",
         "PutBucketLogging" => logging,
-        "PutBucketVersioning",
+        "PutBucketVersioning" => versioning,
     ],
     ACCOUNT: [
         "PutAccountPublicAccessBlock" => public_access_block,
@@ -219,6 +219,23 @@ fn denies_insecure_transport(doc: &Json) -> bool {
                     strings(Some(v)).contains(&"false") || v == &Json::Bool(false)
                 })
     })
+}
+
+/// `versioning`: the versioning status and MFA delete setting a `PutBucketVersioning` sets
+/// ("" when not given).
+fn versioning(input: &Input<'_>, out: &mut Vec<Malformed>) -> Vec<(String, Value)> {
+    let mut report = Report::new("versioning", out);
+    let root = Path::root("requestParameters");
+    let at = root.key("VersioningConfiguration");
+    let config = report.object(&at, input.params.get("VersioningConfiguration"));
+    let mut text = |key: &str| {
+        let value = report.string(&at.key(key), config.and_then(|c| c.get(key)));
+        Value::str(value.unwrap_or(""))
+    };
+    fact(
+        "versioning",
+        [("status", text("Status")), ("mfaDelete", text("MfaDelete"))],
+    )
 }
 
 /// `bucketLogging`: whether a `PutBucketLogging` turns server access logging on (it has a

@@ -118,7 +118,9 @@ fn bucket_policy_with_an_unknown_principal_shape_is_an_error() {
         "PutBucketPolicy",
         json!({"bucketName": "b", "bucketPolicy": {"Statement": [{"Effect": "Allow", "Principal": ["*"], "Action": "s3:GetObject"}]}}),
     );
-    assert_error_naming(
+    // The well-formed rest of the document lacks a TLS-only statement, a violation on its own
+    // (s3-bucket-policy-allows-http); the malformed principal is listed beside it.
+    assert_violation_listing(
         &decide(&event),
         "requestParameters.bucketPolicy.Statement.0.Principal",
     );
@@ -128,8 +130,8 @@ fn bucket_policy_with_an_unknown_principal_shape_is_an_error() {
 fn inline_iam_policy_that_is_not_json_is_an_error_not_compliant() {
     let event = call(
         "iam",
-        "PutUserPolicy",
-        json!({"userName": "u", "policyName": "p",
+        "PutRolePolicy",
+        json!({"roleName": "r", "policyName": "p",
             "policyDocument": "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\""}),
     );
     assert_error_naming(&decide(&event), "requestParameters.policyDocument");
@@ -317,8 +319,8 @@ fn absent_or_unread_malformed_fields_change_nothing() {
     assert_eq!(decide(&absent).decision, Outcome::Compliant);
     let null = call(
         "iam",
-        "PutUserPolicy",
-        json!({"userName": "u", "policyDocument": null}),
+        "PutRolePolicy",
+        json!({"roleName": "r", "policyDocument": null}),
     );
     assert_eq!(decide(&null).decision, Outcome::Compliant);
     // The corpus's PutBucketPolicy with no bucket: the only policy reading `bucketPolicy` is
