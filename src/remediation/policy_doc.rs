@@ -4,8 +4,19 @@
 
 use serde_json::Value as Json;
 
+use super::PlanError;
+use super::declare::Planning;
 use crate::aws::{ApiError, ErrorKind, S3Ops};
 use crate::model::json::{document, items};
+
+/// The bucket policy a `PutBucketPolicy` event wrote, or a plan error when it cannot be read:
+/// what both S3 policy reverts plan from.
+pub(super) fn requested_bucket_policy(p: &Planning<'_>) -> Result<Json, PlanError> {
+    p.event
+        .request_parameters()
+        .and_then(crate::model::s3::requested_bucket_policy)
+        .ok_or_else(|| p.error("the event carries no readable bucket policy"))
+}
 
 /// A policy document as the read `call` returned it (JSON or URL-encoded JSON), or a rejected
 /// error.

@@ -24,9 +24,8 @@
 //! ```
 
 use super::outside::Outside;
-use super::policy_doc::{read_bucket_policy, write_bucket_policy};
+use super::policy_doc::{read_bucket_policy, requested_bucket_policy, write_bucket_policy};
 use super::prelude::*;
-use crate::model::s3::requested_bucket_policy;
 
 remediation! {
     RemoveOutsidePolicyStatements {
@@ -36,11 +35,7 @@ remediation! {
     }
     plan: |p| {
         let bucket = p.target("Bucket")?;
-        let doc = p
-            .event
-            .request_parameters()
-            .and_then(requested_bucket_policy)
-            .ok_or_else(|| p.error("the event carries no readable bucket policy"))?;
+        let doc = requested_bucket_policy(&p)?;
         let outside = Outside::of_document(&p, &doc)?;
         let summary = format!("take the access outside the organization out of the policy of \
             bucket `{bucket}`");

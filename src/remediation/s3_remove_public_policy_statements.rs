@@ -21,9 +21,9 @@
 
 use serde_json::Value as Json;
 
-use super::policy_doc::{read_bucket_policy, write_bucket_policy};
+use super::policy_doc::{read_bucket_policy, requested_bucket_policy, write_bucket_policy};
 use super::prelude::*;
-use crate::model::s3::{requested_bucket_policy, statement_is_public, statements};
+use crate::model::s3::{statement_is_public, statements};
 
 remediation! {
     RemovePublicPolicyStatements {
@@ -33,11 +33,7 @@ remediation! {
     }
     plan: |p| {
         let bucket = p.target("Bucket")?;
-        let doc = p
-            .event
-            .request_parameters()
-            .and_then(requested_bucket_policy)
-            .ok_or_else(|| p.error("the event carries no readable bucket policy"))?;
+        let doc = requested_bucket_policy(&p)?;
         let public: Vec<&Json> =
             statements(&doc).into_iter().filter(|s| statement_is_public(s)).collect();
         if public.is_empty() {
