@@ -16,7 +16,8 @@ use std::sync::{Mutex, PoisonError};
 
 use super::{
     AccessAnalyzerOps, ApiError, Aws, CloudTrailOps, ConfigOps, Ec2Ops, EcrOps, ErrorKind,
-    EventBridgeOps, GuardDutyOps, IamOps, KmsOps, LambdaOps, RdsOps, S3ControlOps, S3Ops,
+    EventBridgeOps, GuardDutyOps, IamOps, Inspector2Ops, KmsOps, LambdaOps, Macie2Ops,
+    OpenSearchOps, RdsOps, RedshiftOps, RolesAnywhereOps, Route53ResolverOps, S3ControlOps, S3Ops,
     SecretsManagerOps, SecurityHubOps, SnsOps, SqsOps,
 };
 
@@ -126,9 +127,15 @@ capabilities! {
     eventbridge: EventBridgeOps,
     guardduty: GuardDutyOps,
     iam: IamOps,
+    inspector2: Inspector2Ops,
     kms: KmsOps,
     lambda: LambdaOps,
+    macie2: Macie2Ops,
+    opensearch: OpenSearchOps,
     rds: RdsOps,
+    redshift: RedshiftOps,
+    rolesanywhere: RolesAnywhereOps,
+    route53resolver: Route53ResolverOps,
     s3: S3Ops,
     s3control: S3ControlOps,
     secretsmanager: SecretsManagerOps,

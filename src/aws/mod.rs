@@ -15,10 +15,16 @@ mod error;
 mod eventbridge;
 mod guardduty;
 mod iam;
+mod inspector2;
 mod kms;
 mod lambda;
 mod lookup;
+mod macie2;
+mod opensearch;
 mod rds;
+mod redshift;
+mod rolesanywhere;
+mod route53resolver;
 mod s3;
 mod s3control;
 mod secretsmanager;
@@ -49,10 +55,16 @@ pub use error::{ApiError, ErrorKind, classify};
 pub use eventbridge::EventBridgeOps;
 pub use guardduty::GuardDutyOps;
 pub use iam::{IamOps, IamPrincipal, PasswordPolicy};
+pub use inspector2::Inspector2Ops;
 pub use kms::{KmsKey, KmsKeyState, KmsOps};
 pub use lambda::LambdaOps;
 pub use lookup::{Lookup, LookupStats, Pacing, Page, Pager};
+pub use macie2::Macie2Ops;
+pub use opensearch::OpenSearchOps;
 pub use rds::RdsOps;
+pub use redshift::RedshiftOps;
+pub use rolesanywhere::RolesAnywhereOps;
+pub use route53resolver::Route53ResolverOps;
 pub use s3::{BucketAcl, PublicAccessBlock, S3Ops};
 pub use s3control::S3ControlOps;
 pub use secretsmanager::SecretsManagerOps;
@@ -88,9 +100,15 @@ pub struct Aws {
     eventbridge: aws_sdk_eventbridge::Client,
     guardduty: aws_sdk_guardduty::Client,
     iam: aws_sdk_iam::Client,
+    inspector2: aws_sdk_inspector2::Client,
     kms: aws_sdk_kms::Client,
     lambda: aws_sdk_lambda::Client,
+    macie2: aws_sdk_macie2::Client,
+    opensearch: aws_sdk_opensearch::Client,
     rds: aws_sdk_rds::Client,
+    redshift: aws_sdk_redshift::Client,
+    rolesanywhere: aws_sdk_rolesanywhere::Client,
+    route53resolver: aws_sdk_route53resolver::Client,
     s3: aws_sdk_s3::Client,
     s3control: aws_sdk_s3control::Client,
     secretsmanager: aws_sdk_secretsmanager::Client,
@@ -237,9 +255,15 @@ impl Aws {
             eventbridge: aws_sdk_eventbridge::Client::new(config),
             guardduty: aws_sdk_guardduty::Client::new(config),
             iam: aws_sdk_iam::Client::new(config),
+            inspector2: aws_sdk_inspector2::Client::new(config),
             kms: aws_sdk_kms::Client::new(config),
             lambda: aws_sdk_lambda::Client::new(config),
+            macie2: aws_sdk_macie2::Client::new(config),
+            opensearch: aws_sdk_opensearch::Client::new(config),
             rds: aws_sdk_rds::Client::new(config),
+            redshift: aws_sdk_redshift::Client::new(config),
+            rolesanywhere: aws_sdk_rolesanywhere::Client::new(config),
+            route53resolver: aws_sdk_route53resolver::Client::new(config),
             s3: aws_sdk_s3::Client::from_conf(s3),
             s3control: aws_sdk_s3control::Client::from_conf(s3control.build()),
             secretsmanager: aws_sdk_secretsmanager::Client::new(config),
@@ -253,6 +277,30 @@ impl Aws {
     #[doc(hidden)]
     pub fn with_ec2_client(mut self, client: aws_sdk_ec2::Client) -> Self {
         self.ec2 = client;
+        self
+    }
+
+    /// Use this client for Macie instead (tests inject a mocked one: the local AWS server does
+    /// not serve `UpdateMacieSession`).
+    #[doc(hidden)]
+    pub fn with_macie2_client(mut self, client: aws_sdk_macie2::Client) -> Self {
+        self.macie2 = client;
+        self
+    }
+
+    /// Use this client for Roles Anywhere instead (tests inject a mocked one: the local AWS
+    /// server does not serve Roles Anywhere).
+    #[doc(hidden)]
+    pub fn with_rolesanywhere_client(mut self, client: aws_sdk_rolesanywhere::Client) -> Self {
+        self.rolesanywhere = client;
+        self
+    }
+
+    /// Use this client for Security Hub instead (tests inject a mocked one: the local AWS
+    /// server does not serve the standards calls).
+    #[doc(hidden)]
+    pub fn with_securityhub_client(mut self, client: aws_sdk_securityhub::Client) -> Self {
+        self.securityhub = client;
         self
     }
 

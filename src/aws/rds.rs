@@ -107,6 +107,32 @@ capability! {
                 .apply_immediately(true);
             sent(call, modify.send().await).map(drop).map_err(busy)
         }
+
+        /// Whether the DB instance upgrades minor engine versions automatically, or None when
+        /// it is gone.
+        fn instance_auto_minor_upgrade<'a>(&'a self, instance: &'a str) -> Option<bool>
+            = "rds:DescribeDBInstances", |call| {
+            let read = self.describe_db_instances().db_instance_identifier(instance);
+            let out = found(call, read.send().await, &[])?;
+            Ok(out.and_then(|o| {
+                o.db_instances()
+                    .iter()
+                    .find(|i| i.db_instance_identifier().is_some_and(|id| id.eq_ignore_ascii_case(instance)))
+                    .map(|i| i.auto_minor_version_upgrade().unwrap_or(false))
+            }))
+        }
+
+        /// Turn automatic minor version upgrades on again; nothing else is modified, and
+        /// changes pending for the maintenance window stay pending (this setting takes effect
+        /// without `ApplyImmediately`).
+        fn enable_auto_minor_upgrade<'a>(&'a self, instance: &'a str)
+            -> () = "rds:ModifyDBInstance", |call| {
+            let modify = self
+                .modify_db_instance()
+                .db_instance_identifier(instance)
+                .auto_minor_version_upgrade(true);
+            sent(call, modify.send().await).map(drop).map_err(busy)
+        }
     }
 }
 
