@@ -43,6 +43,7 @@ mod iam_detach_policy;
 mod iam_principal;
 mod iam_remove_outside_trust;
 mod iam_restore_password_policy;
+mod inspector2_enable_scanning;
 mod kms_cancel_key_deletion;
 mod kms_enable_key;
 mod kms_enable_key_rotation;
@@ -51,11 +52,17 @@ mod kms_revoke_outside_grant;
 mod lambda_function_url_require_iam;
 mod lambda_remove_outside_layer_permission;
 mod lambda_remove_outside_permission;
+mod macie_resume_session;
+mod opensearch_remove_outside_policy_statements;
 mod outside;
 mod policy_doc;
+mod rds_enable_auto_minor_upgrade;
 mod rds_make_instance_private;
 mod rds_unshare_snapshot_outside;
+mod redshift_make_cluster_private;
 mod revert;
+mod rolesanywhere_disable_trust_anchor;
+mod route53resolver_reassociate_query_logging;
 mod s3_make_bucket_acl_private;
 mod s3_remove_outside_policy_statements;
 mod s3_remove_public_policy_statements;
@@ -64,6 +71,7 @@ mod s3_restore_bucket_public_access_block;
 mod s3_restore_default_encryption;
 mod secretsmanager_remove_outside_policy_statements;
 mod securityhub_enable;
+mod securityhub_enable_standards;
 mod sns_remove_outside_policy_statements;
 mod sqs_remove_outside_policy_statements;
 
@@ -240,6 +248,14 @@ pub static REGISTRY: &[&dyn Remediation] = &[
     &ec2_disable_serial_console::DisableSerialConsole,
     &ec2_block_public_snapshots::BlockPublicSnapshots,
     &ec2_block_public_images::BlockPublicImages,
+    &rds_enable_auto_minor_upgrade::EnableAutoMinorUpgrade,
+    &redshift_make_cluster_private::MakeClusterPrivate,
+    &opensearch_remove_outside_policy_statements::RemoveOutsideDomainPolicyStatements,
+    &inspector2_enable_scanning::EnableScanning,
+    &macie_resume_session::ResumeSession,
+    &route53resolver_reassociate_query_logging::ReassociateQueryLogging,
+    &rolesanywhere_disable_trust_anchor::DisableTrustAnchor,
+    &securityhub_enable_standards::EnableStandards,
 ];
 
 /// The remediation registered under `name`.

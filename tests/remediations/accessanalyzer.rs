@@ -10,13 +10,15 @@ use aws_sdk_accessanalyzer::operation::create_analyzer::{
 use aws_sdk_accessanalyzer::operation::get_analyzer::{GetAnalyzerError, GetAnalyzerOutput};
 use aws_sdk_accessanalyzer::types::error::{ConflictException, ResourceNotFoundException};
 use aws_sdk_accessanalyzer::types::{AnalyzerStatus, AnalyzerSummary, Type};
-use aws_smithy_mocks::{MockResponseInterceptor, Rule, RuleMode, create_mock_http_client, mock};
+use aws_smithy_mocks::{Rule, mock};
 use serde_json::json;
 use snapback::aws::{ApiError, Aws};
 use snapback::reactor::ModeOverride;
 use snapback::remediation::{self, Plan, Status};
 
-use super::common::{ACCOUNT, REGION, engine, event, react, reactor, status};
+use super::common::{
+    ACCOUNT, REGION, engine, event, mock_sdk_config, mocked, react, reactor, status,
+};
 
 const NAME: &str = "org-guard";
 const REMEDIATION: &str = "accessanalyzer-create-analyzer";
@@ -70,22 +72,9 @@ fn not_found() -> GetAnalyzerError {
 /// An `Aws` whose Access Analyzer client answers with these rules (the other clients are
 /// never called).
 fn aws(rules: &[&Rule]) -> Aws {
-    let mut interceptor = MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny);
-    for rule in rules {
-        interceptor = interceptor.with_rule(rule);
-    }
-    let conf = aws_sdk_accessanalyzer::Config::builder()
-        .behavior_version(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new(REGION))
-        .credentials_provider(aws_credential_types::Credentials::new(
-            "testing", "testing", None, None, "test",
-        ))
-        .http_client(create_mock_http_client())
-        .interceptor(interceptor)
-        .build();
-    let base = aws_config::SdkConfig::builder()
-        .behavior_version(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new(REGION))
+    let base = mock_sdk_config();
+    let conf = aws_sdk_accessanalyzer::config::Builder::from(&base)
+        .interceptor(mocked(rules))
         .build();
     Aws::from_config(&base, ACCOUNT, REGION, false)
         .with_accessanalyzer_client(Client::from_conf(conf))

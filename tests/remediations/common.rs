@@ -248,3 +248,49 @@ pub fn document(raw: &str) -> serde_json::Value {
     }
     serde_json::from_slice(&bytes).unwrap()
 }
+
+/// An SDK configuration for clients mocked with aws-smithy-mocks: test credentials, no
+/// endpoint, and an HTTP client that never sends (each service's client adds its rules with
+/// [`mocked`]).
+pub fn mock_sdk_config() -> aws_config::SdkConfig {
+    aws_config::SdkConfig::builder()
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new(REGION))
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(
+                aws_credential_types::Credentials::new("testing", "testing", None, None, "test"),
+            ),
+        )
+        .http_client(aws_smithy_mocks::create_mock_http_client())
+        .build()
+}
+
+/// An interceptor answering with these rules, in any order.
+pub fn mocked(rules: &[&aws_smithy_mocks::Rule]) -> aws_smithy_mocks::MockResponseInterceptor {
+    rules.iter().fold(
+        aws_smithy_mocks::MockResponseInterceptor::new()
+            .rule_mode(aws_smithy_mocks::RuleMode::MatchAny),
+        |interceptor, rule| interceptor.with_rule(rule),
+    )
+}
+
+/// The plan the shipped pack's policy makes for `event` with `remediation`.
+pub fn plan_for(remediation: &str, event: &Event) -> snapback::remediation::Plan {
+    let decision = engine().decide(event);
+    snapback::remediation::find(remediation)
+        .unwrap()
+        .plan(event, &decision.request)
+        .unwrap()
+}
+
+/// Apply `plan` with `aws`: its result and the calls it made.
+pub async fn apply(
+    plan: &snapback::remediation::Plan,
+    aws: &snapback::aws::Aws,
+) -> (
+    Result<snapback::remediation::Status, snapback::aws::ApiError>,
+    Vec<String>,
+) {
+    let remediation = snapback::remediation::find(&plan.remediation).unwrap();
+    snapback::remediation::run(remediation, plan, aws).await
+}

@@ -7,7 +7,7 @@ use serde_json::json;
 use snapback::Event;
 use snapback::reactor::ModeOverride;
 
-use super::common::{TestReactor, event, react, reactor_with, sdk_config, status, unique};
+use super::common::{TestReactor, event, react, reactor, reactor_with, sdk_config, status, unique};
 
 /// Attackers' accounts: neither ours nor trusted.
 const OUTSIDE: &str = "210987654321";
@@ -275,4 +275,69 @@ async fn a_deleted_instance_is_a_noop() {
     );
     let record = react(&public_reactor(ModeOverride::Enforce).await, &create).await;
     assert_eq!(status(&record), "noop", "{record:?}");
+}
+
+async fn auto_minor_upgrade(rds: &Client, id: &str) -> bool {
+    let out = rds
+        .describe_db_instances()
+        .db_instance_identifier(id)
+        .send()
+        .await
+        .unwrap();
+    out.db_instances()[0].auto_minor_version_upgrade().unwrap()
+}
+
+/// The shipped policy `rds-auto-minor-upgrade-disabled` names the revert.
+#[tokio::test]
+async fn automatic_minor_upgrades_are_turned_on_again() {
+    let rds = rds().await;
+    let (id, other) = (instance(&rds, false).await, instance(&rds, false).await);
+    for db in [&id, &other] {
+        rds.modify_db_instance()
+            .db_instance_identifier(db)
+            .auto_minor_version_upgrade(false)
+            .send()
+            .await
+            .unwrap();
+    }
+    let modify = rds_event(
+        "ModifyDBInstance",
+        json!({"dBInstanceIdentifier": id, "autoMinorVersionUpgrade": false}),
+    );
+
+    let audit = react(&reactor(ModeOverride::Audit).await, &modify).await;
+    assert_eq!(status(&audit), "planned", "{audit:?}");
+    assert!(
+        !auto_minor_upgrade(&rds, &id).await,
+        "audit mode must change nothing"
+    );
+
+    let record = react(&reactor(ModeOverride::Enforce).await, &modify).await;
+    assert_eq!(status(&record), "applied", "{record:?}");
+    assert_eq!(
+        record.remediation.as_ref().unwrap().api_calls,
+        [
+            "rds:DescribeDBInstances",
+            "rds:ModifyDBInstance",
+            "rds:DescribeDBInstances"
+        ]
+    );
+    assert!(auto_minor_upgrade(&rds, &id).await);
+    assert!(
+        !auto_minor_upgrade(&rds, &other).await,
+        "another instance was not touched"
+    );
+    let again = react(&reactor(ModeOverride::Enforce).await, &modify).await;
+    assert_eq!(status(&again), "noop", "a second delivery: {again:?}");
+
+    let gone = rds_event(
+        "CreateDBInstance",
+        json!({"dBInstanceIdentifier": unique("gone").to_lowercase(), "autoMinorVersionUpgrade": false}),
+    );
+    let record = react(&reactor(ModeOverride::Enforce).await, &gone).await;
+    assert_eq!(
+        status(&record),
+        "noop",
+        "an instance that is gone: {record:?}"
+    );
 }

@@ -7,13 +7,13 @@ use aws_sdk_ec2::types::{
     HttpTokensState, Instance, InstanceMetadataOptionsResponse, InstanceState, InstanceStateName,
     Reservation,
 };
-use aws_smithy_mocks::{MockResponseInterceptor, Rule, RuleMode, mock};
+use aws_smithy_mocks::{Rule, mock};
 use serde_json::json;
 use snapback::aws::Aws;
 use snapback::reactor::ModeOverride;
 use snapback::remediation::{self, Plan, Status};
 
-use crate::common::{ACCOUNT, REGION, event, react, reactor, status};
+use crate::common::{ACCOUNT, REGION, event, mock_sdk_config, mocked, react, reactor, status};
 
 const INSTANCE: &str = "i-0123456789abcdef0";
 
@@ -54,22 +54,9 @@ fn described(tokens: HttpTokensState) -> DescribeInstancesOutput {
 }
 
 fn aws(rules: &[&Rule]) -> Aws {
-    let mut interceptor = MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny);
-    for rule in rules {
-        interceptor = interceptor.with_rule(rule);
-    }
-    let conf = aws_sdk_ec2::Config::builder()
-        .behavior_version(aws_sdk_ec2::config::BehaviorVersion::latest())
-        .region(aws_sdk_ec2::config::Region::new(REGION))
-        .credentials_provider(aws_sdk_ec2::config::Credentials::new(
-            "testing", "testing", None, None, "test",
-        ))
-        .http_client(aws_smithy_mocks::create_mock_http_client())
-        .interceptor(interceptor)
-        .build();
-    let base = aws_config::SdkConfig::builder()
-        .behavior_version(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new(REGION))
+    let base = mock_sdk_config();
+    let conf = aws_sdk_ec2::config::Builder::from(&base)
+        .interceptor(mocked(rules))
         .build();
     Aws::from_config(&base, ACCOUNT, REGION, false).with_ec2_client(Client::from_conf(conf))
 }
