@@ -9,7 +9,8 @@
 #
 # Each benchmark binary reads its own tree (policies, corpus path, benches/gen.py), so a DIR
 # keeps its tree. The builds share one target directory, so the SDK crates compile once.
-# check: criterion medians of check/{serde_json,parse,check} and decide/{shipped,pack10x},
+# check: criterion medians of check/{serde_json,parse,check}, realistic/{serde_json,check} and
+#   decide/{shipped,pack10x},
 #   alternating old and new for three rounds; react: warm throughput against moto (criterion)
 #   and time to first fix from a cold process, both binaries against one moto; c, d, e: as in
 #   benches/scan.sh, with both binaries alternating.
@@ -100,19 +101,22 @@ def criterion(build, binary, filt, extra=()):
     return medians
 
 def check():
-    ids = ["check/serde_json", "check/parse", "check/check", "decide/shipped", "decide/pack10x"]
+    ids = ["check/serde_json", "check/parse", "check/check", "realistic/serde_json",
+           "realistic/check", "decide/shipped", "decide/pack10x"]
     runs = {i: {"old": [], "new": []} for i in ids}
     for _ in range(rounds):
         for build in builds:
-            got = criterion(build, "bench-check", "^(check|decide)/")
+            got = criterion(build, "bench-check", "^(check|realistic|decide)/")
             for i in ids:
                 runs[i][build].append(got[i])
     for i in ids:
         ratio(i, "ms", runs[i])
     for build in builds:
         a = [c / s for c, s in zip(runs["check/check"][build], runs["check/serde_json"][build])]
+        m = [c / s for c, s in zip(runs["realistic/check"][build], runs["realistic/serde_json"][build])]
         b = [l / s for l, s in zip(runs["decide/pack10x"][build], runs["decide/shipped"][build])]
         print(f"{build}: a = check/check over check/serde_json per round {[round(x, 2) for x in a]}, "
+              f"m = realistic/check over realistic/serde_json per round {[round(x, 2) for x in m]}, "
               f"b = decide/pack10x over decide/shipped per round {[round(x, 2) for x in b]}")
 
 def react():

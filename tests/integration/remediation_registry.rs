@@ -74,3 +74,35 @@ fn every_remediation_declares_its_iam_actions() {
 fn at_least_twenty_distinct_remediations() {
     assert!(REGISTRY.len() >= 20, "only {} remediations", REGISTRY.len());
 }
+
+#[test]
+fn every_remediation_has_a_row_in_remediations_md() {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/remediations.md"))
+            .unwrap_or_else(|e| panic!("docs/remediations.md: {e}"));
+    let missing: Vec<&str> = REGISTRY
+        .iter()
+        .map(|r| r.name())
+        .filter(|n| !doc.contains(&format!("\n| `{n}` |")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/remediations.md has no row for {missing:?}"
+    );
+}
+
+#[test]
+fn the_pack_table_of_policy_authoring_md_is_current() {
+    let out = std::process::Command::new("python3")
+        .arg("scripts/pack-table")
+        .arg("--check")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap_or_else(|e| panic!("python3 scripts/pack-table: {e}"));
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
