@@ -120,3 +120,26 @@ fn the_only_cis_v5_gaps_are_recommendations_new_in_v5() {
         "v5.0 controls that v3.0 also has, with no policy: {carried:#?}"
     );
 }
+
+#[test]
+fn the_command_prints_both_versions_and_fails_only_on_v3_gaps() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_snapback"))
+        .args(["coverage", "--policies", "policies"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run snapback: {e}"));
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.contains("CIS AWS Foundations Benchmark v3.0.0\n"));
+    assert!(stdout.contains("CIS AWS Foundations Benchmark v5.0.0\n"));
+    assert!(stdout.contains("CIS AWS Foundations v5.0: "));
+    // The one v5.0 recommendation a change can break that no policy enforces yet.
+    assert_eq!(
+        stderr.trim(),
+        "warning: not covered: CIS-AWS-5.0:2.2.4 Ensure Multi-AZ deployments are used for \
+         enhanced availability in Amazon RDS"
+    );
+}
