@@ -1,9 +1,9 @@
-//! `snapback coverage`: the pack's coverage of CIS AWS Foundations v3.0, AWS Foundational
-//! Security Best Practices and MITRE ATT&CK, from each policy's `@controls`.
+//! `snapback coverage`: the pack's coverage of CIS AWS Foundations v3.0.0 and v5.0.0, AWS
+//! Foundational Security Best Practices and MITRE ATT&CK, from each policy's `@controls`.
 
 use super::{Exit, PolicyArgs};
 use crate::config::Config;
-use crate::coverage::Coverage;
+use crate::coverage::{self, Coverage};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -14,8 +14,9 @@ pub struct Args {
     pub format: String,
 }
 
-/// Print the coverage; exit 1 when a CIS control a policy could cover has none, or a policy
-/// cites a control the catalogs do not know.
+/// Print the coverage; exit 1 when a CIS v3.0.0 control a policy could cover has none, or a
+/// policy cites a control the catalogs do not know. CIS v5.0.0 controls a policy could cover
+/// but none does are listed as warnings.
 pub fn run(args: &Args, config: &Config) -> Exit {
     let engine = match super::engine(&config.policies) {
         Ok(engine) => engine,
@@ -28,7 +29,15 @@ pub fn run(args: &Args, config: &Config) -> Exit {
     }
     let gaps = coverage.gaps();
     for row in &gaps {
-        eprintln!("not covered: CIS-AWS-3.0:{} {}", row.id, row.title);
+        eprintln!("not covered: {}:{} {}", coverage::CIS, row.id, row.title);
+    }
+    for row in coverage.gaps_5_0() {
+        eprintln!(
+            "warning: not covered: {}:{} {}",
+            coverage::CIS_5,
+            row.id,
+            row.title
+        );
     }
     for (policy, control) in &coverage.unknown {
         eprintln!("error: policy `{policy}` cites `{control}`, which the catalog does not know");

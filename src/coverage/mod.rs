@@ -1,8 +1,9 @@
 //! `snapback coverage`: what the pack covers, by framework. Each policy names the controls it
-//! enforces in `@controls` (`CIS-AWS-3.0:1.4`, `AWS-FSBP:RDS.1`, `MITRE-ATTACK:T1537`); this
-//! module lays them against the catalogs in [`catalog`]: every CIS AWS Foundations v3.0 control
-//! with its policies or the reason none can exist, and the FSBP controls and ATT&CK techniques
-//! the pack cites. docs/coverage.md is this report in Markdown.
+//! enforces in `@controls` (`CIS-AWS-3.0:1.4`, `CIS-AWS-5.0:1.3`, `AWS-FSBP:RDS.1`,
+//! `MITRE-ATTACK:T1537`); this module lays them against the catalogs in [`catalog`]: every
+//! CIS AWS Foundations v3.0.0 and v5.0.0 recommendation with its policies or the reason none can
+//! exist, and the FSBP controls and ATT&CK techniques the pack cites. docs/coverage.md is this
+//! report in Markdown.
 
 pub mod catalog;
 
@@ -12,6 +13,7 @@ use std::fmt::Write as _;
 use crate::policy::Meta;
 
 pub const CIS: &str = "CIS-AWS-3.0";
+pub const CIS_5: &str = "CIS-AWS-5.0";
 pub const FSBP: &str = "AWS-FSBP";
 pub const ATTACK: &str = "MITRE-ATTACK";
 
@@ -30,7 +32,10 @@ pub struct Row {
 pub struct Coverage {
     pub policies: usize,
     pub reverts: usize,
+    /// CIS AWS Foundations v3.0.0, every recommendation.
     pub cis: Vec<Row>,
+    /// CIS AWS Foundations v5.0.0, every recommendation.
+    pub cis_5: Vec<Row>,
     pub fsbp: Vec<Row>,
     pub attack: Vec<Row>,
     /// Controls of other frameworks, as `FRAMEWORK:CONTROL`, with their policies.
@@ -60,15 +65,21 @@ impl Coverage {
             ids.sort();
             ids
         };
-        let cis = catalog::CIS_AWS_3_0
-            .iter()
-            .map(|c| Row {
-                id: c.id.to_owned(),
-                title: c.title.to_owned(),
-                policies: take(CIS, c.id),
-                why_none: c.why_none.map(str::to_owned),
-            })
-            .collect();
+        let benchmark = |take: &mut dyn FnMut(&str, &str) -> Vec<String>,
+                         framework: &str,
+                         catalog: &[catalog::Control]| {
+            catalog
+                .iter()
+                .map(|c| Row {
+                    id: c.id.to_owned(),
+                    title: c.title.to_owned(),
+                    policies: take(framework, c.id),
+                    why_none: c.why_none.map(str::to_owned),
+                })
+                .collect::<Vec<_>>()
+        };
+        let cis = benchmark(&mut take, CIS, catalog::CIS_AWS_3_0);
+        let cis_5 = benchmark(&mut take, CIS_5, catalog::CIS_AWS_5_0);
         let titled = |take: &mut dyn FnMut(&str, &str) -> Vec<String>,
                       framework: &str,
                       table: &[(&str, &str)]| {
@@ -87,7 +98,7 @@ impl Coverage {
         let attack = titled(&mut take, ATTACK, catalog::ATTACK);
         let (mut other, mut unknown) = (Vec::new(), Vec::new());
         for ((framework, id), ids) in cited {
-            if [CIS, FSBP, ATTACK].contains(&framework.as_str()) {
+            if [CIS, CIS_5, FSBP, ATTACK].contains(&framework.as_str()) {
                 unknown.extend(ids.into_iter().map(|p| (p, format!("{framework}:{id}"))));
             } else {
                 other.push(Row {
@@ -103,6 +114,7 @@ impl Coverage {
             policies: policies.len(),
             reverts: policies.iter().filter(|m| m.remediation.is_some()).count(),
             cis,
+            cis_5,
             fsbp,
             attack,
             other,
@@ -110,17 +122,26 @@ impl Coverage {
         }
     }
 
-    /// The CIS controls a policy could cover that no policy does.
+    /// The CIS v3.0.0 controls a policy could cover that no policy does: the pack must have
+    /// none.
     pub fn gaps(&self) -> Vec<&Row> {
-        self.cis
-            .iter()
-            .filter(|r| r.policies.is_empty() && r.why_none.is_none())
-            .collect()
+        uncovered(&self.cis)
     }
 
-    fn sections(&self) -> [(&'static str, &'static str, &[Row]); 4] {
+    /// The CIS v5.0.0 controls a policy could cover that no policy does, reported but not yet
+    /// required.
+    pub fn gaps_5_0(&self) -> Vec<&Row> {
+        uncovered(&self.cis_5)
+    }
+
+    fn sections(&self) -> [(&'static str, &'static str, &[Row]); 5] {
         [
             ("CIS AWS Foundations Benchmark v3.0.0", "Control", &self.cis),
+            (
+                "CIS AWS Foundations Benchmark v5.0.0",
+                "Control",
+                &self.cis_5,
+            ),
             (
                 "AWS Foundational Security Best Practices",
                 "Control",
@@ -132,19 +153,13 @@ impl Coverage {
     }
 
     fn summary(&self) -> String {
-        let cis_covered = self.cis.iter().filter(|r| !r.policies.is_empty()).count();
-        let visible = self.cis.iter().filter(|r| r.why_none.is_none()).count();
         format!(
-            "{} policies, {} with a revert. CIS AWS Foundations v3.0: {cis_covered} of {} controls \
-             covered ({visible} can be broken by a change CloudTrail records, {} covered of those). \
-             AWS FSBP: {} controls. MITRE ATT&CK: {} techniques.",
+            "{} policies, {} with a revert. CIS AWS Foundations v3.0: {}. CIS AWS Foundations \
+             v5.0: {}. AWS FSBP: {} controls. MITRE ATT&CK: {} techniques.",
             self.policies,
             self.reverts,
-            self.cis.len(),
-            self.cis
-                .iter()
-                .filter(|r| r.why_none.is_none() && !r.policies.is_empty())
-                .count(),
+            benchmark_summary(&self.cis),
+            benchmark_summary(&self.cis_5),
             self.fsbp.len(),
             self.attack.len(),
         )
@@ -205,6 +220,28 @@ impl Coverage {
         }
         out
     }
+}
+
+fn uncovered(rows: &[Row]) -> Vec<&Row> {
+    rows.iter()
+        .filter(|r| r.policies.is_empty() && r.why_none.is_none())
+        .collect()
+}
+
+/// "43 of 62 controls covered (43 can be broken by a change CloudTrail records, 43 covered of
+/// those)".
+fn benchmark_summary(rows: &[Row]) -> String {
+    let covered = rows.iter().filter(|r| !r.policies.is_empty()).count();
+    let visible = rows.iter().filter(|r| r.why_none.is_none()).count();
+    let visible_covered = rows
+        .iter()
+        .filter(|r| r.why_none.is_none() && !r.policies.is_empty())
+        .count();
+    format!(
+        "{covered} of {} controls covered ({visible} can be broken by a change CloudTrail \
+         records, {visible_covered} covered of those)",
+        rows.len()
+    )
 }
 
 fn cell(row: &Row, name: impl Fn(&str) -> String) -> String {
@@ -270,5 +307,49 @@ mod tests {
                 .markdown()
                 .contains("| 1.4 | Ensure no 'root' user account access key exists | `a`, `b` |")
         );
+    }
+
+    #[test]
+    fn v5_ids_are_laid_against_the_v5_catalog_and_not_the_v3_one() {
+        let coverage = Coverage::of(&[
+            meta("a", &["CIS-AWS-3.0:1.4", "CIS-AWS-5.0:1.3"]),
+            meta("b", &["CIS-AWS-5.0:5.1.2", "CIS-AWS-5.0:1.22"]),
+        ]);
+        let policies =
+            |rows: &[Row], id: &str| rows.iter().find(|r| r.id == id).map(|r| r.policies.clone());
+        assert_eq!(policies(&coverage.cis_5, "1.3"), Some(vec!["a".to_owned()]));
+        assert_eq!(
+            policies(&coverage.cis_5, "5.1.2"),
+            Some(vec!["b".to_owned()])
+        );
+        // v3.0.0's 1.3 (security questions) is not v5.0.0's 1.3 (root access key).
+        assert_eq!(policies(&coverage.cis, "1.3"), Some(vec![]));
+        // v5.0.0 stops at 1.21: 1.22 is a v3.0.0 id only.
+        assert_eq!(
+            coverage.unknown,
+            [("b".to_owned(), "CIS-AWS-5.0:1.22".to_owned())]
+        );
+        assert!(coverage.gaps_5_0().iter().any(|r| r.id == "2.2.4"));
+        assert!(!coverage.gaps_5_0().iter().any(|r| r.id == "1.3"));
+    }
+
+    #[test]
+    fn both_versions_are_in_the_summary_and_in_both_formats() {
+        let coverage = Coverage::of(&[meta("a", &["CIS-AWS-3.0:1.4", "CIS-AWS-5.0:1.3"])]);
+        let markdown = coverage.markdown();
+        assert!(markdown.contains(
+            "CIS AWS Foundations v3.0: 1 of 62 controls covered (43 can be broken by a change \
+             CloudTrail records, 1 covered of those). CIS AWS Foundations v5.0: 1 of 63 controls \
+             covered (45 can be broken by a change CloudTrail records, 1 covered of those)."
+        ));
+        assert!(markdown.contains("## CIS AWS Foundations Benchmark v3.0.0"));
+        assert!(markdown.contains("## CIS AWS Foundations Benchmark v5.0.0"));
+        assert!(
+            markdown.contains("| 1.3 | Ensure no 'root' user account access key exists | `a` |")
+        );
+        let table = coverage.table();
+        assert!(table.contains("CIS AWS Foundations Benchmark v3.0.0\nControl"));
+        assert!(table.contains("CIS AWS Foundations Benchmark v5.0.0\nControl"));
+        assert!(table.contains("5.1.2    NOT COVERED"));
     }
 }

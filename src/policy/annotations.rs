@@ -116,6 +116,14 @@ fn is_name(s: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
+/// `FRAMEWORK:CONTROL` with both parts given. Which ids a framework has is checked against its
+/// catalog by `snapback coverage` (for CIS-AWS-3.0, CIS-AWS-5.0, AWS-FSBP and MITRE-ATTACK).
+fn is_control(control: &str) -> bool {
+    control
+        .split_once(':')
+        .is_some_and(|(framework, id)| !framework.trim().is_empty() && !id.trim().is_empty())
+}
+
 /// Read and check the annotations of one parsed policy.
 pub(super) fn read(
     policy: &cedar_policy::Policy,
@@ -218,11 +226,13 @@ pub(super) fn read(
                 .collect()
         })
         .unwrap_or_default();
-    if let Some(bad) = controls.iter().find(|c| !c.contains(':')) {
+    if let Some(bad) = controls.iter().find(|c| !is_control(c)) {
         errors.push(invalid(
             "controls",
             bad,
-            "write controls as `FRAMEWORK:CONTROL`, comma-separated, like `CIS-AWS-3.0:3.1`".into(),
+            "write controls as `FRAMEWORK:CONTROL`, comma-separated, like \
+             `CIS-AWS-3.0:1.4, CIS-AWS-5.0:1.3`"
+                .into(),
         ));
     }
 
@@ -239,5 +249,38 @@ pub(super) fn read(
             })
         }
         _ => Err(errors),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn controls(value: &str) -> Result<Vec<String>, Vec<LoadError>> {
+        let src = format!(
+            "@id(\"p\")\n@severity(\"low\")\n@description(\"d\")\n@controls(\"{value}\")\n\
+             forbid (principal, action, resource);"
+        );
+        let policy = cedar_policy::Policy::parse(None, &src).unwrap_or_else(|e| panic!("{e}"));
+        read(&policy, std::path::Path::new("p.cedar"), &src, &[]).map(|meta| meta.controls)
+    }
+
+    #[test]
+    fn both_cis_versions_are_read_as_written() {
+        assert_eq!(
+            controls("CIS-AWS-3.0:1.4, CIS-AWS-5.0:1.3 ,, MITRE-ATTACK:T1098").ok(),
+            Some(vec![
+                "CIS-AWS-3.0:1.4".to_owned(),
+                "CIS-AWS-5.0:1.3".to_owned(),
+                "MITRE-ATTACK:T1098".to_owned()
+            ])
+        );
+    }
+
+    #[test]
+    fn a_control_without_a_framework_or_an_id_is_an_error() {
+        for bad in ["CIS-AWS-5.0", "CIS-AWS-5.0:", ":1.3", " : "] {
+            assert!(controls(bad).is_err(), "`{bad}` was accepted");
+        }
     }
 }

@@ -1,37 +1,10 @@
-//! The frameworks `snapback coverage` reports on: every control of the CIS AWS Foundations
-//! Benchmark v3.0.0 (with, for each one no policy can enforce from a CloudTrail event, the
-//! reason), and the titles of the AWS Foundational Security Best Practices controls and MITRE
-//! ATT&CK techniques that policies cite.
+//! CIS Amazon Web Services Foundations Benchmark v3.0.0: every recommendation, with the reason
+//! none can exist for those no change CloudTrail records can break.
 
-/// One control of a benchmark.
-#[derive(Debug, Clone, Copy)]
-pub struct Control {
-    pub id: &'static str,
-    pub title: &'static str,
-    /// Why no policy can exist for it, for controls a CloudTrail event cannot show broken;
-    /// None for those a policy can (and must) cover.
-    pub why_none: Option<&'static str>,
-}
-
-const fn c(id: &'static str, title: &'static str) -> Control {
-    Control {
-        id,
-        title,
-        why_none: None,
-    }
-}
-
-const fn none(id: &'static str, title: &'static str, why: &'static str) -> Control {
-    Control {
-        id,
-        title,
-        why_none: Some(why),
-    }
-}
-
-const MANUAL: &str = "a manual control: no API call breaks it";
-const STATE: &str = "a condition of age or count over time (the credential report shows it); no single change event breaks it";
-const ALARM: &str = "asks for a CloudWatch metric filter and alarm on these calls; snapback decides them itself, and the controls that each call can break list their policies";
+use super::{
+    ALARM, CERT_EXPIRY, Control, DATA_EVENTS, DENIED, FAILED_SIGN_IN, INSTANCE_KEYS, MANUAL, STATE,
+    SUPPORT_ROLE, c, none,
+};
 
 /// CIS Amazon Web Services Foundations Benchmark v3.0.0, every recommendation.
 pub const CIS_AWS_3_0: &[Control] = &[
@@ -95,17 +68,17 @@ pub const CIS_AWS_3_0: &[Control] = &[
     none(
         "1.17",
         "Ensure a support role has been created to manage incidents with AWS Support",
-        "asks that a role exist; no change event shows it missing",
+        SUPPORT_ROLE,
     ),
     none(
         "1.18",
         "Ensure IAM instance roles are used for AWS resource access from instances",
-        "whether software on an instance uses stored keys is not in CloudTrail's record of a change",
+        INSTANCE_KEYS,
     ),
     none(
         "1.19",
         "Ensure that all the expired SSL/TLS certificates stored in AWS IAM are removed",
-        "a certificate expires with time, not through an API call",
+        CERT_EXPIRY,
     ),
     c(
         "1.20",
@@ -173,18 +146,14 @@ pub const CIS_AWS_3_0: &[Control] = &[
     none(
         "3.8",
         "Ensure that Object-level logging for write events is enabled for S3 bucket",
-        "which buckets need data events is a decision of each site; a selector change shows the selectors, not which buckets matter",
+        DATA_EVENTS,
     ),
     none(
         "3.9",
         "Ensure that Object-level logging for read events is enabled for S3 bucket",
-        "which buckets need data events is a decision of each site; a selector change shows the selectors, not which buckets matter",
+        DATA_EVENTS,
     ),
-    none(
-        "4.1",
-        "Ensure unauthorized API calls are monitored",
-        "a denied call changes nothing: the decision log records it (errorCode) and skips it",
-    ),
+    none("4.1", "Ensure unauthorized API calls are monitored", DENIED),
     c(
         "4.2",
         "Ensure management console sign-in without MFA is monitored",
@@ -198,7 +167,7 @@ pub const CIS_AWS_3_0: &[Control] = &[
     none(
         "4.6",
         "Ensure AWS Management Console authentication failures are monitored",
-        "a failed sign-in changes nothing; the decision log records every ConsoleLogin with its result",
+        FAILED_SIGN_IN,
     ),
     c(
         "4.7",
@@ -245,99 +214,4 @@ pub const CIS_AWS_3_0: &[Control] = &[
         MANUAL,
     ),
     c("5.6", "Ensure that EC2 Metadata Service only allows IMDSv2"),
-];
-
-/// Titles of the AWS Foundational Security Best Practices controls the pack cites.
-pub const AWS_FSBP: &[(&str, &str)] = &[
-    ("Config.1", "AWS Config should be enabled"),
-    (
-        "EC2.1",
-        "Amazon EBS snapshots should not be publicly restorable",
-    ),
-    (
-        "EC2.21",
-        "Network ACLs should not allow ingress from 0.0.0.0/0 to port 22 or port 3389",
-    ),
-    (
-        "EKS.1",
-        "EKS cluster endpoints should not be publicly accessible",
-    ),
-    ("GuardDuty.1", "GuardDuty should be enabled"),
-    ("IAM.4", "IAM root user access key should not exist"),
-    (
-        "IAM.5",
-        "MFA should be enabled for all IAM users that have a console password",
-    ),
-    (
-        "IAM.7",
-        "Password policies for IAM users should have strong configurations",
-    ),
-    (
-        "KMS.3",
-        "AWS KMS keys should not be deleted unintentionally",
-    ),
-    ("KMS.5", "KMS keys should not be publicly accessible"),
-    (
-        "Lambda.1",
-        "Lambda function policies should prohibit public access",
-    ),
-    ("Macie.1", "Amazon Macie should be enabled"),
-    ("RDS.1", "RDS snapshot should be private"),
-    ("RDS.2", "RDS DB Instances should prohibit public access"),
-    (
-        "RDS.3",
-        "RDS DB instances should have encryption at-rest enabled",
-    ),
-    (
-        "RDS.11",
-        "RDS instances should have automatic backups enabled",
-    ),
-    (
-        "Redshift.1",
-        "Amazon Redshift clusters should prohibit public access",
-    ),
-    (
-        "S3.4",
-        "S3 general purpose buckets should have server-side encryption enabled",
-    ),
-    (
-        "S3.6",
-        "S3 general purpose bucket policies should restrict access to other AWS accounts",
-    ),
-    (
-        "S3.9",
-        "S3 general purpose buckets should have server access logging enabled",
-    ),
-    (
-        "SQS.3",
-        "SQS queue access policies should not allow public access",
-    ),
-];
-
-/// Names of the MITRE ATT&CK (Enterprise, cloud) techniques the pack cites.
-pub const ATTACK: &[(&str, &str)] = &[
-    ("T1078.004", "Valid Accounts: Cloud Accounts"),
-    ("T1098", "Account Manipulation"),
-    (
-        "T1098.001",
-        "Account Manipulation: Additional Cloud Credentials",
-    ),
-    ("T1098.003", "Account Manipulation: Additional Cloud Roles"),
-    ("T1199", "Trusted Relationship"),
-    ("T1485", "Data Destruction"),
-    ("T1490", "Inhibit System Recovery"),
-    ("T1525", "Implant Internal Image"),
-    ("T1530", "Data from Cloud Storage"),
-    ("T1537", "Transfer Data to Cloud Account"),
-    (
-        "T1556.006",
-        "Modify Authentication Process: Multi-Factor Authentication",
-    ),
-    ("T1562.001", "Impair Defenses: Disable or Modify Tools"),
-    (
-        "T1562.007",
-        "Impair Defenses: Disable or Modify Cloud Firewall",
-    ),
-    ("T1562.008", "Impair Defenses: Disable or Modify Cloud Logs"),
-    ("T1666", "Modify Cloud Resource Hierarchy"),
 ];
