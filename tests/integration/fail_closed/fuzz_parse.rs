@@ -191,8 +191,15 @@ fn broken(mut bytes: Vec<u8>, fault: &Fault) -> Option<Vec<u8>> {
         .then_some(bytes)
 }
 
+/// A broken piece: its bytes and everything after it in the stream (the separators, the
+/// pieces after it and the layout's closing brackets), and how long the piece itself is.
+struct Broken {
+    rest: Vec<u8>,
+    len: usize,
+}
+
 /// The bytes of a case, the markers of its well-formed events, and the broken pieces.
-fn render(case: &Case) -> (Vec<u8>, Vec<String>, Vec<Vec<u8>>) {
+fn render(case: &Case) -> (Vec<u8>, Vec<String>, Vec<Broken>) {
     let mut parts: Vec<Vec<u8>> = Vec::new();
     let mut good = Vec::new();
     let mut bad = Vec::new();
@@ -202,7 +209,7 @@ fn render(case: &Case) -> (Vec<u8>, Vec<String>, Vec<Vec<u8>>) {
         let bytes = text(&value, case.layout).into_bytes();
         match piece.fault.as_ref().and_then(|f| broken(bytes.clone(), f)) {
             Some(bytes) => {
-                bad.push(bytes.clone());
+                bad.push(parts.len());
                 parts.push(bytes);
             }
             None => {
@@ -215,11 +222,13 @@ fn render(case: &Case) -> (Vec<u8>, Vec<String>, Vec<Vec<u8>>) {
     if case.bom {
         out.extend_from_slice(b"\xEF\xBB\xBF");
     }
-    let join = |out: &mut Vec<u8>, sep: &[u8]| {
+    let mut starts = Vec::new();
+    let mut join = |out: &mut Vec<u8>, sep: &[u8]| {
         for (i, part) in parts.iter().enumerate() {
             if i > 0 {
                 out.extend_from_slice(sep);
             }
+            starts.push(out.len());
             out.extend_from_slice(part);
         }
     };
@@ -247,6 +256,13 @@ fn render(case: &Case) -> (Vec<u8>, Vec<String>, Vec<Vec<u8>>) {
         }
     }
     out.push(b'\n');
+    let bad = bad
+        .into_iter()
+        .map(|i| Broken {
+            rest: out[starts[i]..].to_vec(),
+            len: parts[i].len(),
+        })
+        .collect();
     (out, good, bad)
 }
 
@@ -301,12 +317,14 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
             .iter()
             .any(|whole| record.iter().all(|(k, v)| whole.get(k) == Some(v)))
     };
-    // An object written out whole inside a broken piece: bytes inserted into a record can
+    // An object written out whole from inside a broken piece: bytes inserted into a record can
     // make a value of its own out of part of it (`"":{` before a key), and those bytes are the
-    // same as a record cut there with the next record after it.
+    // same as a record cut there with the next record after it; a record cut inside a list
+    // (`"resources":[`) is closed by the stream's own `]}` after it, and is then whole.
     let written_in_broken = |record: &Map<String, Value>| {
-        broken_bytes.iter().any(|bytes| {
-            (0..bytes.len())
+        broken_bytes.iter().any(|broken| {
+            let bytes = &broken.rest;
+            (0..broken.len)
                 .filter(|&i| bytes[i] == b'{')
                 .filter_map(|i| {
                     serde_json::Deserializer::from_slice(&bytes[i..])
