@@ -56,6 +56,7 @@ fn database(input: &Input<'_>, out: &mut Vec<Malformed>) -> Vec<(String, Value)>
         "storageEncrypted",
         "deletionProtection",
         "autoMinorVersionUpgrade",
+        "multiAZ",
     ] {
         if let Some(on) = report.boolean(&root.key(key), params.get(key)) {
             fields.push((key, Value::Bool(on)));

@@ -121,25 +121,55 @@ fn the_only_cis_v5_gaps_are_recommendations_new_in_v5() {
     );
 }
 
-#[test]
-fn the_command_prints_both_versions_and_fails_only_on_v3_gaps() {
+/// `snapback coverage` over `dir`: its exit code, stdout and stderr.
+fn coverage_of(dir: &std::path::Path) -> (Option<i32>, String, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_snapback"))
-        .args(["coverage", "--policies", "policies"])
+        .args(["coverage", "--policies"])
+        .arg(dir)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap_or_else(|e| panic!("cannot run snapback: {e}"));
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-    );
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_command_prints_both_versions_and_the_shipped_pack_has_no_gap() {
+    let (code, stdout, stderr) = coverage_of(std::path::Path::new("policies"));
+    assert_eq!(code, Some(0), "{stderr}");
     assert!(stdout.contains("CIS AWS Foundations Benchmark v3.0.0\n"));
     assert!(stdout.contains("CIS AWS Foundations Benchmark v5.0.0\n"));
     assert!(stdout.contains("CIS AWS Foundations v5.0: "));
-    // The one v5.0 recommendation a change can break that no policy enforces yet.
     assert_eq!(
         stderr.trim(),
-        "warning: not covered: CIS-AWS-5.0:2.2.4 Ensure Multi-AZ deployments are used for \
-         enhanced availability in Amazon RDS"
+        "",
+        "no control a change can break is left uncovered"
+    );
+}
+
+#[test]
+fn a_cis_v5_gap_fails_the_command_and_names_the_control() {
+    let dir = std::env::temp_dir().join(format!("snapback-coverage-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let policies = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    for entry in std::fs::read_dir(&policies).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .is_some_and(|n| n != "rds-multi-az-disabled.cedar")
+        {
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let (code, _, stderr) = coverage_of(&dir);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(
+        stderr.trim(),
+        "not covered: CIS-AWS-5.0:2.2.4 Ensure Multi-AZ deployments are used for enhanced \
+         availability in Amazon RDS"
     );
 }
