@@ -61,7 +61,7 @@ pub use lambda::LambdaOps;
 pub use lookup::{Lookup, LookupStats, Pacing, Page, Pager};
 pub use macie2::Macie2Ops;
 pub use opensearch::OpenSearchOps;
-pub use rds::RdsOps;
+pub use rds::{DbInstance, RdsOps};
 pub use redshift::RedshiftOps;
 pub use rolesanywhere::RolesAnywhereOps;
 pub use route53resolver::Route53ResolverOps;

@@ -26,6 +26,13 @@ fn restore_values<'v>(
         .collect()
 }
 
+/// What the remediations read of a DB instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DbInstance {
+    pub publicly_accessible: bool,
+    pub auto_minor_version_upgrade: bool,
+}
+
 capability! {
     /// The RDS calls of the snapshot sharing and public instance remediations.
     pub trait RdsOps(rds) for aws_sdk_rds::Client {
@@ -82,8 +89,8 @@ capability! {
             sent(call, modify.send().await).map(drop)
         }
 
-        /// Whether the DB instance is publicly accessible, or None when it is gone.
-        fn instance_public<'a>(&'a self, instance: &'a str) -> Option<bool>
+        /// The DB instance's settings the remediations revert, or None when it is gone.
+        fn instance<'a>(&'a self, instance: &'a str) -> Option<DbInstance>
             = "rds:DescribeDBInstances", |call| {
             let read = self.describe_db_instances().db_instance_identifier(instance);
             let out = found(call, read.send().await, &[])?;
@@ -91,7 +98,10 @@ capability! {
                 o.db_instances()
                     .iter()
                     .find(|i| i.db_instance_identifier().is_some_and(|id| id.eq_ignore_ascii_case(instance)))
-                    .map(|i| i.publicly_accessible().unwrap_or(false))
+                    .map(|i| DbInstance {
+                        publicly_accessible: i.publicly_accessible().unwrap_or(false),
+                        auto_minor_version_upgrade: i.auto_minor_version_upgrade().unwrap_or(false),
+                    })
             }))
         }
 
@@ -106,20 +116,6 @@ capability! {
                 .publicly_accessible(false)
                 .apply_immediately(true);
             sent(call, modify.send().await).map(drop).map_err(busy)
-        }
-
-        /// Whether the DB instance upgrades minor engine versions automatically, or None when
-        /// it is gone.
-        fn instance_auto_minor_upgrade<'a>(&'a self, instance: &'a str) -> Option<bool>
-            = "rds:DescribeDBInstances", |call| {
-            let read = self.describe_db_instances().db_instance_identifier(instance);
-            let out = found(call, read.send().await, &[])?;
-            Ok(out.and_then(|o| {
-                o.db_instances()
-                    .iter()
-                    .find(|i| i.db_instance_identifier().is_some_and(|id| id.eq_ignore_ascii_case(instance)))
-                    .map(|i| i.auto_minor_version_upgrade().unwrap_or(false))
-            }))
         }
 
         /// Turn automatic minor version upgrades on again; nothing else is modified, and

@@ -33,9 +33,10 @@ remediation! {
     }),
     revert: |plan, aws| {
         let (instance, rds) = (plan.resource.as_str(), aws.rds());
-        read: || rds.instance_auto_minor_upgrade(instance),
-        still_wrong: |on| {
-            (!on).then(|| format!("DB instance `{instance}` still does not upgrade minor versions"))
+        read: || rds.instance(instance),
+        still_wrong: |db| {
+            (!db.auto_minor_version_upgrade)
+                .then(|| format!("DB instance `{instance}` still does not upgrade minor versions"))
         },
         act: |_| rds.enable_auto_minor_upgrade(instance),
     },

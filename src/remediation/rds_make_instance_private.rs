@@ -33,9 +33,10 @@ remediation! {
     }),
     revert: |plan, aws| {
         let (instance, rds) = (plan.resource.as_str(), aws.rds());
-        read: || rds.instance_public(instance),
-        still_wrong: |public| {
-            public.then(|| format!("DB instance `{instance}` is still publicly accessible"))
+        read: || rds.instance(instance),
+        still_wrong: |db| {
+            db.publicly_accessible
+                .then(|| format!("DB instance `{instance}` is still publicly accessible"))
         },
         act: |_| rds.make_instance_private(instance),
     },

@@ -41,15 +41,13 @@ fn policy(statements: &[Json]) -> String {
     json!({"Version": "2012-10-17", "Statement": statements}).to_string()
 }
 
-async fn domain(os: &Client, policy: &str) -> String {
-    let name = domain_name();
+async fn create(os: &Client, name: &str, policy: &str) {
     os.create_domain()
-        .domain_name(&name)
+        .domain_name(name)
         .access_policies(policy)
         .send()
         .await
         .unwrap();
-    name
 }
 
 async fn statements(os: &Client, domain: &str) -> Vec<Json> {
@@ -85,13 +83,9 @@ async fn open_statements_are_taken_out_and_the_rest_kept() {
     let os = opensearch().await;
     let name = domain_name();
     let open = policy(&[team_statement(&name), open_statement(&name)]);
-    os.create_domain()
-        .domain_name(&name)
-        .access_policies(&open)
-        .send()
-        .await
-        .unwrap();
-    let other = domain(&os, &policy(&[open_statement("x")])).await;
+    create(&os, &name, &open).await;
+    let other = domain_name();
+    create(&os, &other, &policy(&[open_statement(&other)])).await;
 
     let audit = react(&reactor(ModeOverride::Audit).await, &update(&name, &open)).await;
     assert_eq!(status(&audit), "planned", "{audit:?}");
@@ -126,12 +120,7 @@ async fn a_policy_left_with_nothing_lets_in_the_owner_only() {
     let os = opensearch().await;
     let name = domain_name();
     let open = policy(&[open_statement(&name)]);
-    os.create_domain()
-        .domain_name(&name)
-        .access_policies(&open)
-        .send()
-        .await
-        .unwrap();
+    create(&os, &name, &open).await;
     let record = react(&reactor(ModeOverride::Enforce).await, &update(&name, &open)).await;
     assert_eq!(status(&record), "applied", "{record:?}");
     let kept = statements(&os, &name).await;

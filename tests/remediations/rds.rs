@@ -39,14 +39,18 @@ async fn instance(rds: &Client, public: bool) -> String {
     id
 }
 
-async fn is_public(rds: &Client, id: &str) -> bool {
+async fn described(rds: &Client, id: &str) -> aws_sdk_rds::types::DbInstance {
     let out = rds
         .describe_db_instances()
         .db_instance_identifier(id)
         .send()
         .await
         .unwrap();
-    out.db_instances()[0].publicly_accessible().unwrap()
+    out.db_instances()[0].clone()
+}
+
+async fn is_public(rds: &Client, id: &str) -> bool {
+    described(rds, id).await.publicly_accessible().unwrap()
 }
 
 const SNAPSHOT: &str = r#"forbid (principal, action in [Aws::Action::"rds:ModifyDBSnapshotAttribute",
@@ -278,13 +282,10 @@ async fn a_deleted_instance_is_a_noop() {
 }
 
 async fn auto_minor_upgrade(rds: &Client, id: &str) -> bool {
-    let out = rds
-        .describe_db_instances()
-        .db_instance_identifier(id)
-        .send()
+    described(rds, id)
         .await
-        .unwrap();
-    out.db_instances()[0].auto_minor_version_upgrade().unwrap()
+        .auto_minor_version_upgrade()
+        .unwrap()
 }
 
 /// The shipped policy `rds-auto-minor-upgrade-disabled` names the revert.
