@@ -1,7 +1,9 @@
 //! Amazon Inspector calls the remediations make: which resource types the account scans, and
 //! enabling scanning again.
 
-use aws_sdk_inspector2::types::{ResourceScanType, ResourceState, Status};
+use aws_sdk_inspector2::types::{
+    ErrorCode, FailedAccount, ResourceScanType, ResourceState, Status,
+};
 
 use super::error::sent;
 use super::{ApiError, ErrorKind, capability};
@@ -20,6 +22,21 @@ fn status_of<'s>(state: &'s ResourceState, resource_type: &str) -> Option<&'s St
     state.map(|s| s.status())
 }
 
+/// An account a batch call failed for, as an error: denied, an internal error (retried), or
+/// otherwise rejected. None for
+/// `ALREADY_ENABLED`, which an enable that lost a race to another meets, and is what it wanted.
+fn failure(call: &str, failed: &FailedAccount) -> Option<ApiError> {
+    let kind = match failed.error_code() {
+        ErrorCode::AlreadyEnabled => return None,
+        ErrorCode::AccessDenied => ErrorKind::AccessDenied,
+        ErrorCode::InternalError => ErrorKind::Transient,
+        _ => ErrorKind::Rejected,
+    };
+    let mut err = ApiError::new(call, kind, failed.error_message());
+    err.code = Some(failed.error_code().as_str().to_owned());
+    Some(err)
+}
+
 /// Scanning that is on, or on its way there.
 fn scanning(status: &Status) -> bool {
     matches!(status, Status::Enabled | Status::Enabling)
@@ -34,9 +51,9 @@ capability! {
             = "inspector2:BatchGetAccountStatus", |call| {
             let read = self.batch_get_account_status().account_ids(account);
             let out = sent(call, read.send().await)?;
-            if let Some(failed) = out.failed_accounts().iter().find(|f| f.account_id() == account) {
-                let message = failed.error_message().to_owned();
-                return Err(ApiError::new(call, ErrorKind::Rejected, message));
+            let failed = out.failed_accounts().iter().filter(|f| f.account_id() == account);
+            if let Some(err) = failed.filter_map(|f| failure(call, f)).next() {
+                return Err(err);
             }
             let state = out
                 .accounts()
@@ -56,8 +73,9 @@ capability! {
             let types = resource_types.iter().map(|t| ResourceScanType::from(t.as_str())).collect();
             let enable = self.enable().account_ids(account).set_resource_types(Some(types));
             let out = sent(call, enable.send().await)?;
-            match out.failed_accounts().iter().find(|f| f.account_id() == account) {
-                Some(failed) => Err(ApiError::new(call, ErrorKind::Rejected, failed.error_message())),
+            let failed = out.failed_accounts().iter().filter(|f| f.account_id() == account);
+            match failed.filter_map(|f| failure(call, f)).next() {
+                Some(err) => Err(err),
                 None => Ok(()),
             }
         }
@@ -77,6 +95,29 @@ mod tests {
             .error_message("")
             .build()
             .unwrap()
+    }
+
+    #[test]
+    fn an_account_already_enabled_is_no_failure_and_a_denial_is_denied() {
+        let failed = |code| {
+            FailedAccount::builder()
+                .account_id("123456789012")
+                .error_code(code)
+                .error_message("m")
+                .build()
+                .unwrap()
+        };
+        let call = "inspector2:Enable";
+        assert_eq!(failure(call, &failed(ErrorCode::AlreadyEnabled)), None);
+        let denied = failure(call, &failed(ErrorCode::AccessDenied)).unwrap();
+        assert_eq!(
+            (denied.kind, denied.code.as_deref()),
+            (ErrorKind::AccessDenied, Some("ACCESS_DENIED"))
+        );
+        let internal = failure(call, &failed(ErrorCode::InternalError)).unwrap();
+        assert!(internal.retryable());
+        let other = failure(call, &failed(ErrorCode::SsmUnavailable)).unwrap();
+        assert_eq!(other.kind, ErrorKind::Rejected);
     }
 
     #[test]

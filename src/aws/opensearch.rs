@@ -4,8 +4,8 @@
 use super::error::{found, sent};
 use super::{ApiError, ErrorKind, capability};
 
-/// A domain still processing an earlier change refuses another with `ConflictException` (or,
-/// on older engines, `BaseException` "in the middle of a change"): transient.
+/// A domain still processing an earlier change refuses another with `ConflictException`:
+/// transient, for the change finishes.
 fn busy(mut err: ApiError) -> ApiError {
     if matches!(err.code.as_deref(), Some("ConflictException")) {
         err.kind = ErrorKind::Transient;
