@@ -62,32 +62,6 @@ pub async fn reactor(mode: ModeOverride) -> Reactor<Factory, SpoolDir> {
     reactor_on(engine(), mode).await
 }
 
-/// A reactor on moto in the given mode, whose pack is the shipped one and one more policy:
-/// `@id(id)`, `@remediation(remediation)` and `body` (its `forbid`), for a remediation that no
-/// shipped policy names yet. Its id is the test's, so it never clashes with a shipped policy
-/// that names the same remediation (the reactor runs a remediation once per event).
-pub async fn reactor_with(
-    mode: ModeOverride,
-    id: &str,
-    remediation: &str,
-    body: &str,
-) -> Reactor<Factory, SpoolDir> {
-    let dir = std::env::temp_dir().join(unique("policies"));
-    std::fs::create_dir_all(&dir).unwrap();
-    let policies = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("policies");
-    for entry in std::fs::read_dir(&policies).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
-    }
-    let text = format!(
-        "@id(\"{id}\")\n@severity(\"high\")\n@mode(\"enforce\")\n@remediation(\"{remediation}\")\n\
-         @description(\"test policy for {remediation}\")\n{body}\n"
-    );
-    std::fs::write(dir.join(format!("{id}.cedar")), text).unwrap();
-    let pack = snapback::load_policies(&dir).unwrap_or_else(|e| panic!("{e:?}"));
-    reactor_on(Engine::new(pack), mode).await
-}
-
 async fn reactor_on(engine: Engine, mode: ModeOverride) -> Reactor<Factory, SpoolDir> {
     let recorder = Recorder::new(engine.pack().hash.clone(), Redactor::default());
     let settings = Settings {

@@ -1,27 +1,18 @@
 //! ECR remediations on moto: a repository policy that lets in principals outside the
-//! organization. The pack does not name this remediation yet, so the tests run the shipped
-//! pack plus one policy of their own that does (`reactor_with`).
+//! organization, through the shipped pack (`ecr-repository-policy-outside`, run in enforce
+//! mode).
 
 use aws_sdk_ecr::Client;
 use serde_json::{Value, json};
 use snapback::Event;
 use snapback::reactor::ModeOverride;
 
-use super::common::{TestReactor, event, react, reactor_with, sdk_config, status, unique};
+use super::common::{event, react, reactor, sdk_config, status, unique};
 
 /// An attacker's account: neither ours nor trusted.
 const OUTSIDE: &str = "210987654321";
 /// A member of the organization (`policies/entities.json`).
 const MEMBER: &str = "444455556666";
-
-const POLICY: &str = r#"forbid (principal, action == Aws::Action::"ecr:SetRepositoryPolicy",
-    resource is Aws::Repository)
-when { context has access && context.access.outside };"#;
-
-async fn ecr_reactor(mode: ModeOverride) -> TestReactor {
-    let name = "ecr-remove-outside-policy-statements";
-    reactor_with(mode, "test-ecr-repository-policy-outside", name, POLICY).await
-}
 
 async fn client() -> Client {
     Client::new(&sdk_config().await)
@@ -95,11 +86,11 @@ async fn outside_statements_are_taken_out_of_a_repository_policy() {
     set_policy(&ecr, &other, &doc).await;
     let set = set_event(&name, &doc);
 
-    let audit = react(&ecr_reactor(ModeOverride::Audit).await, &set).await;
+    let audit = react(&reactor(ModeOverride::Audit).await, &set).await;
     assert_eq!(status(&audit), "planned", "{audit:?}");
     assert_eq!(sids(&ecr, &name).await.unwrap(), ["Shared", "Anyone"]);
 
-    let enforce = ecr_reactor(ModeOverride::Enforce).await;
+    let enforce = reactor(ModeOverride::Enforce).await;
     let record = react(&enforce, &set).await;
     assert_eq!(status(&record), "applied", "{record:?}");
     assert_eq!(
@@ -125,7 +116,7 @@ async fn outside_statements_are_taken_out_of_a_repository_policy() {
         "another repository was not touched"
     );
     assert_eq!(
-        status(&react(&ecr_reactor(ModeOverride::Enforce).await, &set).await),
+        status(&react(&reactor(ModeOverride::Enforce).await, &set).await),
         "noop",
         "a second delivery"
     );
@@ -138,7 +129,7 @@ async fn a_policy_left_empty_is_deleted() {
     let doc = policy(&[("Attacker", json!({"AWS": OUTSIDE}))]);
     set_policy(&ecr, &name, &doc).await;
     let record = react(
-        &ecr_reactor(ModeOverride::Enforce).await,
+        &reactor(ModeOverride::Enforce).await,
         &set_event(&name, &doc),
     )
     .await;
@@ -158,6 +149,6 @@ async fn a_policy_left_empty_is_deleted() {
 async fn a_deleted_repository_is_a_noop() {
     let doc = policy(&[("Attacker", json!({"AWS": OUTSIDE}))]);
     let set = set_event(&unique("gone").to_lowercase(), &doc);
-    let record = react(&ecr_reactor(ModeOverride::Enforce).await, &set).await;
+    let record = react(&reactor(ModeOverride::Enforce).await, &set).await;
     assert_eq!(status(&record), "noop", "{record:?}");
 }

@@ -1,6 +1,6 @@
 //! Lambda remediations on moto: a function's permission, its URL's auth type and a layer
-//! version's permission. The pack does not name these remediations yet, so each test runs the
-//! shipped pack plus one policy of its own that does (`reactor_with`).
+//! version's permission, through the shipped pack (`lambda-permission-outside`,
+//! `lambda-function-url-public`, `lambda-layer-shared-outside`, run in enforce mode).
 
 use aws_sdk_lambda::Client;
 use aws_sdk_lambda::primitives::Blob;
@@ -10,7 +10,7 @@ use snapback::Event;
 use snapback::decision_log::DecisionRecord;
 use snapback::reactor::ModeOverride;
 
-use super::common::{TestReactor, event, react, reactor_with, sdk_config, status, unique};
+use super::common::{event, react, reactor, sdk_config, status, unique};
 
 /// An attacker's account: neither ours nor trusted.
 const OUTSIDE: &str = "210987654321";
@@ -94,15 +94,6 @@ fn lambda_event(name: &str, params: serde_json::Value) -> Event {
     event("lambda.amazonaws.com", name, params)
 }
 
-const PERMISSION: &str = r#"forbid (principal, action in [Aws::Action::"lambda:AddPermission20150331v2",
-    Aws::Action::"lambda:AddPermission20150331"], resource is Aws::Function)
-when { context has access && context.access.outside };"#;
-
-async fn permission_reactor(mode: ModeOverride) -> TestReactor {
-    let name = "lambda-remove-outside-permission";
-    reactor_with(mode, "test-lambda-permission-outside", name, PERMISSION).await
-}
-
 fn applied(record: &DecisionRecord, calls: &[&str]) {
     assert_eq!(status(record), "applied", "{record:?}");
     assert_eq!(record.remediation.as_ref().unwrap().api_calls, calls);
@@ -121,11 +112,11 @@ async fn an_outside_permission_is_removed_and_ours_kept() {
             "principal": OUTSIDE}),
     );
 
-    let audit = react(&permission_reactor(ModeOverride::Audit).await, &add).await;
+    let audit = react(&reactor(ModeOverride::Audit).await, &add).await;
     assert_eq!(status(&audit), "planned", "{audit:?}");
     assert_eq!(function_sids(&lambda, &name).await, ["member", "attacker"]);
 
-    let enforce = permission_reactor(ModeOverride::Enforce).await;
+    let enforce = reactor(ModeOverride::Enforce).await;
     applied(
         &react(&enforce, &add).await,
         &[
@@ -141,7 +132,7 @@ async fn an_outside_permission_is_removed_and_ours_kept() {
         "another function was not touched"
     );
     assert_eq!(
-        status(&react(&permission_reactor(ModeOverride::Enforce).await, &add).await),
+        status(&react(&reactor(ModeOverride::Enforce).await, &add).await),
         "noop",
         "a second delivery"
     );
@@ -157,7 +148,7 @@ async fn the_last_statement_removed_leaves_no_policy() {
         json!({"functionName": name, "statementId": "anyone", "action": "lambda:InvokeFunction",
             "principal": "*"}),
     );
-    let enforce = permission_reactor(ModeOverride::Enforce).await;
+    let enforce = reactor(ModeOverride::Enforce).await;
     assert_eq!(status(&react(&enforce, &add).await), "applied");
     assert!(function_sids(&lambda, &name).await.is_empty());
 }
@@ -169,17 +160,8 @@ async fn a_permission_on_a_deleted_function_is_a_noop() {
         json!({"functionName": unique("gone"), "statementId": "attacker",
             "action": "lambda:InvokeFunction", "principal": OUTSIDE}),
     );
-    let record = react(&permission_reactor(ModeOverride::Enforce).await, &add).await;
+    let record = react(&reactor(ModeOverride::Enforce).await, &add).await;
     assert_eq!(status(&record), "noop", "{record:?}");
-}
-
-const URL: &str = r#"forbid (principal, action in [Aws::Action::"lambda:CreateFunctionUrlConfig20211031",
-    Aws::Action::"lambda:UpdateFunctionUrlConfig20211031"], resource is Aws::Function)
-when { context has functionUrl && context.functionUrl.authType == "NONE" };"#;
-
-async fn url_reactor(mode: ModeOverride) -> TestReactor {
-    let name = "lambda-function-url-require-iam";
-    reactor_with(mode, "test-lambda-function-url-public", name, URL).await
 }
 
 async fn public_url(lambda: &Client, function: &str) {
@@ -213,11 +195,11 @@ async fn a_public_function_url_is_made_to_require_iam() {
         json!({"functionName": name, "authType": "NONE"}),
     );
 
-    let audit = react(&url_reactor(ModeOverride::Audit).await, &create).await;
+    let audit = react(&reactor(ModeOverride::Audit).await, &create).await;
     assert_eq!(status(&audit), "planned", "{audit:?}");
     assert_eq!(url_auth(&lambda, &name).await, FunctionUrlAuthType::None);
 
-    let enforce = url_reactor(ModeOverride::Enforce).await;
+    let enforce = reactor(ModeOverride::Enforce).await;
     applied(
         &react(&enforce, &create).await,
         &[
@@ -233,7 +215,7 @@ async fn a_public_function_url_is_made_to_require_iam() {
         "another function's URL was not touched"
     );
     assert_eq!(
-        status(&react(&url_reactor(ModeOverride::Enforce).await, &create).await),
+        status(&react(&reactor(ModeOverride::Enforce).await, &create).await),
         "noop",
         "a second delivery"
     );
@@ -247,7 +229,7 @@ async fn a_deleted_function_url_is_a_noop() {
         "UpdateFunctionUrlConfig20211031",
         json!({"functionName": name, "authType": "NONE"}),
     );
-    let enforce = url_reactor(ModeOverride::Enforce).await;
+    let enforce = reactor(ModeOverride::Enforce).await;
     assert_eq!(
         status(&react(&enforce, &update).await),
         "noop",
@@ -258,15 +240,6 @@ async fn a_deleted_function_url_is_a_noop() {
         json!({"functionName": unique("gone"), "authType": "NONE"}),
     );
     assert_eq!(status(&react(&enforce, &gone).await), "noop");
-}
-
-const LAYER: &str = r#"forbid (principal, action == Aws::Action::"lambda:AddLayerVersionPermission20181031",
-    resource is Aws::Layer)
-when { context has access && context.access.outside };"#;
-
-async fn layer_reactor(mode: ModeOverride) -> TestReactor {
-    let name = "lambda-remove-outside-layer-permission";
-    reactor_with(mode, "test-lambda-layer-shared-outside", name, LAYER).await
 }
 
 /// A new layer with one version; its name.
@@ -322,11 +295,11 @@ async fn a_layer_shared_outside_is_unshared_and_ours_kept() {
             "action": "lambda:GetLayerVersion", "principal": "*"}),
     );
 
-    let audit = react(&layer_reactor(ModeOverride::Audit).await, &add).await;
+    let audit = react(&reactor(ModeOverride::Audit).await, &add).await;
     assert_eq!(status(&audit), "planned", "{audit:?}");
     assert_eq!(layer_sids(&lambda, &name).await, ["org", "everyone"]);
 
-    let enforce = layer_reactor(ModeOverride::Enforce).await;
+    let enforce = reactor(ModeOverride::Enforce).await;
     applied(
         &react(&enforce, &add).await,
         &[
@@ -342,7 +315,7 @@ async fn a_layer_shared_outside_is_unshared_and_ours_kept() {
         "another layer was not touched"
     );
     assert_eq!(
-        status(&react(&layer_reactor(ModeOverride::Enforce).await, &add).await),
+        status(&react(&reactor(ModeOverride::Enforce).await, &add).await),
         "noop",
         "a second delivery"
     );
@@ -365,6 +338,6 @@ async fn a_deleted_layer_version_is_a_noop() {
         json!({"layerName": name, "versionNumber": 1, "statementId": "everyone",
             "action": "lambda:GetLayerVersion", "principal": "*"}),
     );
-    let record = react(&layer_reactor(ModeOverride::Enforce).await, &add).await;
+    let record = react(&reactor(ModeOverride::Enforce).await, &add).await;
     assert_eq!(status(&record), "noop", "{record:?}");
 }

@@ -1,13 +1,12 @@
-//! RDS remediations on moto: snapshot sharing outside the organization and public instances.
-//! The pack does not name these remediations yet, so each test runs the shipped pack plus one
-//! policy of its own that does (`reactor_with`).
+//! RDS remediations on moto: snapshot sharing outside the organization, public instances and
+//! automatic minor upgrades, through the shipped pack (its RDS policies, run in enforce mode).
 
 use aws_sdk_rds::Client;
 use serde_json::json;
 use snapback::Event;
 use snapback::reactor::ModeOverride;
 
-use super::common::{TestReactor, event, react, reactor, reactor_with, sdk_config, status, unique};
+use super::common::{event, react, reactor, sdk_config, status, unique};
 
 /// Attackers' accounts: neither ours nor trusted.
 const OUTSIDE: &str = "210987654321";
@@ -51,15 +50,6 @@ async fn described(rds: &Client, id: &str) -> aws_sdk_rds::types::DbInstance {
 
 async fn is_public(rds: &Client, id: &str) -> bool {
     described(rds, id).await.publicly_accessible().unwrap()
-}
-
-const SNAPSHOT: &str = r#"forbid (principal, action in [Aws::Action::"rds:ModifyDBSnapshotAttribute",
-    Aws::Action::"rds:ModifyDBClusterSnapshotAttribute"], resource)
-when { context has access && context.access.outside };"#;
-
-async fn snapshot_reactor(mode: ModeOverride) -> TestReactor {
-    let name = "rds-unshare-snapshot-outside";
-    reactor_with(mode, "test-rds-snapshot-shared-outside", name, SNAPSHOT).await
 }
 
 /// A DB snapshot of a new instance, shared with `accounts`.
@@ -109,11 +99,11 @@ async fn a_db_snapshot_shared_outside_is_unshared_and_members_kept() {
             "valuesToAdd": [MEMBER, OUTSIDE, "all"]}),
     );
 
-    let audit = react(&snapshot_reactor(ModeOverride::Audit).await, &share).await;
+    let audit = react(&reactor(ModeOverride::Audit).await, &share).await;
     assert_eq!(status(&audit), "planned", "{audit:?}");
     assert_eq!(db_restorers(&rds, &id).await, [MEMBER, OUTSIDE, "all"]);
 
-    let enforce = snapshot_reactor(ModeOverride::Enforce).await;
+    let enforce = reactor(ModeOverride::Enforce).await;
     let record = react(&enforce, &share).await;
     assert_eq!(status(&record), "applied", "{record:?}");
     assert_eq!(
@@ -131,7 +121,7 @@ async fn a_db_snapshot_shared_outside_is_unshared_and_members_kept() {
         "another snapshot was not touched"
     );
     assert_eq!(
-        status(&react(&snapshot_reactor(ModeOverride::Enforce).await, &share).await),
+        status(&react(&reactor(ModeOverride::Enforce).await, &share).await),
         "noop",
         "a second delivery"
     );
@@ -145,7 +135,7 @@ async fn an_account_shared_by_another_call_is_kept() {
         "ModifyDBSnapshotAttribute",
         json!({"dBSnapshotIdentifier": id, "attributeName": "restore", "valuesToAdd": [OUTSIDE]}),
     );
-    let record = react(&snapshot_reactor(ModeOverride::Enforce).await, &share).await;
+    let record = react(&reactor(ModeOverride::Enforce).await, &share).await;
     assert_eq!(status(&record), "applied", "{record:?}");
     assert_eq!(db_restorers(&rds, &id).await, [OUTSIDE_TOO]);
 }
@@ -182,7 +172,7 @@ async fn a_cluster_snapshot_shared_outside_is_unshared() {
         json!({"dBClusterSnapshotIdentifier": id, "attributeName": "restore",
             "valuesToAdd": [OUTSIDE, MEMBER]}),
     );
-    let enforce = snapshot_reactor(ModeOverride::Enforce).await;
+    let enforce = reactor(ModeOverride::Enforce).await;
     let record = react(&enforce, &share).await;
     assert_eq!(status(&record), "applied", "{record:?}");
     assert_eq!(
@@ -208,7 +198,7 @@ async fn a_cluster_snapshot_shared_outside_is_unshared() {
         .collect();
     assert_eq!(values, [MEMBER]);
     assert_eq!(
-        status(&react(&snapshot_reactor(ModeOverride::Enforce).await, &share).await),
+        status(&react(&reactor(ModeOverride::Enforce).await, &share).await),
         "noop",
         "a second delivery"
     );
@@ -221,18 +211,8 @@ async fn a_deleted_snapshot_is_a_noop() {
         json!({"dBSnapshotIdentifier": unique("gone").to_lowercase(), "attributeName": "restore",
             "valuesToAdd": ["all"]}),
     );
-    let record = react(&snapshot_reactor(ModeOverride::Enforce).await, &share).await;
+    let record = react(&reactor(ModeOverride::Enforce).await, &share).await;
     assert_eq!(status(&record), "noop", "{record:?}");
-}
-
-const PUBLIC: &str = r#"forbid (principal, action in [Aws::Action::"rds:CreateDBInstance",
-    Aws::Action::"rds:ModifyDBInstance"], resource is Aws::DbInstance)
-when { context has database && context.database has publiclyAccessible
-    && context.database.publiclyAccessible };"#;
-
-async fn public_reactor(mode: ModeOverride) -> TestReactor {
-    let name = "rds-make-instance-private";
-    reactor_with(mode, "test-rds-instance-public", name, PUBLIC).await
 }
 
 #[tokio::test]
@@ -244,11 +224,11 @@ async fn a_public_instance_is_made_private() {
         json!({"dBInstanceIdentifier": id, "publiclyAccessible": true, "applyImmediately": true}),
     );
 
-    let audit = react(&public_reactor(ModeOverride::Audit).await, &modify).await;
+    let audit = react(&reactor(ModeOverride::Audit).await, &modify).await;
     assert_eq!(status(&audit), "planned", "{audit:?}");
     assert!(is_public(&rds, &id).await, "audit mode must change nothing");
 
-    let enforce = public_reactor(ModeOverride::Enforce).await;
+    let enforce = reactor(ModeOverride::Enforce).await;
     let record = react(&enforce, &modify).await;
     assert_eq!(status(&record), "applied", "{record:?}");
     assert_eq!(
@@ -265,7 +245,7 @@ async fn a_public_instance_is_made_private() {
         "another instance was not touched"
     );
     assert_eq!(
-        status(&react(&public_reactor(ModeOverride::Enforce).await, &modify).await),
+        status(&react(&reactor(ModeOverride::Enforce).await, &modify).await),
         "noop",
         "a second delivery"
     );
@@ -277,7 +257,7 @@ async fn a_deleted_instance_is_a_noop() {
         "CreateDBInstance",
         json!({"dBInstanceIdentifier": unique("gone").to_lowercase(), "publiclyAccessible": true}),
     );
-    let record = react(&public_reactor(ModeOverride::Enforce).await, &create).await;
+    let record = react(&reactor(ModeOverride::Enforce).await, &create).await;
     assert_eq!(status(&record), "noop", "{record:?}");
 }
 

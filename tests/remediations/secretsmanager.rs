@@ -1,27 +1,18 @@
 //! Secrets Manager remediations on moto: a secret's resource policy that lets in principals
-//! outside the organization. The pack does not name this remediation yet, so the tests run
-//! the shipped pack plus one policy of their own that does (`reactor_with`).
+//! outside the organization, through the shipped pack (`secretsmanager-policy-outside`, run in
+//! enforce mode).
 
 use aws_sdk_secretsmanager::Client;
 use serde_json::{Value, json};
 use snapback::Event;
 use snapback::reactor::ModeOverride;
 
-use super::common::{TestReactor, event, react, reactor_with, sdk_config, status, unique};
+use super::common::{event, react, reactor, sdk_config, status, unique};
 
 /// An attacker's account: neither ours nor trusted.
 const OUTSIDE: &str = "210987654321";
 /// A member of the organization (`policies/entities.json`).
 const MEMBER: &str = "111122223333";
-
-const POLICY: &str = r#"forbid (principal, action == Aws::Action::"secretsmanager:PutResourcePolicy",
-    resource is Aws::Secret)
-when { context has access && context.access.outside };"#;
-
-async fn secrets_reactor(mode: ModeOverride) -> TestReactor {
-    let name = "secretsmanager-remove-outside-policy-statements";
-    reactor_with(mode, "test-secretsmanager-policy-outside", name, POLICY).await
-}
 
 async fn client() -> Client {
     Client::new(&sdk_config().await)
@@ -100,7 +91,7 @@ async fn outside_statements_are_taken_out_of_a_secret_policy() {
     put_policy(&sm, &other, &doc).await;
     let put = put_event(&name, &doc);
 
-    let audit = react(&secrets_reactor(ModeOverride::Audit).await, &put).await;
+    let audit = react(&reactor(ModeOverride::Audit).await, &put).await;
     assert_eq!(status(&audit), "planned", "{audit:?}");
     assert_eq!(
         sids(&sm, &name).await.unwrap(),
@@ -108,7 +99,7 @@ async fn outside_statements_are_taken_out_of_a_secret_policy() {
         "audit mode must change nothing"
     );
 
-    let enforce = secrets_reactor(ModeOverride::Enforce).await;
+    let enforce = reactor(ModeOverride::Enforce).await;
     let record = react(&enforce, &put).await;
     assert_eq!(status(&record), "applied", "{record:?}");
     assert_eq!(
@@ -126,7 +117,7 @@ async fn outside_statements_are_taken_out_of_a_secret_policy() {
         "another secret was not touched"
     );
     assert_eq!(
-        status(&react(&secrets_reactor(ModeOverride::Enforce).await, &put).await),
+        status(&react(&reactor(ModeOverride::Enforce).await, &put).await),
         "noop",
         "a second delivery"
     );
@@ -139,7 +130,7 @@ async fn a_policy_left_empty_is_deleted() {
     let doc = policy(&[("Anyone", json!("*"))]);
     put_policy(&sm, &name, &doc).await;
     let record = react(
-        &secrets_reactor(ModeOverride::Enforce).await,
+        &reactor(ModeOverride::Enforce).await,
         &put_event(&name, &doc),
     )
     .await;
@@ -159,6 +150,6 @@ async fn a_policy_left_empty_is_deleted() {
 async fn a_deleted_secret_is_a_noop() {
     let doc = policy(&[("Attacker", json!({"AWS": OUTSIDE}))]);
     let put = put_event(&unique("gone"), &doc);
-    let record = react(&secrets_reactor(ModeOverride::Enforce).await, &put).await;
+    let record = react(&reactor(ModeOverride::Enforce).await, &put).await;
     assert_eq!(status(&record), "noop", "{record:?}");
 }

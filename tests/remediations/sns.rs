@@ -1,27 +1,17 @@
-//! SNS remediations on moto: a topic policy that lets in principals outside the organization.
-//! The pack does not name this remediation yet, so the tests run the shipped pack plus one
-//! policy of their own that does (`reactor_with`).
+//! SNS remediations on moto: a topic policy that lets in principals outside the organization,
+//! through the shipped pack (`sns-topic-policy-outside`, run in enforce mode).
 
 use aws_sdk_sns::Client;
 use serde_json::{Value, json};
 use snapback::Event;
 use snapback::reactor::ModeOverride;
 
-use super::common::{ACCOUNT, TestReactor, event, react, reactor_with, sdk_config, status, unique};
+use super::common::{ACCOUNT, event, react, reactor, sdk_config, status, unique};
 
 /// An attacker's account: neither ours nor trusted.
 const OUTSIDE: &str = "210987654321";
 /// A member of the organization (`policies/entities.json`).
 const MEMBER: &str = "111122223333";
-
-const POLICY: &str = r#"forbid (principal, action in [Aws::Action::"sns:SetTopicAttributes",
-    Aws::Action::"sns:CreateTopic", Aws::Action::"sns:AddPermission"], resource is Aws::Topic)
-when { context has access && context.access.outside };"#;
-
-async fn sns_reactor(mode: ModeOverride) -> TestReactor {
-    let name = "sns-remove-outside-policy-statements";
-    reactor_with(mode, "test-sns-topic-policy-outside", name, POLICY).await
-}
 
 async fn sns() -> Client {
     Client::new(&sdk_config().await)
@@ -106,11 +96,11 @@ async fn outside_statements_are_taken_out_of_a_topic_policy() {
     set_policy(&sns, &other, &open).await;
     let set = set_event(&arn, &doc);
 
-    let audit = react(&sns_reactor(ModeOverride::Audit).await, &set).await;
+    let audit = react(&reactor(ModeOverride::Audit).await, &set).await;
     assert_eq!(status(&audit), "planned", "{audit:?}");
     assert_eq!(sids(&sns, &arn).await, ["Member", "Attacker", "Anyone"]);
 
-    let enforce = sns_reactor(ModeOverride::Enforce).await;
+    let enforce = reactor(ModeOverride::Enforce).await;
     let record = react(&enforce, &set).await;
     assert_eq!(status(&record), "applied", "{record:?}");
     assert_eq!(
@@ -128,7 +118,7 @@ async fn outside_statements_are_taken_out_of_a_topic_policy() {
         "another topic was not touched"
     );
     assert_eq!(
-        status(&react(&sns_reactor(ModeOverride::Enforce).await, &set).await),
+        status(&react(&reactor(ModeOverride::Enforce).await, &set).await),
         "noop",
         "a second delivery"
     );
@@ -141,7 +131,7 @@ async fn a_topic_left_without_statements_gets_the_owner_only_policy() {
     let doc = policy(&arn, &[("Attacker", json!({"AWS": OUTSIDE}))]);
     set_policy(&sns, &arn, &doc).await;
     let record = react(
-        &sns_reactor(ModeOverride::Enforce).await,
+        &reactor(ModeOverride::Enforce).await,
         &set_event(&arn, &doc),
     )
     .await;
@@ -169,7 +159,7 @@ async fn a_deleted_topic_is_a_noop() {
     let arn = format!("arn:aws:sns:us-east-1:{ACCOUNT}:{}", unique("gone"));
     let doc = policy(&arn, &[("Attacker", json!({"AWS": OUTSIDE}))]);
     let record = react(
-        &sns_reactor(ModeOverride::Enforce).await,
+        &reactor(ModeOverride::Enforce).await,
         &set_event(&arn, &doc),
     )
     .await;

@@ -6,26 +6,10 @@ use aws_sdk_sqs::types::QueueAttributeName;
 use serde_json::{Value, json};
 use snapback::reactor::ModeOverride;
 
-use super::common::{
-    ACCOUNT, TestReactor, answered, event, react, reactor_with, sdk_config, status, unique,
-};
-
-const POLICY: &str = r#"forbid (principal, action in [Aws::Action::"sqs:SetQueueAttributes",
-    Aws::Action::"sqs:CreateQueue"], resource is Aws::Queue)
-when { context has access && context.access.outside };"#;
+use super::common::{ACCOUNT, answered, event, react, reactor, sdk_config, status, unique};
 
 const MEMBER: &str = "arn:aws:iam::111122223333:root";
 const ATTACKER: &str = "arn:aws:iam::210987654321:root";
-
-async fn sqs_reactor(mode: ModeOverride) -> TestReactor {
-    reactor_with(
-        mode,
-        "test-queue-policy-outside",
-        "sqs-remove-outside-policy-statements",
-        POLICY,
-    )
-    .await
-}
 
 async fn sqs() -> aws_sdk_sqs::Client {
     aws_sdk_sqs::Client::new(&sdk_config().await)
@@ -92,7 +76,7 @@ async fn a_queue_policy_loses_its_outside_account_and_keeps_the_rest() {
     };
 
     assert_eq!(
-        status(&react(&sqs_reactor(ModeOverride::Audit).await, &set).await),
+        status(&react(&reactor(ModeOverride::Audit).await, &set).await),
         "planned"
     );
     assert_eq!(
@@ -100,7 +84,7 @@ async fn a_queue_policy_loses_its_outside_account_and_keeps_the_rest() {
         json!([MEMBER, ATTACKER])
     );
 
-    let record = react(&sqs_reactor(ModeOverride::Enforce).await, &set).await;
+    let record = react(&reactor(ModeOverride::Enforce).await, &set).await;
     assert_eq!(status(&record), "applied", "{record:?}");
     let calls = &record.remediation.as_ref().unwrap().api_calls;
     assert_eq!(
@@ -122,11 +106,11 @@ async fn a_queue_policy_loses_its_outside_account_and_keeps_the_rest() {
         "other attributes untouched"
     );
 
-    let again = react(&sqs_reactor(ModeOverride::Enforce).await, &set).await;
+    let again = react(&reactor(ModeOverride::Enforce).await, &set).await;
     assert_eq!(status(&again), "noop", "{again:?}");
 
     sqs.delete_queue().queue_url(&url).send().await.unwrap();
-    let gone = react(&sqs_reactor(ModeOverride::Enforce).await, &set).await;
+    let gone = react(&reactor(ModeOverride::Enforce).await, &set).await;
     assert_eq!(status(&gone), "noop", "{gone:?}");
 }
 
@@ -143,7 +127,7 @@ async fn a_queue_created_open_outside_loses_its_policy() {
         json!({"queueName": name, "attributes": {"Policy": written, "VisibilityTimeout": "45"}}),
         json!({"queueUrl": url}),
     );
-    let record = react(&sqs_reactor(ModeOverride::Enforce).await, &create).await;
+    let record = react(&reactor(ModeOverride::Enforce).await, &create).await;
     assert_eq!(status(&record), "applied", "{record:?}");
     assert_eq!(
         attribute(&sqs, &url, QueueAttributeName::Policy).await,

@@ -3,9 +3,8 @@
 //! `GetSerialConsoleAccessStatus`, `DisableSerialConsoleAccess`,
 //! `Get`/`EnableSnapshotBlockPublicAccess(State)` or `Get`/`EnableImageBlockPublicAccess(State)`,
 //! so apply runs against an EC2 client mocked with aws-smithy-mocks and injected into an
-//! `Aws`; the plan comes from the real engine, and audit mode runs through a reactor on moto
-//! (it makes no call). No shipped policy names these remediations yet, so the reactor's pack
-//! is the shipped one plus a policy of the test's own (`reactor_with`).
+//! `Aws`; the plan comes from the real engine, and audit mode runs the shipped pack through a
+//! reactor on moto (it makes no call).
 
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::operation::disable_serial_console_access::DisableSerialConsoleAccessOutput;
@@ -22,7 +21,7 @@ use snapback::reactor::ModeOverride;
 use snapback::remediation::{self, Status};
 
 use crate::common::{
-    ACCOUNT, REGION, engine, event, mock_sdk_config, mocked, react, reactor_with, status,
+    ACCOUNT, REGION, engine, event, mock_sdk_config, mocked, react, reactor, status,
 };
 
 /// An `Aws` whose EC2 client answers with these rules.
@@ -48,14 +47,16 @@ async fn apply(name: &str, event_name: &str, aws: &Aws) -> (Result<Status, ApiEr
     remediation::run(remediation, &plan, aws).await
 }
 
-/// Audit mode through a reactor whose pack names `name` for `event_name` on `resource`.
-async fn assert_planned(name: &str, event_name: &str, resource: &str) {
-    let body = format!(
-        "forbid (principal, action == Aws::Action::\"ec2:{event_name}\", resource is Aws::{resource});"
-    );
-    let reactor = reactor_with(ModeOverride::Audit, &format!("test-{name}"), name, &body).await;
+/// Audit mode through the shipped pack: `event_name` plans the remediation `name`, and calls
+/// nothing.
+async fn assert_planned(name: &str, event_name: &str) {
+    let reactor = reactor(ModeOverride::Audit).await;
     let record = react(&reactor, &event("ec2.amazonaws.com", event_name, json!({}))).await;
     assert_eq!(status(&record), "planned", "{record:?}");
+    assert_eq!(
+        record.remediation.as_ref().map(|r| r.name.as_str()),
+        Some(name)
+    );
 }
 
 const SERIAL: &str = "ec2-disable-serial-console";
@@ -68,7 +69,7 @@ fn serial(on: bool) -> GetSerialConsoleAccessStatusOutput {
 
 #[tokio::test]
 async fn serial_console_access_is_turned_back_off() {
-    assert_planned(SERIAL, "EnableSerialConsoleAccess", "SerialConsole").await;
+    assert_planned(SERIAL, "EnableSerialConsoleAccess").await;
     let get = mock!(Client::get_serial_console_access_status)
         .sequence()
         .output(|| serial(true))
@@ -126,12 +127,7 @@ fn snapshot_state(
 
 #[tokio::test]
 async fn snapshot_block_public_access_is_turned_back_on_as_block_new_sharing() {
-    assert_planned(
-        SNAPSHOTS,
-        "DisableSnapshotBlockPublicAccess",
-        "SnapshotBlockPublicAccess",
-    )
-    .await;
+    assert_planned(SNAPSHOTS, "DisableSnapshotBlockPublicAccess").await;
     let get = mock!(Client::get_snapshot_block_public_access_state)
         .sequence()
         .output(|| snapshot_state(SnapshotBlockPublicAccessState::Unblocked))
@@ -191,12 +187,7 @@ fn image_state(state: &str) -> GetImageBlockPublicAccessStateOutput {
 
 #[tokio::test]
 async fn image_block_public_access_is_turned_back_on() {
-    assert_planned(
-        IMAGES,
-        "DisableImageBlockPublicAccess",
-        "ImageBlockPublicAccess",
-    )
-    .await;
+    assert_planned(IMAGES, "DisableImageBlockPublicAccess").await;
     let get = mock!(Client::get_image_block_public_access_state)
         .sequence()
         .output(|| image_state("unblocked"))

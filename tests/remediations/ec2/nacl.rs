@@ -5,22 +5,8 @@ use aws_sdk_ec2::types::{PortRange, RuleAction};
 use serde_json::json;
 use snapback::reactor::ModeOverride;
 
-use super::super::common::{TestReactor, event, react, reactor_with, status};
+use super::super::common::{event, react, reactor, status};
 use super::ec2;
-
-const POLICY: &str = r#"forbid (principal, action in [Aws::Action::"ec2:CreateNetworkAclEntry",
-    Aws::Action::"ec2:ReplaceNetworkAclEntry"], resource is Aws::NetworkAcl)
-when { context has networkAclEntry && context.networkAclEntry.worldOpenPorts.containsAny([22, 3389]) };"#;
-
-async fn nacl_reactor(mode: ModeOverride) -> TestReactor {
-    reactor_with(
-        mode,
-        "test-nacl-world-admin-ports",
-        "ec2-delete-world-nacl-entry",
-        POLICY,
-    )
-    .await
-}
 
 /// A new network ACL in a new VPC.
 async fn acl(ec2: &aws_sdk_ec2::Client) -> String {
@@ -102,7 +88,7 @@ async fn a_world_open_ssh_rule_is_deleted_and_the_others_kept() {
     assert_eq!(before.len(), 3, "{before:?}");
 
     assert_eq!(
-        status(&react(&nacl_reactor(ModeOverride::Audit).await, &create).await),
+        status(&react(&reactor(ModeOverride::Audit).await, &create).await),
         "planned"
     );
     assert_eq!(
@@ -111,7 +97,7 @@ async fn a_world_open_ssh_rule_is_deleted_and_the_others_kept() {
         "audit mode must change nothing"
     );
 
-    let record = react(&nacl_reactor(ModeOverride::Enforce).await, &create).await;
+    let record = react(&reactor(ModeOverride::Enforce).await, &create).await;
     assert_eq!(status(&record), "applied", "{record:?}");
     let calls = &record.remediation.as_ref().unwrap().api_calls;
     assert_eq!(
@@ -128,7 +114,7 @@ async fn a_world_open_ssh_rule_is_deleted_and_the_others_kept() {
     ];
     assert_eq!(rules(&ec2, &acl).await, expected);
 
-    let again = react(&nacl_reactor(ModeOverride::Enforce).await, &create).await;
+    let again = react(&reactor(ModeOverride::Enforce).await, &create).await;
     assert_eq!(status(&again), "noop", "{again:?}");
 }
 
@@ -137,11 +123,7 @@ async fn a_rule_changed_since_or_a_deleted_acl_is_a_noop() {
     let ec2 = ec2().await;
     let acl = acl(&ec2).await;
     entry(&ec2, &acl, 90, false, "10.0.0.0/8", 22).await;
-    let record = react(
-        &nacl_reactor(ModeOverride::Enforce).await,
-        &create_event(&acl),
-    )
-    .await;
+    let record = react(&reactor(ModeOverride::Enforce).await, &create_event(&acl)).await;
     assert_eq!(status(&record), "noop", "{record:?}");
     assert_eq!(
         rules(&ec2, &acl).await,
@@ -153,10 +135,6 @@ async fn a_rule_changed_since_or_a_deleted_acl_is_a_noop() {
         .send()
         .await
         .unwrap();
-    let record = react(
-        &nacl_reactor(ModeOverride::Enforce).await,
-        &create_event(&acl),
-    )
-    .await;
+    let record = react(&reactor(ModeOverride::Enforce).await, &create_event(&acl)).await;
     assert_eq!(status(&record), "noop", "{record:?}");
 }

@@ -10,39 +10,13 @@ use aws_sdk_ec2::types::{
 use serde_json::json;
 use snapback::reactor::ModeOverride;
 
-use super::super::common::{TestReactor, event, react, reactor_with, status, unique};
+use super::super::common::{event, react, reactor, status, unique};
 use super::ec2;
 
 /// An account of the organization (log-archive), an attacker's, and one shared with later.
 const MEMBER: &str = "111122223333";
 const ATTACKER: &str = "210987654321";
 const LATER: &str = "777766665555";
-
-const IMAGE_POLICY: &str = r#"forbid (principal, action == Aws::Action::"ec2:ModifyImageAttribute", resource is Aws::Image)
-when { context has access && !context.access.outsideAccounts.isEmpty() };"#;
-
-const SNAPSHOT_POLICY: &str = r#"forbid (principal, action == Aws::Action::"ec2:ModifySnapshotAttribute", resource is Aws::Snapshot)
-when { context has access && !context.access.outsideAccounts.isEmpty() };"#;
-
-async fn image_reactor(mode: ModeOverride) -> TestReactor {
-    reactor_with(
-        mode,
-        "test-ami-shared-outside",
-        "ec2-unshare-image-outside",
-        IMAGE_POLICY,
-    )
-    .await
-}
-
-async fn snapshot_reactor(mode: ModeOverride) -> TestReactor {
-    reactor_with(
-        mode,
-        "test-snapshot-shared-outside",
-        "ec2-unshare-snapshot-outside",
-        SNAPSHOT_POLICY,
-    )
-    .await
-}
 
 /// A new image of this account.
 async fn image(ec2: &aws_sdk_ec2::Client) -> String {
@@ -118,7 +92,7 @@ async fn an_image_shared_outside_is_unshared_from_the_outside_accounts_only() {
     let mut all_sorted = all.clone();
     all_sorted.sort();
 
-    let audit = image_reactor(ModeOverride::Audit).await;
+    let audit = reactor(ModeOverride::Audit).await;
     assert_eq!(status(&react(&audit, &shared).await), "planned");
     assert_eq!(
         image_shares(&ec2, &image).await,
@@ -126,7 +100,7 @@ async fn an_image_shared_outside_is_unshared_from_the_outside_accounts_only() {
         "audit mode must change nothing"
     );
 
-    let record = react(&image_reactor(ModeOverride::Enforce).await, &shared).await;
+    let record = react(&reactor(ModeOverride::Enforce).await, &shared).await;
     assert_eq!(status(&record), "applied", "{record:?}");
     let calls = &record.remediation.as_ref().unwrap().api_calls;
     assert_eq!(
@@ -145,7 +119,7 @@ async fn an_image_shared_outside_is_unshared_from_the_outside_accounts_only() {
         "only the event's outside share goes"
     );
 
-    let again = react(&image_reactor(ModeOverride::Enforce).await, &shared).await;
+    let again = react(&reactor(ModeOverride::Enforce).await, &shared).await;
     assert_eq!(status(&again), "noop", "{again:?}");
 }
 
@@ -216,7 +190,7 @@ async fn a_snapshot_shared_outside_is_unshared_from_the_outside_accounts_only() 
     let mut all = vec![MEMBER.to_owned(), ATTACKER.to_owned(), LATER.to_owned()];
     all.sort();
 
-    let audit = snapshot_reactor(ModeOverride::Audit).await;
+    let audit = reactor(ModeOverride::Audit).await;
     assert_eq!(status(&react(&audit, &shared).await), "planned");
     assert_eq!(
         snapshot_shares(&ec2, &snapshot).await,
@@ -224,7 +198,7 @@ async fn a_snapshot_shared_outside_is_unshared_from_the_outside_accounts_only() 
         "audit mode must change nothing"
     );
 
-    let record = react(&snapshot_reactor(ModeOverride::Enforce).await, &shared).await;
+    let record = react(&reactor(ModeOverride::Enforce).await, &shared).await;
     assert_eq!(status(&record), "applied", "{record:?}");
     let calls = &record.remediation.as_ref().unwrap().api_calls;
     assert_eq!(
@@ -243,7 +217,7 @@ async fn a_snapshot_shared_outside_is_unshared_from_the_outside_accounts_only() 
         "only the event's outside share goes"
     );
 
-    let again = react(&snapshot_reactor(ModeOverride::Enforce).await, &shared).await;
+    let again = react(&reactor(ModeOverride::Enforce).await, &shared).await;
     assert_eq!(status(&again), "noop", "{again:?}");
 }
 
@@ -258,6 +232,6 @@ async fn a_deleted_snapshot_is_a_noop() {
         .await
         .unwrap();
     let shared = share_snapshot_event(&snapshot, &[ATTACKER]);
-    let record = react(&snapshot_reactor(ModeOverride::Enforce).await, &shared).await;
+    let record = react(&reactor(ModeOverride::Enforce).await, &shared).await;
     assert_eq!(status(&record), "noop", "{record:?}");
 }

@@ -6,34 +6,8 @@ use aws_sdk_guardduty::types::{Condition, DetectorStatus, FilterAction, FindingC
 use serde_json::json;
 use snapback::reactor::ModeOverride;
 
-use super::super::common::{TestReactor, event, react, reactor_with, status, unique};
+use super::super::common::{event, react, reactor, status, unique};
 use super::client;
-
-const DETECTOR_POLICY: &str = r#"forbid (principal, action == Aws::Action::"guardduty:UpdateDetector", resource is Aws::Detector)
-when { context has detector && context.detector has enable && !context.detector.enable };"#;
-
-const FILTER_POLICY: &str = r#"forbid (principal, action == Aws::Action::"guardduty:CreateFilter", resource is Aws::Detector)
-when { context has filter && context.filter.action == "ARCHIVE" };"#;
-
-async fn detector_reactor(mode: ModeOverride) -> TestReactor {
-    reactor_with(
-        mode,
-        "test-detector-suspended",
-        "guardduty-enable-detector",
-        DETECTOR_POLICY,
-    )
-    .await
-}
-
-async fn filter_reactor(mode: ModeOverride) -> TestReactor {
-    reactor_with(
-        mode,
-        "test-suppression-filter-created",
-        "guardduty-delete-suppression-filter",
-        FILTER_POLICY,
-    )
-    .await
-}
 
 /// A GuardDuty event in `region`.
 fn event_in(region: &str, name: &str, params: serde_json::Value) -> snapback::Event {
@@ -66,12 +40,12 @@ async fn a_suspended_detector_is_turned_back_on() {
     );
 
     assert_eq!(
-        status(&react(&detector_reactor(ModeOverride::Audit).await, &suspend).await),
+        status(&react(&reactor(ModeOverride::Audit).await, &suspend).await),
         "planned"
     );
     assert!(!enabled(&gd, &id).await, "audit mode must change nothing");
 
-    let record = react(&detector_reactor(ModeOverride::Enforce).await, &suspend).await;
+    let record = react(&reactor(ModeOverride::Enforce).await, &suspend).await;
     assert_eq!(status(&record), "applied", "{record:?}");
     let calls = &record.remediation.as_ref().unwrap().api_calls;
     assert_eq!(
@@ -84,11 +58,11 @@ async fn a_suspended_detector_is_turned_back_on() {
     );
     assert!(enabled(&gd, &id).await);
 
-    let again = react(&detector_reactor(ModeOverride::Enforce).await, &suspend).await;
+    let again = react(&reactor(ModeOverride::Enforce).await, &suspend).await;
     assert_eq!(status(&again), "noop", "{again:?}");
 
     gd.delete_detector().detector_id(&id).send().await.unwrap();
-    let gone = react(&detector_reactor(ModeOverride::Enforce).await, &suspend).await;
+    let gone = react(&reactor(ModeOverride::Enforce).await, &suspend).await;
     assert_eq!(status(&gone), "noop", "{gone:?}");
 }
 
@@ -145,7 +119,7 @@ async fn a_suppression_filter_is_deleted_and_the_others_kept() {
     let both = vec![keep.clone(), silence.clone()];
 
     assert_eq!(
-        status(&react(&filter_reactor(ModeOverride::Audit).await, &create).await),
+        status(&react(&reactor(ModeOverride::Audit).await, &create).await),
         "planned"
     );
     assert_eq!(
@@ -154,7 +128,7 @@ async fn a_suppression_filter_is_deleted_and_the_others_kept() {
         "audit mode must change nothing"
     );
 
-    let record = react(&filter_reactor(ModeOverride::Enforce).await, &create).await;
+    let record = react(&reactor(ModeOverride::Enforce).await, &create).await;
     assert_eq!(status(&record), "applied", "{record:?}");
     let calls = &record.remediation.as_ref().unwrap().api_calls;
     assert_eq!(
@@ -167,7 +141,7 @@ async fn a_suppression_filter_is_deleted_and_the_others_kept() {
     );
     assert_eq!(filters(&gd, &detector, &names).await, vec![keep.clone()]);
 
-    let again = react(&filter_reactor(ModeOverride::Enforce).await, &create).await;
+    let again = react(&reactor(ModeOverride::Enforce).await, &create).await;
     assert_eq!(status(&again), "noop", "{again:?}");
 
     gd.delete_detector()
@@ -175,6 +149,6 @@ async fn a_suppression_filter_is_deleted_and_the_others_kept() {
         .send()
         .await
         .unwrap();
-    let gone = react(&filter_reactor(ModeOverride::Enforce).await, &create).await;
+    let gone = react(&reactor(ModeOverride::Enforce).await, &create).await;
     assert_eq!(status(&gone), "noop", "{gone:?}");
 }

@@ -5,35 +5,8 @@
 use serde_json::json;
 use snapback::reactor::ModeOverride;
 
-use super::super::common::{TestReactor, answered, event, react, reactor_with, status, unique};
+use super::super::common::{answered, event, react, reactor, status, unique};
 use super::iam;
-
-const KEY_POLICY: &str = r#"forbid (principal, action == Aws::Action::"iam:CreateAccessKey", resource is Aws::IamUser)
-when { resource.name != principal.userName };"#;
-
-const LOGIN_POLICY: &str = r#"forbid (principal, action in [Aws::Action::"iam:CreateLoginProfile",
-    Aws::Action::"iam:UpdateLoginProfile"], resource is Aws::IamUser)
-when { resource.name != principal.userName };"#;
-
-async fn key_reactor(mode: ModeOverride) -> TestReactor {
-    reactor_with(
-        mode,
-        "test-access-key-for-other-user",
-        "iam-deactivate-access-key",
-        KEY_POLICY,
-    )
-    .await
-}
-
-async fn login_reactor(mode: ModeOverride) -> TestReactor {
-    reactor_with(
-        mode,
-        "test-login-profile-for-other-user",
-        "iam-delete-login-profile",
-        LOGIN_POLICY,
-    )
-    .await
-}
 
 async fn user(iam: &aws_sdk_iam::Client) -> String {
     let user = unique("user");
@@ -92,7 +65,7 @@ async fn a_key_created_for_another_user_is_made_inactive_and_only_that_key() {
     both.sort();
 
     assert_eq!(
-        status(&react(&key_reactor(ModeOverride::Audit).await, &create).await),
+        status(&react(&reactor(ModeOverride::Audit).await, &create).await),
         "planned"
     );
     assert_eq!(
@@ -101,7 +74,7 @@ async fn a_key_created_for_another_user_is_made_inactive_and_only_that_key() {
         "audit mode must change nothing"
     );
 
-    let record = react(&key_reactor(ModeOverride::Enforce).await, &create).await;
+    let record = react(&reactor(ModeOverride::Enforce).await, &create).await;
     assert_eq!(status(&record), "applied", "{record:?}");
     let calls = &record.remediation.as_ref().unwrap().api_calls;
     assert_eq!(
@@ -120,7 +93,7 @@ async fn a_key_created_for_another_user_is_made_inactive_and_only_that_key() {
         "the key is kept, inactive; the other stays"
     );
 
-    let again = react(&key_reactor(ModeOverride::Enforce).await, &create).await;
+    let again = react(&reactor(ModeOverride::Enforce).await, &create).await;
     assert_eq!(status(&again), "noop", "{again:?}");
 }
 
@@ -136,7 +109,7 @@ async fn a_deleted_key_or_user_is_a_noop() {
         .await
         .unwrap();
     let record = react(
-        &key_reactor(ModeOverride::Enforce).await,
+        &reactor(ModeOverride::Enforce).await,
         &create_key_event(&user, &key),
     )
     .await;
@@ -144,7 +117,7 @@ async fn a_deleted_key_or_user_is_a_noop() {
 
     iam.delete_user().user_name(&user).send().await.unwrap();
     let record = react(
-        &key_reactor(ModeOverride::Enforce).await,
+        &reactor(ModeOverride::Enforce).await,
         &create_key_event(&user, &key),
     )
     .await;
@@ -173,7 +146,7 @@ async fn a_console_password_created_for_another_user_is_deleted() {
     );
 
     assert_eq!(
-        status(&react(&login_reactor(ModeOverride::Audit).await, &create).await),
+        status(&react(&reactor(ModeOverride::Audit).await, &create).await),
         "planned"
     );
     assert!(
@@ -181,7 +154,7 @@ async fn a_console_password_created_for_another_user_is_deleted() {
         "audit mode must change nothing"
     );
 
-    let record = react(&login_reactor(ModeOverride::Enforce).await, &create).await;
+    let record = react(&reactor(ModeOverride::Enforce).await, &create).await;
     assert_eq!(status(&record), "applied", "{record:?}");
     let calls = &record.remediation.as_ref().unwrap().api_calls;
     assert_eq!(
@@ -199,7 +172,7 @@ async fn a_console_password_created_for_another_user_is_deleted() {
         "keys untouched"
     );
 
-    let again = react(&login_reactor(ModeOverride::Enforce).await, &create).await;
+    let again = react(&reactor(ModeOverride::Enforce).await, &create).await;
     assert_eq!(status(&again), "noop", "{again:?}");
 
     iam.delete_access_key()
@@ -209,7 +182,7 @@ async fn a_console_password_created_for_another_user_is_deleted() {
         .await
         .unwrap();
     iam.delete_user().user_name(&user).send().await.unwrap();
-    let gone = react(&login_reactor(ModeOverride::Enforce).await, &create).await;
+    let gone = react(&reactor(ModeOverride::Enforce).await, &create).await;
     assert_eq!(status(&gone), "noop", "{gone:?}");
 }
 
@@ -228,7 +201,7 @@ async fn a_changed_console_password_cannot_be_restored() {
         "UpdateLoginProfile",
         json!({"userName": user}),
     );
-    let record = react(&login_reactor(ModeOverride::Enforce).await, &update).await;
+    let record = react(&reactor(ModeOverride::Enforce).await, &update).await;
     let remediation = record.remediation.as_ref().unwrap();
     assert_ne!(status(&record), "applied", "{record:?}");
     assert!(remediation.api_calls.is_empty(), "{record:?}");

@@ -5,25 +5,11 @@
 use serde_json::{Value, json};
 use snapback::reactor::ModeOverride;
 
-use super::super::common::{TestReactor, document, event, react, reactor_with, status, unique};
+use super::super::common::{document, event, react, reactor, status, unique};
 use super::iam;
-
-const POLICY: &str = r#"forbid (principal, action in [Aws::Action::"iam:CreateRole",
-    Aws::Action::"iam:UpdateAssumeRolePolicy"], resource is Aws::IamRole)
-when { context has access && context.access.outside };"#;
 
 const MEMBER: &str = "arn:aws:iam::111122223333:root";
 const ATTACKER: &str = "arn:aws:iam::210987654321:root";
-
-async fn trust_reactor(mode: ModeOverride) -> TestReactor {
-    reactor_with(
-        mode,
-        "test-role-trust-outside",
-        "iam-remove-outside-trust",
-        POLICY,
-    )
-    .await
-}
 
 fn trust(statements: Value) -> String {
     json!({"Version": "2012-10-17", "Statement": statements}).to_string()
@@ -73,7 +59,7 @@ async fn a_trust_policy_loses_its_outside_account_and_keeps_the_rest() {
     );
 
     assert_eq!(
-        status(&react(&trust_reactor(ModeOverride::Audit).await, &update).await),
+        status(&react(&reactor(ModeOverride::Audit).await, &update).await),
         "planned"
     );
     let unchanged = trust_of(&iam, &role).await;
@@ -82,7 +68,7 @@ async fn a_trust_policy_loses_its_outside_account_and_keeps_the_rest() {
         json!([MEMBER, ATTACKER])
     );
 
-    let record = react(&trust_reactor(ModeOverride::Enforce).await, &update).await;
+    let record = react(&reactor(ModeOverride::Enforce).await, &update).await;
     assert_eq!(status(&record), "applied", "{record:?}");
     let calls = &record.remediation.as_ref().unwrap().api_calls;
     assert_eq!(
@@ -97,7 +83,7 @@ async fn a_trust_policy_loses_its_outside_account_and_keeps_the_rest() {
     );
     assert_eq!(after["Statement"].as_array().unwrap().len(), 2);
 
-    let again = react(&trust_reactor(ModeOverride::Enforce).await, &update).await;
+    let again = react(&reactor(ModeOverride::Enforce).await, &update).await;
     assert_eq!(status(&again), "noop", "{again:?}");
 }
 
@@ -113,7 +99,7 @@ async fn a_role_trusting_only_outside_is_trusted_by_no_one() {
         "CreateRole",
         json!({"roleName": role, "assumeRolePolicyDocument": only}),
     );
-    let record = react(&trust_reactor(ModeOverride::Enforce).await, &create).await;
+    let record = react(&reactor(ModeOverride::Enforce).await, &create).await;
     assert_eq!(status(&record), "applied", "{record:?}");
     let after = trust_of(&iam, &role).await;
     let statements = after["Statement"].as_array().unwrap();
@@ -135,6 +121,6 @@ async fn a_deleted_role_is_a_noop() {
         "CreateRole",
         json!({"roleName": role, "assumeRolePolicyDocument": only}),
     );
-    let record = react(&trust_reactor(ModeOverride::Enforce).await, &create).await;
+    let record = react(&reactor(ModeOverride::Enforce).await, &create).await;
     assert_eq!(status(&record), "noop", "{record:?}");
 }

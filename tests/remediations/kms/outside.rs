@@ -6,39 +6,13 @@
 use serde_json::{Value, json};
 use snapback::reactor::ModeOverride;
 
-use super::super::common::{ACCOUNT, TestReactor, answered, event, react, reactor_with, status};
+use super::super::common::{ACCOUNT, answered, event, react, reactor, status};
 use super::{key, kms};
-
-const GRANT_POLICY: &str = r#"forbid (principal, action == Aws::Action::"kms:CreateGrant", resource is Aws::KmsKey)
-when { context has access && context.access.outside };"#;
-
-const KEY_POLICY: &str = r#"forbid (principal, action == Aws::Action::"kms:PutKeyPolicy", resource is Aws::KmsKey)
-when { context has access && context.access.outside };"#;
 
 const MEMBER: &str = "arn:aws:iam::111122223333:root";
 const ATTACKER: &str = "arn:aws:iam::210987654321:root";
 /// A key id that no key has.
 const NO_KEY: &str = "0b9ab2f4-0000-4000-8000-000000000000";
-
-async fn grant_reactor(mode: ModeOverride) -> TestReactor {
-    reactor_with(
-        mode,
-        "test-grant-outside",
-        "kms-revoke-outside-grant",
-        GRANT_POLICY,
-    )
-    .await
-}
-
-async fn policy_reactor(mode: ModeOverride) -> TestReactor {
-    reactor_with(
-        mode,
-        "test-key-policy-outside",
-        "kms-remove-outside-key-policy-statements",
-        KEY_POLICY,
-    )
-    .await
-}
 
 async fn grant(kms: &aws_sdk_kms::Client, key: &str, grantee: &str) -> String {
     let out = kms
@@ -78,7 +52,7 @@ async fn a_grant_outside_is_revoked_and_the_others_kept() {
     let create = create_grant(&key, ATTACKER, &outside);
 
     assert_eq!(
-        status(&react(&grant_reactor(ModeOverride::Audit).await, &create).await),
+        status(&react(&reactor(ModeOverride::Audit).await, &create).await),
         "planned"
     );
     assert_eq!(
@@ -87,7 +61,7 @@ async fn a_grant_outside_is_revoked_and_the_others_kept() {
         "audit mode must change nothing"
     );
 
-    let record = react(&grant_reactor(ModeOverride::Enforce).await, &create).await;
+    let record = react(&reactor(ModeOverride::Enforce).await, &create).await;
     assert_eq!(status(&record), "applied", "{record:?}");
     let calls = &record.remediation.as_ref().unwrap().api_calls;
     assert_eq!(
@@ -96,7 +70,7 @@ async fn a_grant_outside_is_revoked_and_the_others_kept() {
     );
     assert_eq!(grants(&kms, &key).await, vec![inside]);
 
-    let again = react(&grant_reactor(ModeOverride::Enforce).await, &create).await;
+    let again = react(&reactor(ModeOverride::Enforce).await, &create).await;
     assert_eq!(status(&again), "noop", "{again:?}");
     // A key that does not exist is not tested: moto 5.1 answers ListGrants for one with an
     // error that is not NotFoundException.
@@ -108,7 +82,7 @@ async fn a_grant_inside_the_organization_is_no_violation() {
     let key = key(&kms).await;
     let inside = grant(&kms, &key, MEMBER).await;
     let record = react(
-        &grant_reactor(ModeOverride::Enforce).await,
+        &reactor(ModeOverride::Enforce).await,
         &create_grant(&key, MEMBER, &inside),
     )
     .await;
@@ -155,7 +129,7 @@ async fn a_key_policy_loses_its_outside_access_and_keeps_its_own_root() {
     );
 
     assert_eq!(
-        status(&react(&policy_reactor(ModeOverride::Audit).await, &put).await),
+        status(&react(&reactor(ModeOverride::Audit).await, &put).await),
         "planned"
     );
     assert_eq!(
@@ -166,7 +140,7 @@ async fn a_key_policy_loses_its_outside_access_and_keeps_its_own_root() {
         3
     );
 
-    let record = react(&policy_reactor(ModeOverride::Enforce).await, &put).await;
+    let record = react(&reactor(ModeOverride::Enforce).await, &put).await;
     assert_eq!(status(&record), "applied", "{record:?}");
     let calls = &record.remediation.as_ref().unwrap().api_calls;
     assert_eq!(
@@ -184,7 +158,7 @@ async fn a_key_policy_loses_its_outside_access_and_keeps_its_own_root() {
     assert_eq!(statements[1]["Principal"]["AWS"], json!(MEMBER));
     assert_eq!(after["Id"], "key-policy");
 
-    let again = react(&policy_reactor(ModeOverride::Enforce).await, &put).await;
+    let again = react(&reactor(ModeOverride::Enforce).await, &put).await;
     assert_eq!(status(&again), "noop", "{again:?}");
 
     let put_gone = event(
@@ -192,6 +166,6 @@ async fn a_key_policy_loses_its_outside_access_and_keeps_its_own_root() {
         "PutKeyPolicy",
         json!({"keyId": NO_KEY, "policyName": "default", "policy": written}),
     );
-    let gone = react(&policy_reactor(ModeOverride::Enforce).await, &put_gone).await;
+    let gone = react(&reactor(ModeOverride::Enforce).await, &put_gone).await;
     assert_eq!(status(&gone), "noop", "{gone:?}");
 }

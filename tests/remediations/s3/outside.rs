@@ -5,24 +5,11 @@
 use serde_json::{Value, json};
 use snapback::reactor::ModeOverride;
 
-use super::super::common::{ACCOUNT, TestReactor, event, react, reactor_with, status};
+use super::super::common::{ACCOUNT, event, react, reactor, status};
 use super::{bucket, policy, s3};
-
-const POLICY: &str = r#"forbid (principal, action == Aws::Action::"s3:PutBucketPolicy", resource is Aws::Bucket)
-when { context has access && context.access.outside };"#;
 
 const MEMBER: &str = "arn:aws:iam::111122223333:root";
 const ATTACKER: &str = "arn:aws:iam::210987654321:root";
-
-async fn outside_reactor(mode: ModeOverride) -> TestReactor {
-    reactor_with(
-        mode,
-        "test-bucket-policy-outside",
-        "s3-remove-outside-policy-statements",
-        POLICY,
-    )
-    .await
-}
 
 fn bucket_policy(bucket: &str, statements: Value) -> String {
     let mut statements = statements;
@@ -62,7 +49,7 @@ async fn a_bucket_policy_loses_its_outside_account_and_keeps_the_rest() {
     let put = put(&s3, &bucket, &written).await;
 
     assert_eq!(
-        status(&react(&outside_reactor(ModeOverride::Audit).await, &put).await),
+        status(&react(&reactor(ModeOverride::Audit).await, &put).await),
         "planned"
     );
     let unchanged = policy(&s3, &bucket).await.unwrap();
@@ -71,7 +58,7 @@ async fn a_bucket_policy_loses_its_outside_account_and_keeps_the_rest() {
         json!([MEMBER, ATTACKER])
     );
 
-    let record = react(&outside_reactor(ModeOverride::Enforce).await, &put).await;
+    let record = react(&reactor(ModeOverride::Enforce).await, &put).await;
     assert_eq!(status(&record), "applied", "{record:?}");
     let calls = &record.remediation.as_ref().unwrap().api_calls;
     assert_eq!(
@@ -89,7 +76,7 @@ async fn a_bucket_policy_loses_its_outside_account_and_keeps_the_rest() {
     assert_eq!(statements[1]["Principal"]["AWS"], json!(MEMBER));
     assert_eq!(statements[2]["Effect"], "Deny");
 
-    let again = react(&outside_reactor(ModeOverride::Enforce).await, &put).await;
+    let again = react(&reactor(ModeOverride::Enforce).await, &put).await;
     assert_eq!(status(&again), "noop", "{again:?}");
 }
 
@@ -105,7 +92,7 @@ async fn a_policy_left_with_nothing_is_deleted_and_a_deleted_bucket_is_a_noop() 
     );
     let put = put(&s3, &bucket, &written).await;
 
-    let record = react(&outside_reactor(ModeOverride::Enforce).await, &put).await;
+    let record = react(&reactor(ModeOverride::Enforce).await, &put).await;
     assert_eq!(status(&record), "applied", "{record:?}");
     let calls = &record.remediation.as_ref().unwrap().api_calls;
     assert_eq!(
@@ -119,6 +106,6 @@ async fn a_policy_left_with_nothing_is_deleted_and_a_deleted_bucket_is_a_noop() 
     assert_eq!(policy(&s3, &bucket).await, None);
 
     s3.delete_bucket().bucket(&bucket).send().await.unwrap();
-    let gone = react(&outside_reactor(ModeOverride::Enforce).await, &put).await;
+    let gone = react(&reactor(ModeOverride::Enforce).await, &put).await;
     assert_eq!(status(&gone), "noop", "{gone:?}");
 }
