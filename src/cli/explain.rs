@@ -64,7 +64,7 @@ pub fn shown(
     redactor: Option<&Redactor>,
     org: &crate::model::Org,
 ) -> serde_json::Value {
-    let skipped = crate::engine::skip_reason(event);
+    let skipped = crate::engine::skip_reason(&event.head());
     match redactor {
         None => json!({
             "source": event.origin.to_string(),

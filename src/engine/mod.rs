@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use cedar_policy::{Authorizer, PolicySet};
 use serde::{Deserialize, Serialize};
 
-use crate::event::Event;
+use crate::event::{Event, Head};
 use crate::model::{self, Malformed, Request};
 use crate::policy::{Fields, Meta, PolicyPack, Slot};
 
@@ -86,27 +86,28 @@ impl Engine {
     /// are evaluated, against a request holding only the parameters they can read.
     pub fn decide(&self, event: &Event) -> Decision {
         let start = Instant::now();
-        let (request, evaluated, (outcome, reason, matched, errors)) = match skip_reason(event) {
+        let head = event.head();
+        let (request, evaluated, (outcome, reason, matched, errors)) = match skip_reason(&head) {
             Some(reason) => (
-                model::build_scope(event),
+                model::build_scope(&head),
                 false,
                 (Outcome::Skipped, reason, Vec::new(), Vec::new()),
             ),
             None => {
                 let index = self.pack.index();
-                let action = model::action_id(event);
-                let slot = index.slot(&action, model::principal_type(event));
+                let action = model::action_id(&head);
+                let slot = index.slot(&action, model::principal_type(&head));
                 if slot.is_empty() {
                     // No policy for this principal type: one scoped to another type might have
                     // concerned the event, if its principal's type cannot be read.
-                    let verdict = match model::malformed_principal_type(event) {
+                    let verdict = match model::malformed_principal_type(&head) {
                         Some(m) if index.typed(&action) => fail_closed(compliant(), &[&m]),
                         _ => compliant(),
                     };
-                    (model::build_scope(event), false, verdict)
+                    (model::build_scope(&head), false, verdict)
                 } else {
                     let request =
-                        model::build_for(event, slot.fields(), slot.attrs(), &self.pack.org);
+                        model::build_for(&head, slot.fields(), slot.attrs(), &self.pack.org);
                     let verdict = self.evaluate(&request, &slot.policies, slot.attrs());
                     let verdict = if request.malformed.is_empty() {
                         verdict
@@ -260,14 +261,14 @@ fn fail_closed(verdict: Verdict, malformed: &[&Malformed]) -> Verdict {
 }
 
 /// Why an event is not evaluated: a failed call changed nothing, a read changed nothing.
-pub fn skip_reason(event: &Event) -> Option<String> {
-    if event.is_insight() {
+pub fn skip_reason(head: &Head<'_>) -> Option<String> {
+    if head.is_insight() {
         return Some("CloudTrail Insights event: a rate anomaly, not a change".to_owned());
     }
-    if let Some(code) = event.error_code() {
+    if let Some(code) = head.error_code {
         return Some(format!("failed call (errorCode `{code}`)"));
     }
-    if event.read_only() {
+    if head.read_only {
         return Some("read-only call".to_owned());
     }
     None

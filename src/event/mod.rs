@@ -10,7 +10,7 @@ mod stream;
 mod time;
 
 pub use parse::{EventError, Position};
-pub use record::{Envelope, Event, Origin, lookup, scalar_string};
+pub use record::{Envelope, Event, Head, Origin, lookup, scalar_string};
 pub use stream::{DEFAULT_MAX_EVENT_BYTES, StreamParser};
 pub use time::EventTime;
 

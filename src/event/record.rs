@@ -46,10 +46,7 @@ pub struct Event {
 impl Event {
     /// A string field of the record; empty strings count as absent.
     pub fn str(&self, key: &str) -> Option<&str> {
-        self.record
-            .get(key)
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
+        text(self.record.get(key))
     }
 
     pub fn event_id(&self) -> Option<&str> {
@@ -57,47 +54,28 @@ impl Event {
     }
 
     pub fn event_name(&self) -> &str {
-        self.str("eventName")
-            .or_else(|| self.insight("eventName"))
-            .unwrap_or("")
+        named(
+            self.record.get("eventName"),
+            self.record.get("insightDetails"),
+            "eventName",
+        )
     }
 
     pub fn event_source(&self) -> &str {
-        self.str("eventSource")
-            .or_else(|| self.insight("eventSource"))
-            .unwrap_or("")
-    }
-
-    /// A field of `insightDetails`: CloudTrail Insights records keep their event name there.
-    fn insight(&self, key: &str) -> Option<&str> {
-        self.record
-            .get("insightDetails")?
-            .get(key)?
-            .as_str()
-            .filter(|s| !s.is_empty())
+        named(
+            self.record.get("eventSource"),
+            self.record.get("insightDetails"),
+            "eventSource",
+        )
     }
 
     pub fn is_insight(&self) -> bool {
-        self.str("eventType") == Some("AwsCloudTrailInsight")
+        is_insight(self.str("eventType"))
     }
 
     /// The service label: the first DNS label of `eventSource` (`ec2`, `s3`, `access-analyzer`).
     pub fn service(&self) -> &str {
-        let source = self.event_source();
-        if let Some((first, _)) = source
-            .split_once('.')
-            .filter(|(first, _)| !first.is_empty())
-        {
-            return first;
-        }
-        if !source.is_empty() {
-            return source;
-        }
-        self.envelope
-            .as_ref()
-            .and_then(|e| e.source.as_deref())
-            .and_then(|s| s.strip_prefix("aws."))
-            .unwrap_or("unknown")
+        service(self.event_source(), self.envelope.as_ref())
     }
 
     pub fn event_time(&self) -> Option<&str> {
@@ -117,14 +95,11 @@ impl Event {
     /// The account where the change happened: `recipientAccountId`, else the caller's account,
     /// else the envelope's account.
     pub fn account(&self) -> Option<&str> {
-        self.str("recipientAccountId")
-            .or_else(|| {
-                self.user_identity()
-                    .and_then(|u| u.get("accountId"))
-                    .and_then(Value::as_str)
-                    .filter(|s| !s.is_empty())
-            })
-            .or_else(|| self.envelope.as_ref().and_then(|e| e.account.as_deref()))
+        account(
+            self.str("recipientAccountId"),
+            self.user_identity(),
+            self.envelope.as_ref(),
+        )
     }
 
     pub fn request_parameters(&self) -> Option<&Map<String, Value>> {
@@ -139,18 +114,162 @@ impl Event {
 
     /// `readOnly` as recorded, or inferred from the event name when the record lacks it.
     pub fn read_only(&self) -> bool {
-        match self.record.get("readOnly") {
-            Some(Value::Bool(b)) => *b,
-            Some(Value::String(s)) => s.eq_ignore_ascii_case("true"),
-            _ => {
-                const READ_PREFIXES: &[&str] =
-                    &["Get", "List", "Describe", "Head", "Lookup", "BatchGet"];
-                let name = self.event_name();
-                READ_PREFIXES.iter().any(|p| {
-                    name.strip_prefix(p)
-                        .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_uppercase))
-                })
-            }
+        read_only(self.record.get("readOnly"), self.event_name())
+    }
+
+    /// The fields deciding reads, found in one pass over the record (see [`Head`]).
+    pub fn head(&self) -> Head<'_> {
+        let mut raw = Raw::default();
+        for (key, value) in &self.record {
+            let slot = match key.as_str() {
+                "eventName" => &mut raw.event_name,
+                "eventSource" => &mut raw.event_source,
+                "insightDetails" => &mut raw.insight_details,
+                "eventID" => &mut raw.event_id,
+                "eventType" => &mut raw.event_type,
+                "eventTime" => &mut raw.event_time,
+                "awsRegion" => &mut raw.region,
+                "recipientAccountId" => &mut raw.recipient_account,
+                "errorCode" => &mut raw.error_code,
+                "readOnly" => &mut raw.read_only,
+                "sourceIPAddress" => &mut raw.source_ip,
+                "userAgent" => &mut raw.user_agent,
+                "userIdentity" => &mut raw.user_identity,
+                "requestParameters" => &mut raw.request_parameters,
+                _ => continue,
+            };
+            *slot = Some(value);
+        }
+        let envelope = self.envelope.as_ref();
+        let event_name = named(raw.event_name, raw.insight_details, "eventName");
+        let event_source = named(raw.event_source, raw.insight_details, "eventSource");
+        let user_identity = raw.user_identity.and_then(Value::as_object);
+        let recipient = text(raw.recipient_account);
+        Head {
+            event: self,
+            event_name,
+            event_source,
+            service: service(event_source, envelope),
+            event_id: text(raw.event_id),
+            event_type: text(raw.event_type),
+            event_time: text(raw.event_time).or_else(|| envelope.and_then(|e| e.time.as_deref())),
+            region: text(raw.region).or_else(|| envelope.and_then(|e| e.region.as_deref())),
+            account: account(recipient, user_identity, envelope),
+            error_code: text(raw.error_code),
+            read_only: read_only(raw.read_only, event_name),
+            source_ip: text(raw.source_ip),
+            user_agent: text(raw.user_agent),
+            user_identity,
+            request_parameters: raw.request_parameters.and_then(Value::as_object),
+        }
+    }
+}
+
+/// The fields of a record that deciding an event reads, each as the [`Event`] accessor of the
+/// same name gives it, found in one pass over the record's keys. Deciding reads each of them
+/// several times (the skip check, the policy index, the principal, the request), and a record
+/// is a map hashed with SipHash: looking each up every time cost more than Cedar's evaluation.
+#[derive(Debug, Clone, Copy)]
+pub struct Head<'a> {
+    pub event: &'a Event,
+    pub event_name: &'a str,
+    pub event_source: &'a str,
+    pub service: &'a str,
+    pub event_id: Option<&'a str>,
+    pub event_type: Option<&'a str>,
+    pub event_time: Option<&'a str>,
+    pub region: Option<&'a str>,
+    pub account: Option<&'a str>,
+    pub error_code: Option<&'a str>,
+    pub read_only: bool,
+    /// `sourceIPAddress`
+    pub source_ip: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+    pub user_identity: Option<&'a Map<String, Value>>,
+    pub request_parameters: Option<&'a Map<String, Value>>,
+}
+
+impl Head<'_> {
+    pub fn is_insight(&self) -> bool {
+        is_insight(self.event_type)
+    }
+}
+
+/// The record's values for [`Head`], before they are read.
+#[derive(Default)]
+struct Raw<'a> {
+    event_name: Option<&'a Value>,
+    event_source: Option<&'a Value>,
+    insight_details: Option<&'a Value>,
+    event_id: Option<&'a Value>,
+    event_type: Option<&'a Value>,
+    event_time: Option<&'a Value>,
+    region: Option<&'a Value>,
+    recipient_account: Option<&'a Value>,
+    error_code: Option<&'a Value>,
+    read_only: Option<&'a Value>,
+    source_ip: Option<&'a Value>,
+    user_agent: Option<&'a Value>,
+    user_identity: Option<&'a Value>,
+    request_parameters: Option<&'a Value>,
+}
+
+/// A string value; empty strings count as absent.
+fn text(value: Option<&Value>) -> Option<&str> {
+    value.and_then(Value::as_str).filter(|s| !s.is_empty())
+}
+
+/// `eventName` or `eventSource`: the record's own, else `insightDetails`'s (CloudTrail Insights
+/// records keep them there), else empty.
+fn named<'a>(own: Option<&'a Value>, insight: Option<&'a Value>, key: &str) -> &'a str {
+    text(own).or_else(|| text(insight?.get(key))).unwrap_or("")
+}
+
+fn is_insight(event_type: Option<&str>) -> bool {
+    event_type == Some("AwsCloudTrailInsight")
+}
+
+/// The first DNS label of `eventSource`, else the envelope's `aws.` source, else `unknown`.
+fn service<'a>(source: &'a str, envelope: Option<&'a Envelope>) -> &'a str {
+    if let Some((first, _)) = source
+        .split_once('.')
+        .filter(|(first, _)| !first.is_empty())
+    {
+        return first;
+    }
+    if !source.is_empty() {
+        return source;
+    }
+    envelope
+        .and_then(|e| e.source.as_deref())
+        .and_then(|s| s.strip_prefix("aws."))
+        .unwrap_or("unknown")
+}
+
+/// `recipientAccountId`, else the caller's account, else the envelope's account.
+fn account<'a>(
+    recipient: Option<&'a str>,
+    user: Option<&'a Map<String, Value>>,
+    envelope: Option<&'a Envelope>,
+) -> Option<&'a str> {
+    recipient
+        .or_else(|| text(user?.get("accountId")))
+        .or_else(|| envelope.and_then(|e| e.account.as_deref()))
+}
+
+/// `readOnly` as recorded, or inferred from the event name when the record lacks it.
+fn read_only(recorded: Option<&Value>, event_name: &str) -> bool {
+    match recorded {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => s.eq_ignore_ascii_case("true"),
+        _ => {
+            const READ_PREFIXES: &[&str] =
+                &["Get", "List", "Describe", "Head", "Lookup", "BatchGet"];
+            READ_PREFIXES.iter().any(|p| {
+                event_name
+                    .strip_prefix(p)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_uppercase))
+            })
         }
     }
 }
@@ -306,5 +425,112 @@ pub fn scalar_string(value: &Value) -> Option<String> {
         Value::Number(n) => Some(n.to_string()),
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// What the accessors say and what [`Head`] says, side by side.
+    fn both(event: &Event) -> (String, String) {
+        let head = event.head();
+        let accessors = format!(
+            "{:?} {:?}",
+            (
+                event.event_name(),
+                event.event_source(),
+                event.service(),
+                event.event_id(),
+                event.str("eventType"),
+                event.event_time(),
+                event.region(),
+                event.account(),
+                event.error_code(),
+            ),
+            (
+                event.read_only(),
+                event.str("sourceIPAddress"),
+                event.str("userAgent"),
+                event.user_identity(),
+                event.request_parameters(),
+                event.is_insight(),
+            )
+        );
+        let read = format!(
+            "{:?} {:?}",
+            (
+                head.event_name,
+                head.event_source,
+                head.service,
+                head.event_id,
+                head.event_type,
+                head.event_time,
+                head.region,
+                head.account,
+                head.error_code,
+            ),
+            (
+                head.read_only,
+                head.source_ip,
+                head.user_agent,
+                head.user_identity,
+                head.request_parameters,
+                head.is_insight(),
+            )
+        );
+        (accessors, read)
+    }
+
+    fn event(record: Value, envelope: Option<Envelope>) -> Event {
+        let Value::Object(record) = record else {
+            unreachable!()
+        };
+        Event {
+            record,
+            envelope,
+            origin: Origin {
+                source: "test".into(),
+                position: Position::default(),
+            },
+        }
+    }
+
+    #[test]
+    fn the_head_reads_each_field_as_its_accessor_does() {
+        let envelope = Envelope {
+            source: Some("aws.s3".into()),
+            account: Some("222233334444".into()),
+            region: Some("eu-west-1".into()),
+            time: Some("2026-01-01T00:00:00Z".into()),
+            ..Envelope::default()
+        };
+        let records = [
+            json!({"eventName": "PutBucketPolicy", "eventSource": "s3.amazonaws.com",
+                "eventID": "e1", "eventType": "AwsApiCall", "eventTime": "2026-01-01T00:00:00Z",
+                "awsRegion": "us-east-1", "recipientAccountId": "111122223333",
+                "readOnly": false, "sourceIPAddress": "192.0.2.1", "userAgent": "aws-cli",
+                "userIdentity": {"type": "Root", "accountId": "111122223333"},
+                "requestParameters": {"bucketName": "b"}}),
+            json!({"eventType": "AwsCloudTrailInsight", "insightDetails":
+                {"eventName": "RunInstances", "eventSource": "ec2.amazonaws.com"}}),
+            json!({"eventName": "", "eventSource": ".amazonaws.com", "eventID": "",
+                "recipientAccountId": "", "readOnly": "TRUE", "errorCode": "AccessDenied",
+                "userIdentity": {"type": "IAMUser", "accountId": "999988887777"},
+                "requestParameters": null}),
+            json!({"eventName": "DescribeInstances", "eventSource": "ec2",
+                "userIdentity": "not an object", "requestParameters": [1]}),
+            json!({"eventName": 7, "eventSource": {"a": 1}, "readOnly": 1, "awsRegion": null,
+                "insightDetails": {"eventName": "ListBuckets"}}),
+            json!({}),
+        ];
+        for record in records {
+            for envelope in [None, Some(envelope.clone())] {
+                let event = event(record.clone(), envelope);
+                let (accessors, head) = both(&event);
+                assert_eq!(accessors, head, "{record}");
+            }
+        }
     }
 }

@@ -6,7 +6,7 @@ use super::fields::Fields;
 use super::malformed::{Malformed, PRINCIPAL_TYPE, Path, Report, present};
 use super::net;
 use super::value::{EntityData, Uid, Value};
-use crate::event::{Event, lookup};
+use crate::event::{Head, lookup};
 
 /// CloudTrail identity types and the Cedar entity type each becomes.
 const KINDS: &[(&str, &str)] = &[
@@ -40,10 +40,9 @@ pub fn kind(identity_type: &str) -> &'static str {
 }
 
 /// The Cedar type (without namespace) of the event's principal, as [`principal`] builds it.
-pub fn principal_type(event: &Event) -> &'static str {
+pub fn principal_type(head: &Head<'_>) -> &'static str {
     kind(
-        event
-            .user_identity()
+        head.user_identity
             .and_then(|u| u.get("type"))
             .and_then(Json::as_str)
             .unwrap_or(""),
@@ -66,8 +65,8 @@ const TEXTS: &[(&str, &str)] = &[
 
 /// `userIdentity.type` when it is present but not a string: the principal's type is unknown,
 /// so a policy scoped to any principal type might have applied.
-pub fn malformed_principal_type(event: &Event) -> Option<Malformed> {
-    let value = present(event.user_identity()?.get("type"))?;
+pub fn malformed_principal_type(head: &Head<'_>) -> Option<Malformed> {
+    let value = present(head.user_identity?.get("type"))?;
     if value.is_string() {
         return None;
     }
@@ -119,21 +118,33 @@ struct Caller<'a> {
 }
 
 impl<'a> Caller<'a> {
+    /// One pass over `userIdentity`'s keys: every event's record names its caller, so this
+    /// runs for every event.
     fn of(user: &'a Map<String, Json>, event_account: &str) -> Self {
-        let text = |path: &str| lookup(user, path).and_then(Json::as_str).unwrap_or("");
-        let arn = text("arn");
-        let id = [arn, text("principalId"), text("invokedBy")]
+        let (mut ty, mut arn, mut principal_id, mut invoked_by, mut account) = ("", "", "", "", "");
+        for (key, value) in user {
+            let slot = match key.as_str() {
+                "type" => &mut ty,
+                "arn" => &mut arn,
+                "principalId" => &mut principal_id,
+                "invokedBy" => &mut invoked_by,
+                "accountId" => &mut account,
+                _ => continue,
+            };
+            *slot = value.as_str().unwrap_or("");
+        }
+        let id = [arn, principal_id, invoked_by]
             .into_iter()
             .find(|s| !s.is_empty())
             .unwrap_or("anonymous")
             .to_owned();
-        let account = Some(text("accountId"))
+        let account = Some(account)
             .filter(|s| !s.is_empty())
             .unwrap_or(event_account)
             .to_owned();
         Self {
             user,
-            ty: kind(text("type")),
+            ty: kind(ty),
             id,
             arn,
             account,
@@ -148,9 +159,9 @@ impl<'a> Caller<'a> {
 /// The principal's uid and parent, with only the attributes a decision record and the
 /// reactor's exemptions read (`arn`, `sessionIssuerArn`): for an event no policy is evaluated
 /// against, building the other dozen would cost more than deciding.
-pub fn principal_ref(event: &Event, event_account: &str) -> EntityData {
+pub fn principal_ref(head: &Head<'_>, event_account: &str) -> EntityData {
     let empty = Map::new();
-    let caller = Caller::of(event.user_identity().unwrap_or(&empty), event_account);
+    let caller = Caller::of(head.user_identity.unwrap_or(&empty), event_account);
     EntityData {
         attrs: vec![
             ("arn".to_owned(), Value::str(caller.arn)),
@@ -173,18 +184,18 @@ const RECORDED: &[&str] = &["arn", "sessionIssuerArn"];
 /// `userIdentity` fields it reads that are present but malformed. An attribute no policy reads
 /// is not built: several are lookups into nested objects, and `sourceIpAddr` parses an address.
 pub fn principal(
-    event: &Event,
+    head: &Head<'_>,
     event_account: &str,
     wanted: &Fields,
     malformed: &mut Vec<Malformed>,
 ) -> EntityData {
     let empty = Map::new();
-    let user = event.user_identity().unwrap_or(&empty);
+    let user = head.user_identity.unwrap_or(&empty);
     check(user, malformed);
     let caller = Caller::of(user, event_account);
     let text = |path: &str| caller.text(path);
     let arn = caller.arn;
-    let source_ip = || event.str("sourceIPAddress").unwrap_or("");
+    let source_ip = || head.source_ip.unwrap_or("");
     let mut attrs = Vec::new();
     let mut put = |name: &'static str, value: &dyn Fn() -> Option<Value>| {
         if (wanted.keeps(name) || RECORDED.contains(&name))
@@ -221,12 +232,12 @@ pub fn principal(
         };
         Some(Value::str(session))
     });
-    put("mfaAuthenticated", &|| Some(Value::Bool(mfa(event, user))));
+    put("mfaAuthenticated", &|| Some(Value::Bool(mfa(head, user))));
     put("invokedBy", &|| Some(Value::str(text("invokedBy"))));
     put("sourceIp", &|| Some(Value::str(source_ip())));
     put("sourceIpAddr", &|| net::ip(source_ip()).map(Value::Ip));
     put("userAgent", &|| {
-        Some(Value::str(event.str("userAgent").unwrap_or("")))
+        Some(Value::str(head.user_agent.unwrap_or("")))
     });
 
     EntityData {
@@ -238,10 +249,11 @@ pub fn principal(
 }
 
 /// Whether the caller signed in with MFA, as the session or the console sign-in records it.
-fn mfa(event: &Event, user: &Map<String, Json>) -> bool {
+fn mfa(head: &Head<'_>, user: &Map<String, Json>) -> bool {
     lookup(user, "sessionContext.attributes.mfaAuthenticated").is_some_and(|v| {
         v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("true")) || v.as_bool() == Some(true)
-    }) || event
+    }) || head
+        .event
         .record
         .get("additionalEventData")
         .and_then(|d| d.get("MFAUsed"))

@@ -42,7 +42,7 @@ mod sts;
 
 use serde_json::Map;
 
-use crate::event::{self, Event, EventTime};
+use crate::event::{self, Event, EventTime, Head};
 
 pub use fields::Fields;
 pub use identity::identity_types;
@@ -130,40 +130,37 @@ pub fn build(event: &Event) -> Request {
 
 /// [`build`], with the accounts of `org` ours.
 pub fn build_in(event: &Event, org: &Org) -> Request {
-    build_for(event, &Fields::All, &Fields::All, org)
+    build_for(&event.head(), &Fields::All, &Fields::All, org)
 }
 
 /// The event's action id (`ec2:AuthorizeSecurityGroupIngress`), as [`build`] names it.
-pub fn action_id(event: &Event) -> String {
-    let service = event.service();
-    let group = if service.is_empty() {
+pub fn action_id(head: &Head<'_>) -> String {
+    format!("{}:{}", action_group(head), head.event_name)
+}
+
+/// The event's service group (`ec2`), the parent of its action.
+fn action_group<'a>(head: &Head<'a>) -> &'a str {
+    if head.service.is_empty() {
         "unknown"
     } else {
-        service
-    };
-    format!("{group}:{}", event.event_name())
+        head.service
+    }
 }
 
 /// Only the principal, action and resource, for an event no policy is evaluated against:
 /// what its decision record names. The context is empty and no other entity is built.
-pub fn build_scope(event: &Event) -> Request {
-    let account = event.account().unwrap_or("unknown");
-    let region = event.region().unwrap_or("");
-    let service = event.service();
+pub fn build_scope(head: &Head<'_>) -> Request {
+    let account = head.account.unwrap_or("unknown");
+    let region = head.region.unwrap_or("");
     let empty = Map::new();
-    let params = event.request_parameters().unwrap_or(&empty);
-    let resource = spec(service, event.event_name())
+    let params = head.request_parameters.unwrap_or(&empty);
+    let resource = spec(head.service, head.event_name)
         .and_then(|s| resource(&s.resource, params, account, region, &mut Vec::new()))
         .unwrap_or_else(|| account_entity(account));
-    let group = if service.is_empty() {
-        "unknown"
-    } else {
-        service
-    };
     Request {
-        principal: identity::principal_ref(event, account),
-        action: Uid::new("Action", action_id(event)),
-        action_group: Uid::new("Action", group),
+        principal: identity::principal_ref(head, account),
+        action: Uid::new("Action", action_id(head)),
+        action_group: Uid::new("Action", action_group(head)),
         resource,
         context: Vec::new(),
         entities: Vec::new(),
@@ -175,29 +172,29 @@ pub fn build_scope(event: &Event) -> Request {
 /// the context's attributes in `attrs` (and those a decision record names): the engine passes
 /// what the policies that concern the event can read. The derived facts are all built, for a
 /// malformed field among them fails the decision closed. The accounts of `org` are ours.
-pub fn build_for(event: &Event, fields: &Fields, attrs: &Fields, org: &Org) -> Request {
-    let account = event.account().unwrap_or("unknown");
-    let region = event.region().unwrap_or("");
-    let service = event.service();
-    let name = event.event_name();
-    let spec = spec(service, name);
+pub fn build_for(head: &Head<'_>, fields: &Fields, attrs: &Fields, org: &Org) -> Request {
+    let event = head.event;
+    let account = head.account.unwrap_or("unknown");
+    let region = head.region.unwrap_or("");
+    let name = head.event_name;
+    let spec = spec(head.service, name);
     let empty = Map::new();
-    let params = event.request_parameters().unwrap_or(&empty);
+    let params = head.request_parameters.unwrap_or(&empty);
 
     let mut malformed = Vec::new();
     let resource = spec
         .and_then(|s| resource(&s.resource, params, account, region, &mut malformed))
         .unwrap_or_else(|| account_entity(account));
-    let principal = identity::principal(event, account, attrs, &mut malformed);
+    let principal = identity::principal(head, account, attrs, &mut malformed);
     let params_entity = EntityData {
-        uid: Uid::new("Params", event.event_id().unwrap_or("request")),
+        uid: Uid::new("Params", head.event_id.unwrap_or("request")),
         attrs: Vec::new(),
         parents: Vec::new(),
         tags: params::flatten_only(params, fields),
     };
 
     let text = |s: Option<&str>| Some(Value::str(s.unwrap_or("")));
-    let source_ip = || event.str("sourceIPAddress");
+    let source_ip = || head.source_ip;
     let mut context = Vec::new();
     let mut put = |key: &'static str, value: &dyn Fn() -> Option<Value>| {
         if attrs.keeps(key)
@@ -206,13 +203,12 @@ pub fn build_for(event: &Event, fields: &Fields, attrs: &Fields, org: &Org) -> R
             context.push((key.to_owned(), value));
         }
     };
-    put("eventId", &|| text(event.event_id()));
+    put("eventId", &|| text(head.event_id));
     put("eventName", &|| Some(Value::str(name)));
-    put("eventSource", &|| Some(Value::str(event.event_source())));
-    put("eventType", &|| text(event.str("eventType")));
+    put("eventSource", &|| Some(Value::str(head.event_source)));
+    put("eventType", &|| text(head.event_type));
     put("eventTime", &|| {
-        event
-            .event_time()
+        head.event_time
             .and_then(EventTime::parse)
             .map(|time| Value::Datetime(time.to_rfc3339()))
     });
@@ -221,13 +217,13 @@ pub fn build_for(event: &Event, fields: &Fields, attrs: &Fields, org: &Org) -> R
     put("targetAccount", &|| {
         Some(Value::Entity(Uid::new("Account", account)))
     });
-    put("readOnly", &|| Some(Value::Bool(event.read_only())));
-    put("errorCode", &|| text(event.error_code()));
+    put("readOnly", &|| Some(Value::Bool(head.read_only)));
+    put("errorCode", &|| text(head.error_code));
     put("sourceIp", &|| text(source_ip()));
     put("sourceIpAddr", &|| {
         source_ip().and_then(net::ip).map(Value::Ip)
     });
-    put("userAgent", &|| text(event.str("userAgent")));
+    put("userAgent", &|| text(head.user_agent));
     put("params", &|| Some(Value::Entity(params_entity.uid.clone())));
     if let Some(facts) = spec.and_then(|s| s.facts) {
         let input = Input {
@@ -239,15 +235,10 @@ pub fn build_for(event: &Event, fields: &Fields, attrs: &Fields, org: &Org) -> R
         context.extend(facts(&input, &mut malformed));
     }
 
-    let group = if service.is_empty() {
-        "unknown"
-    } else {
-        service
-    };
     Request {
         principal,
-        action: Uid::new("Action", format!("{group}:{name}")),
-        action_group: Uid::new("Action", group),
+        action: Uid::new("Action", action_id(head)),
+        action_group: Uid::new("Action", action_group(head)),
         resource,
         context,
         entities: vec![account_entity(account), params_entity],

@@ -147,7 +147,7 @@ impl Decider {
             reason,
             matched: Vec::new(),
             errors: Vec::new(),
-            request: crate::model::build_scope(event),
+            request: crate::model::build_scope(&event.head()),
             evaluated: false,
             elapsed: started.elapsed(),
         };

@@ -72,6 +72,68 @@ fn whole_corpus_loads_and_decides() {
     );
 }
 
+/// Deciding reads a record's common fields in one pass ([`snapback::event::Head`]); on every
+/// corpus event each reads as its accessor on the event does.
+#[test]
+fn the_head_of_every_corpus_event_reads_as_its_accessors() {
+    let mut events = 0;
+    let mut differ = Vec::new();
+    for dir in EVENT_DIRS {
+        for path in snapback::input::expand(&[corpus().join(dir)]).files {
+            snapback::input::read_path(&path, &mut |item| {
+                let Ok(event) = item else { return };
+                events += 1;
+                let head = event.head();
+                let accessors = format!(
+                    "{:?} {:?}",
+                    (
+                        event.event_name(),
+                        event.service(),
+                        event.event_id(),
+                        event.event_time(),
+                        event.region(),
+                        event.account(),
+                        event.error_code(),
+                    ),
+                    (
+                        event.read_only(),
+                        event.is_insight(),
+                        event.str("sourceIPAddress"),
+                        event.str("userAgent"),
+                        event.user_identity(),
+                        event.request_parameters(),
+                    )
+                );
+                let read = format!(
+                    "{:?} {:?}",
+                    (
+                        head.event_name,
+                        head.service,
+                        head.event_id,
+                        head.event_time,
+                        head.region,
+                        head.account,
+                        head.error_code,
+                    ),
+                    (
+                        head.read_only,
+                        head.is_insight(),
+                        head.source_ip,
+                        head.user_agent,
+                        head.user_identity,
+                        head.request_parameters,
+                    )
+                );
+                if accessors != read {
+                    differ.push(format!("{}: {accessors} != {read}", event.origin));
+                }
+            });
+        }
+    }
+    assert!(events >= 800, "only {events} corpus events");
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}
+
 /// Where the reviewed findings live: every non-compliant decision over the corpus, with why it
 /// is right.
 const REVIEWED: &str = "rules-tests/corpus-findings.json";
