@@ -179,24 +179,25 @@ enum Source<'r> {
     Action,
 }
 
-/// Each node's ancestors: its parents (`sets` holds them), closed over the parents that are
-/// themselves nodes. A request holds a handful of entities, so this is a few set unions; an
-/// entity among its own ancestors is an error, as Cedar's closure makes it.
-fn close(
-    uids: &[EntityUID],
-    mut sets: Vec<HashSet<EntityUID>>,
+/// Each node's indirect ancestors: the ancestors that are not its parents (`parents` holds
+/// each node's uid and parents), found through the parents that are themselves nodes. A
+/// request holds a handful of entities, so this is a few set unions; an entity among its own
+/// ancestors is an error, as Cedar's closure makes it.
+fn indirect(
+    nodes: &[(&EntityUID, &HashSet<EntityUID>)],
 ) -> Result<Vec<HashSet<EntityUID>>, RequestError> {
+    let mut sets: Vec<HashSet<EntityUID>> = vec![HashSet::new(); nodes.len()];
     // A chain of parents is at most as long as there are nodes, so this many rounds close it.
-    for _ in 0..uids.len() {
+    for _ in 0..nodes.len() {
         let mut changed = false;
-        for i in 0..sets.len() {
+        for (i, (_, parents)) in nodes.iter().enumerate() {
             let Some(set) = sets.get(i) else { continue };
-            let extra: Vec<EntityUID> = set
+            let extra: Vec<EntityUID> = parents
                 .iter()
-                .filter_map(|a| uids.iter().position(|u| u == a))
-                .filter_map(|j| sets.get(j))
+                .filter_map(|p| nodes.iter().position(|(u, _)| *u == p))
+                .filter_map(|j| Some(nodes.get(j)?.1.iter().chain(sets.get(j)?)))
                 .flatten()
-                .filter(|e| !set.contains(*e))
+                .filter(|a| !parents.contains(*a) && !set.contains(*a))
                 .cloned()
                 .collect();
             if let Some(set) = sets.get_mut(i)
@@ -210,7 +211,11 @@ fn close(
             break;
         }
     }
-    if let Some((uid, _)) = uids.iter().zip(&sets).find(|(u, set)| set.contains(*u)) {
+    let cycle = nodes
+        .iter()
+        .zip(&sets)
+        .find(|((uid, parents), set)| parents.contains(*uid) || set.contains(*uid));
+    if let Some(((uid, _), _)) = cycle {
         return Err(RequestErrorKind::Cycle(uid.to_string()).into());
     }
     Ok(sets)
@@ -221,7 +226,7 @@ fn entity(
     data: &EntityData,
     uid: EntityUID,
     parents: HashSet<EntityUID>,
-    ancestors: HashSet<EntityUID>,
+    indirect: HashSet<EntityUID>,
     read: &Fields,
 ) -> Result<ast::Entity, RequestError> {
     let attrs = data
@@ -230,7 +235,6 @@ fn entity(
         .filter(|(k, _)| read.keeps(k))
         .map(|(k, v)| Ok((k.as_str().into(), PartialValue::Value(value(v)?))))
         .collect::<Result<Vec<_>, RequestError>>()?;
-    let indirect = ancestors.difference(&parents).cloned().collect();
     let tags = data.tags.iter().map(|(k, v)| {
         (
             k.as_str().into(),
@@ -295,13 +299,14 @@ pub(super) fn to_cedar(
         from: Source::Action,
     });
 
-    let uids: Vec<EntityUID> = nodes.iter().map(|n| n.uid.clone()).collect();
-    let sets = close(&uids, nodes.iter().map(|n| n.parents.clone()).collect())?;
+    let pairs: Vec<(&EntityUID, &HashSet<EntityUID>)> =
+        nodes.iter().map(|n| (&n.uid, &n.parents)).collect();
+    let sets = indirect(&pairs)?;
     let mut entities = Vec::with_capacity(nodes.len());
-    for (node, ancestors) in nodes.into_iter().zip(sets) {
+    for (node, indirect) in nodes.into_iter().zip(sets) {
         entities.push(match node.from {
             Source::Configured(e) => e.as_ref().clone(),
-            Source::Model(data) => entity(data, node.uid, node.parents, ancestors, read)?,
+            Source::Model(data) => entity(data, node.uid, node.parents, indirect, read)?,
             Source::Action => ast::Entity::new_with_attr_partial_value(
                 node.uid,
                 [],
@@ -345,8 +350,16 @@ mod tests {
         uids.iter().map(|u| (*u).clone()).collect()
     }
 
+    fn closed(
+        uids: &[EntityUID],
+        parents: Vec<HashSet<EntityUID>>,
+    ) -> Result<Vec<HashSet<EntityUID>>, RequestError> {
+        let pairs: Vec<(&EntityUID, &HashSet<EntityUID>)> = uids.iter().zip(&parents).collect();
+        indirect(&pairs)
+    }
+
     #[test]
-    fn ancestors_are_closed_over_parents_that_are_nodes() {
+    fn indirect_ancestors_come_through_parents_that_are_nodes() {
         let (role, account, action, group) = (
             u("IAMRole", "r"),
             u("Account", "1"),
@@ -355,11 +368,8 @@ mod tests {
         );
         let ou = u("Account", "parent-of-1");
         let uids = [role.clone(), account.clone(), action.clone()];
-        let closed = close(&uids, vec![set(&[&account]), set(&[&ou]), set(&[&group])]).unwrap();
-        assert_eq!(
-            closed,
-            vec![set(&[&account, &ou]), set(&[&ou]), set(&[&group])]
-        );
+        let got = closed(&uids, vec![set(&[&account]), set(&[&ou]), set(&[&group])]).unwrap();
+        assert_eq!(got, vec![set(&[&ou]), set(&[]), set(&[])]);
     }
 
     #[test]
@@ -368,9 +378,10 @@ mod tests {
         let parents: Vec<HashSet<EntityUID>> = (0..5)
             .map(|i| n.get(i + 1).map(|p| set(&[p])).unwrap_or_default())
             .collect();
-        let closed = close(&n, parents).unwrap();
-        assert_eq!(closed.first().unwrap().len(), 4);
-        assert!(closed.last().unwrap().is_empty());
+        let got = closed(&n, parents).unwrap();
+        // 0's parent is 1; 2, 3 and 4 are its indirect ancestors.
+        assert_eq!(got.first().unwrap().len(), 3);
+        assert!(got.last().unwrap().is_empty());
     }
 
     #[test]
@@ -380,7 +391,7 @@ mod tests {
             vec![set(&[&b]), set(&[&a])],
             vec![set(&[&a]), HashSet::new()],
         ] {
-            let err = close(&[a.clone(), b.clone()], parents).unwrap_err();
+            let err = closed(&[a.clone(), b.clone()], parents).unwrap_err();
             assert!(matches!(err.kind(), RequestErrorKind::Cycle(_)), "{err}");
         }
     }
