@@ -81,16 +81,36 @@ pub fn malformed_principal_type(head: &Head<'_>) -> Option<Malformed> {
 /// flag that is not a boolean.
 fn check(user: &Map<String, Json>, out: &mut Vec<Malformed>) {
     let root = Path::root("userIdentity");
-    for &(path, attr) in TEXTS {
-        if let Some(value) = present(lookup(user, path))
+    // One pass over the identity's keys, not a lookup per field: this runs for every event
+    // that some policy is evaluated against.
+    let mut top: [Option<&Json>; TEXTS.len()] = [None; TEXTS.len()];
+    let mut session = None;
+    for (key, value) in user {
+        if key == "sessionContext" {
+            session = Some(value);
+        } else if let Some(slot) = TEXTS
+            .iter()
+            .position(|(path, _)| path == key)
+            .and_then(|i| top.get_mut(i))
+        {
+            *slot = Some(value);
+        }
+    }
+    for (&(path, attr), own) in TEXTS.iter().zip(top) {
+        let value = match path.strip_prefix("sessionContext.") {
+            Some(rest) => session
+                .and_then(Json::as_object)
+                .and_then(|c| lookup(c, rest)),
+            None => own,
+        };
+        if let Some(value) = present(value)
             && !value.is_string()
         {
             Report::new(attr, out).string(&root.key(path), Some(value));
         }
     }
     let context_at = root.key("sessionContext");
-    let issuer =
-        Report::new("sessionIssuerArn", out).object(&context_at, user.get("sessionContext"));
+    let issuer = Report::new("sessionIssuerArn", out).object(&context_at, session);
     let Some(context) = issuer else {
         return;
     };
