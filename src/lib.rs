@@ -50,6 +50,8 @@ pub mod input;
 pub mod lambda;
 pub mod model;
 pub mod policy;
+#[cfg(feature = "prove")]
+pub mod prove;
 pub mod reactor;
 pub mod remediation;
 pub mod resilience;

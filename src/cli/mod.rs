@@ -7,7 +7,11 @@ mod audit;
 mod check;
 mod coverage;
 mod deploy_plan;
+#[cfg(feature = "prove")]
+mod diff;
 pub mod explain;
+#[cfg(feature = "prove")]
+mod prove;
 mod react;
 mod redrive;
 mod scan;
@@ -90,6 +94,12 @@ pub enum Command {
     Explain(explain::Args),
     /// Run the policy test cases and report each
     Test(test::Args),
+    /// Prove, for every well-typed request, that no policy can error and each can match
+    #[cfg(feature = "prove")]
+    Prove(prove::Args),
+    /// Compare two policy packs for every well-typed request, or replay events under both
+    #[cfg(feature = "prove")]
+    Diff(diff::Args),
     /// Show the pack's coverage of CIS AWS Foundations, AWS FSBP and MITRE ATT&CK
     Coverage(coverage::Args),
     /// Query, count and verify decision logs
@@ -132,6 +142,10 @@ impl Command {
             Command::DeployPlan(args) => args.policies.raw(&mut raw),
             Command::Test(args) => args.policies.raw(&mut raw),
             Command::Coverage(args) => args.policies.raw(&mut raw),
+            #[cfg(feature = "prove")]
+            Command::Prove(args) => args.policies.raw(&mut raw),
+            #[cfg(feature = "prove")]
+            Command::Diff(_) => {}
             Command::Audit(_) | Command::Slo(_) => {}
         }
         raw
@@ -147,6 +161,8 @@ pub fn run(cli: Cli) -> Exit {
     let config = match &cli.command {
         // Decision logs and SLO reports need no setting; a bad one must not stop them.
         Command::Audit(_) | Command::Slo(_) => None,
+        #[cfg(feature = "prove")]
+        Command::Diff(_) => None,
         command => match command.config(|name| std::env::var_os(name)) {
             Ok(config) => Some(config),
             Err(err) => {
@@ -158,6 +174,8 @@ pub fn run(cli: Cli) -> Exit {
     match (cli.command, config) {
         (Command::Audit(cmd), _) => audit::run(cmd),
         (Command::Slo(args), _) => slo::run(&args),
+        #[cfg(feature = "prove")]
+        (Command::Diff(args), _) => diff::run(&args),
         (_, None) => Exit::Error,
         (Command::Validate(_), Some(config)) => validate::run(&config),
         (Command::Check(args), Some(config)) => check::run(&args, &config),
@@ -168,6 +186,8 @@ pub fn run(cli: Cli) -> Exit {
         (Command::DeployPlan(_), Some(config)) => deploy_plan::run(&config),
         (Command::Test(args), Some(config)) => test::run(&args, &config),
         (Command::Coverage(args), Some(config)) => coverage::run(&args, &config),
+        #[cfg(feature = "prove")]
+        (Command::Prove(args), Some(config)) => prove::run(&args, &config),
     }
 }
 
