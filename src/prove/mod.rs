@@ -95,7 +95,15 @@ impl Analyzed {
                 message: e.to_string(),
             })?
             .clone();
-        let envs: Vec<RequestEnv> = schema.request_envs().collect();
+        // Sorted: the schema gives them in no fixed order, and two packs are compared by index.
+        let mut envs: Vec<RequestEnv> = schema.request_envs().collect();
+        envs.sort_by_cached_key(|e| {
+            (
+                e.principal().to_string(),
+                e.action().to_string(),
+                e.resource().to_string(),
+            )
+        });
         let groups = action_groups(&schema, &envs);
         let mut policies = Vec::with_capacity(pack.policies.len());
         for meta in &pack.policies {

@@ -27,6 +27,8 @@ mod faults;
 mod lambda;
 mod lambda_runtime;
 mod layering;
+#[cfg(feature = "prove")]
+mod prove;
 mod reactor;
 mod remediation_registry;
 mod scan;
