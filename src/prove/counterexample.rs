@@ -28,10 +28,18 @@ impl Counterexample {
                 )
             },
         );
-        let entities = found
-            .entities
-            .to_json_value()
-            .unwrap_or_else(|e| json!({ "error": e.to_string() }));
+        // The action hierarchy is the schema's, the same in every counterexample: left out.
+        let entities = match found.entities.to_json_value() {
+            Ok(Json::Array(all)) => Json::Array(
+                all.into_iter()
+                    .filter(|e| {
+                        e.pointer("/uid/type").and_then(Json::as_str) != Some("Aws::Action")
+                    })
+                    .collect(),
+            ),
+            Ok(other) => other,
+            Err(e) => json!({ "error": e.to_string() }),
+        };
         Self {
             env,
             request: json!({
@@ -69,18 +77,32 @@ impl Counterexample {
             .cloned()
             .unwrap_or_else(|| json!({}));
         let attr = |name: &str| principal.get(name).and_then(Json::as_str).unwrap_or("");
+        // The solver names strings as it likes ("A", "K"): only values that read as what
+        // CloudTrail writes are kept, and the rest is a documentation example.
         let account = match attr("account") {
-            "" => "123456789012",
-            account => account,
+            a if a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()) => a.to_owned(),
+            _ => "123456789012".to_owned(),
         };
-        let identity_type = match attr("identityType") {
-            "" => field(&["principal", "type"])
-                .as_str()
-                .and_then(|t| t.strip_prefix("Aws::"))
-                .unwrap_or("AssumedRole")
-                .to_owned(),
-            t => t.to_owned(),
-        };
+        let identity_type = field(&["principal", "type"])
+            .as_str()
+            .and_then(|t| t.strip_prefix("Aws::"))
+            .unwrap_or("AssumedRole")
+            .to_owned();
+        let mut identity = serde_json::Map::new();
+        identity.insert("type".into(), json!(identity_type));
+        identity.insert("accountId".into(), json!(account));
+        if attr("arn").starts_with("arn:") {
+            identity.insert("arn".into(), json!(attr("arn")));
+        }
+        if !attr("userName").is_empty() {
+            identity.insert("userName".into(), json!(attr("userName")));
+        }
+        if attr("sessionIssuerArn").starts_with("arn:") {
+            identity.insert(
+                "sessionContext".into(),
+                json!({"sessionIssuer": {"type": "Role", "arn": attr("sessionIssuerArn")}}),
+            );
+        }
         json!({
             "description": format!(
                 "Skeleton written by `snapback diff`: {why}. Give the event the requestParameters \
@@ -103,12 +125,7 @@ impl Counterexample {
                 "resources": [],
                 "detail": {
                     "eventVersion": "1.10",
-                    "userIdentity": {
-                        "type": identity_type,
-                        "principalId": attr("principalId"),
-                        "arn": attr("arn"),
-                        "accountId": account,
-                    },
+                    "userIdentity": identity,
                     "eventTime": "2026-01-01T00:00:00Z",
                     "eventSource": format!("{service}.amazonaws.com"),
                     "eventName": event_name,
