@@ -239,7 +239,7 @@ fn replay(args: &Args) -> Exit {
     };
     let mut out = std::io::stdout().lock();
     if args.format == Format::Text {
-        let _ = writeln!(out, "{:<44} {:<36} {:<34} -> NEW", "SOURCE", "EVENT", "OLD");
+        let _ = writeln!(out, "{:<28} {:<48} {:<48} SOURCE", "EVENT", "OLD", "NEW");
     }
     let (mut events, mut changed, mut unreadable, mut lost_violations) = (0, 0, 0, 0);
     let mut by_policy: BTreeMap<String, Counts> = BTreeMap::new();
@@ -273,11 +273,11 @@ fn replay(args: &Args) -> Exit {
             let _ = match args.format {
                 Format::Text => writeln!(
                     out,
-                    "{:<44} {:<36} {:<34} -> {}",
-                    event.origin.to_string(),
-                    format!("{id} {}", event.event_name()),
+                    "{:<28} {:<48} {:<48} {} ({id})",
+                    event.event_name(),
                     was.show(),
-                    now.show()
+                    now.show(),
+                    event.origin,
                 ),
                 Format::Json => writeln!(
                     out,
