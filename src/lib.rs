@@ -30,7 +30,14 @@ pub const LAYERS: &[&[&str]] = &[
     &["aws", "decision_log", "resilience"],
     &["config", "remediation"],
     &["reactor"],
-    &["archive_digest", "cases", "coverage", "deploy", "scan"],
+    &[
+        "archive_digest",
+        "cases",
+        "coverage",
+        "deploy",
+        "prove",
+        "scan",
+    ],
     &["lambda"],
     &["cli"],
 ];

@@ -553,6 +553,25 @@ fn cex_policy(
         .map(|cex| Counterexample::new(&cex, pack.env_name(env))))
 }
 
+/// A request `policy` (compiled in `env`) matches, if there is one.
+fn cex_match(
+    checker: &mut Checker,
+    policy: &CompiledPolicy,
+    pack: &Analyzed,
+    entry: &Entry,
+    env: usize,
+) -> Result<Option<Counterexample>, ProveError> {
+    Ok(checker
+        .runtime
+        .block_on(
+            checker
+                .solver
+                .check_never_matches_with_counterexample_opt(policy),
+        )
+        .map_err(|e| symcc_error(entry, &e.to_string()))?
+        .map(|cex| Counterexample::new(&cex, pack.env_name(env))))
+}
+
 fn compare_policy(
     old: &Analyzed,
     o: &Entry,
@@ -568,12 +587,25 @@ fn compare_policy(
             if lost.is_some() && gained.is_some() {
                 break;
             }
-            let (oc, nc) = (old.compile(o, env)?, new.compile(n, env)?);
-            if lost.is_none() {
-                lost = cex_policy(checker, &oc, &nc, old, n, env)?;
-            }
-            if gained.is_none() {
-                gained = cex_policy(checker, &nc, &oc, old, n, env)?;
+            // In an environment only one version's scope names, the other matches nothing:
+            // whatever the one matches there is the difference.
+            match (o.envs.contains(&env), n.envs.contains(&env)) {
+                (true, true) => {
+                    let (oc, nc) = (old.compile(o, env)?, new.compile(n, env)?);
+                    if lost.is_none() {
+                        lost = cex_policy(checker, &oc, &nc, old, n, env)?;
+                    }
+                    if gained.is_none() {
+                        gained = cex_policy(checker, &nc, &oc, old, n, env)?;
+                    }
+                }
+                (true, false) if lost.is_none() => {
+                    lost = cex_match(checker, &old.compile(o, env)?, old, o, env)?;
+                }
+                (false, true) if gained.is_none() => {
+                    gained = cex_match(checker, &new.compile(n, env)?, new, n, env)?;
+                }
+                _ => {}
             }
         }
     }

@@ -276,6 +276,15 @@ fn diff_reports_removed_and_added_policies_and_wider_ones() {
                     "principal,",
                 ),
             ),
+            // One action dropped from the scope: role creation is no longer checked.
+            (
+                "iam-role-trust-outside.cedar",
+                edited(
+                    "iam-role-trust-outside.cedar",
+                    r#"action in [Aws::Action::"iam:CreateRole", Aws::Action::"iam:UpdateAssumeRolePolicy"]"#,
+                    r#"action in [Aws::Action::"iam:UpdateAssumeRolePolicy"]"#,
+                ),
+            ),
         ],
     );
     let out = snapback(&[
@@ -297,6 +306,17 @@ fn diff_reports_removed_and_added_policies_and_wider_ones() {
             .unwrap()
     };
     assert_eq!(change("ec2-flow-logs-deleted"), "removed");
+    assert_eq!(change("iam-role-trust-outside"), "narrower");
+    let trust = report["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["policy"] == "iam-role-trust-outside")
+        .unwrap();
+    assert_eq!(
+        trust["caught_only_by_old"]["request"]["action"]["id"], "iam:CreateRole",
+        "{trust:#}"
+    );
     assert_eq!(change("signin-console-without-mfa"), "wider");
     assert_eq!(report["whole"]["change"], "incomparable", "{report:#}");
     let _ = std::fs::remove_dir_all(&new);
