@@ -313,13 +313,17 @@ pub struct ProveReport {
 /// What one policy's own checks found, and the environments where it can match.
 struct Checked {
     errors: Option<Counterexample>,
-    matching: Vec<(usize, CompiledPolicy)>,
+    /// With the compiled policy when the implication pass needs it (kept only then: for the
+    /// shipped pack they take some 700 MiB).
+    matching: Vec<(usize, Option<CompiledPolicy>)>,
 }
 
 /// Prove facts about every policy of `pack` (see the module docs). `implications` also
 /// compares each pair of policies whose environments overlap.
 pub fn prove(pack: &Analyzed, implications: bool) -> Result<ProveReport, ProveError> {
-    let checked = parallel(&pack.policies, |checker, entry| check(pack, checker, entry))?;
+    let checked = parallel(&pack.policies, |checker, entry| {
+        check(pack, checker, entry, implications)
+    })?;
     let mut report = ProveReport {
         policies: pack.policies.len(),
         checks: pack.policies.iter().map(|p| p.envs.len()).sum(),
@@ -363,7 +367,8 @@ pub fn prove(pack: &Analyzed, implications: bool) -> Result<ProveReport, ProveEr
                 return Ok(false);
             };
             for (env, a_compiled) in &a_checked.matching {
-                let Some((_, b_compiled)) = b_checked.matching.iter().find(|(e, _)| e == env)
+                let b_compiled = b_checked.matching.iter().find(|(e, _)| e == env);
+                let (Some(a_compiled), Some((_, Some(b_compiled)))) = (a_compiled, b_compiled)
                 else {
                     return Ok(false);
                 };
@@ -393,8 +398,14 @@ pub fn prove(pack: &Analyzed, implications: bool) -> Result<ProveReport, ProveEr
     Ok(report)
 }
 
-/// One policy in each environment its action scope names: can it error, can it match.
-fn check(pack: &Analyzed, checker: &mut Checker, entry: &Entry) -> Result<Checked, ProveError> {
+/// One policy in each environment its action scope names: can it error, can it match. `keep`
+/// keeps the compiled policy of each environment where it can match.
+fn check(
+    pack: &Analyzed,
+    checker: &mut Checker,
+    entry: &Entry,
+    keep: bool,
+) -> Result<Checked, ProveError> {
     let mut checked = Checked {
         errors: None,
         matching: Vec::new(),
@@ -418,7 +429,7 @@ fn check(pack: &Analyzed, checker: &mut Checker, entry: &Entry) -> Result<Checke
             .block_on(checker.solver.check_never_matches_opt(&compiled))
             .map_err(fail)?;
         if !never {
-            checked.matching.push((env, compiled));
+            checked.matching.push((env, keep.then_some(compiled)));
         }
     }
     Ok(checked)
