@@ -414,15 +414,12 @@ fn check(
         let compiled = pack.compile(entry, env)?;
         let fail = |e: cedar_policy_symcc::err::Error| symcc_error(entry, &e.to_string());
         if checked.errors.is_none() {
-            checked.errors = checker
-                .runtime
-                .block_on(
-                    checker
-                        .solver
-                        .check_never_errors_with_counterexample_opt(&compiled),
-                )
-                .map_err(fail)?
-                .map(|cex| Counterexample::new(&cex, pack.env_name(env)));
+            let result = checker.runtime.block_on(
+                checker
+                    .solver
+                    .check_never_errors_with_counterexample_opt(&compiled),
+            );
+            checked.errors = found(result, pack, entry, env)?;
         }
         let never = checker
             .runtime
@@ -544,6 +541,18 @@ fn bare(id: &str, change: Change) -> Difference {
     }
 }
 
+/// What a `check_*_with_counterexample` call on `entry` in `env` found, as a [`Counterexample`].
+fn found(
+    result: Result<Option<cedar_policy_symcc::Env>, cedar_policy_symcc::err::Error>,
+    pack: &Analyzed,
+    entry: &Entry,
+    env: usize,
+) -> Result<Option<Counterexample>, ProveError> {
+    Ok(result
+        .map_err(|e| symcc_error(entry, &e.to_string()))?
+        .map(|cex| Counterexample::new(&cex, pack.env_name(env))))
+}
+
 /// A request `a` matches and `b` does not, if there is one (`a`, `b` compiled in `env`).
 fn cex_policy(
     checker: &mut Checker,
@@ -553,15 +562,12 @@ fn cex_policy(
     entry: &Entry,
     env: usize,
 ) -> Result<Option<Counterexample>, ProveError> {
-    Ok(checker
-        .runtime
-        .block_on(
-            checker
-                .solver
-                .check_matches_implies_with_counterexample_opt(a, b),
-        )
-        .map_err(|e| symcc_error(entry, &e.to_string()))?
-        .map(|cex| Counterexample::new(&cex, pack.env_name(env))))
+    let result = checker.runtime.block_on(
+        checker
+            .solver
+            .check_matches_implies_with_counterexample_opt(a, b),
+    );
+    found(result, pack, entry, env)
 }
 
 /// A request `policy` (compiled in `env`) matches, if there is one.
@@ -572,15 +578,12 @@ fn cex_match(
     entry: &Entry,
     env: usize,
 ) -> Result<Option<Counterexample>, ProveError> {
-    Ok(checker
-        .runtime
-        .block_on(
-            checker
-                .solver
-                .check_never_matches_with_counterexample_opt(policy),
-        )
-        .map_err(|e| symcc_error(entry, &e.to_string()))?
-        .map(|cex| Counterexample::new(&cex, pack.env_name(env))))
+    let result = checker.runtime.block_on(
+        checker
+            .solver
+            .check_never_matches_with_counterexample_opt(policy),
+    );
+    found(result, pack, entry, env)
 }
 
 fn compare_policy(
