@@ -32,6 +32,7 @@ mod securityhub;
 mod sns;
 mod sqs;
 mod sqs_queue;
+mod state_table;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -72,6 +73,7 @@ pub use securityhub::SecurityHubOps;
 pub use sns::SnsOps;
 pub use sqs::{DECISION_DETAIL_TYPE, DECISION_SOURCE, DeadLetterQueue, DecisionBus};
 pub use sqs_queue::SqsOps;
+pub use state_table::{Claim, StateTable, epoch_ms};
 
 /// How snapback reaches AWS.
 #[derive(Debug, Clone, Default)]

@@ -44,6 +44,10 @@ fn case(setting: Setting) -> (&'static str, &'static [&'static str]) {
         Setting::FlapMax => ("5", &["0", "-3", "many"]),
         Setting::FlapWindow => ("60", &["0", "10m"]),
         Setting::DuplicateWindow => ("250", &["-1", "lots"]),
+        Setting::State => (
+            "dynamodb://snapback-state",
+            &["redis://x", "dynamodb://", "dynamodb://a b"],
+        ),
     }
 }
 
@@ -76,6 +80,7 @@ fn shown(config: &Config, setting: Setting) -> String {
         flap_max,
         flap_window,
         seen_capacity,
+        state,
         hand_back_retryable: _,
         exempt_principals,
     } = reactor;
@@ -100,6 +105,7 @@ fn shown(config: &Config, setting: Setting) -> String {
         Setting::FlapMax => format!("{flap_max:?}"),
         Setting::FlapWindow => format!("{flap_window:?}"),
         Setting::DuplicateWindow => format!("{seen_capacity:?}"),
+        Setting::State => format!("{state:?}"),
     }
 }
 

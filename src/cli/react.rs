@@ -10,7 +10,7 @@ use crate::aws::Factory;
 use crate::config::{Config, Origin, Raw, Setting};
 use crate::decision_log::{LogWriter, RemediationStatus};
 use crate::engine::Outcome;
-use crate::reactor::{DeadLetterSink, Done, Reactor};
+use crate::reactor::{DeadLetterSink, Done, Reactor, StateStore};
 use crate::resilience::SpoolDir;
 
 /// What `react` and `redrive` share: how to reach AWS and how to revert. Values are checked
@@ -57,6 +57,11 @@ pub struct ReactorArgs {
     /// 0 remembers none [default: 10000] [env: SNAPBACK_DUPLICATE_WINDOW]
     #[arg(long, value_name = "EVENTS", allow_hyphen_values = true)]
     pub duplicate_window: Option<String>,
+    /// Where decided event ids and flap counts are kept: `memory` (this process) or
+    /// `dynamodb://TABLE`, shared by every process that names the table, so that each event is
+    /// acted on once and the flap limit holds across them [default: memory] [env: SNAPBACK_STATE]
+    #[arg(long, value_name = "STORE")]
+    pub state: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -112,6 +117,7 @@ impl ReactorArgs {
         raw.flag(Setting::FlapMax, self.flap_max.as_ref());
         raw.flag(Setting::FlapWindow, self.flap_window.as_ref());
         raw.flag(Setting::DuplicateWindow, self.duplicate_window.as_ref());
+        raw.flag(Setting::State, self.state.as_ref());
     }
 }
 
@@ -132,6 +138,7 @@ pub fn build<D: DeadLetterSink>(config: &Config, dead_letters: D) -> Result<Buil
     let (recorder, log) = super::log(config, &engine)?;
     let runtime = runtime()?;
     let factory = runtime.block_on(Factory::new(config.aws()));
+    let state = StateStore::for_config(&config.reactor, factory.sdk_config());
     Ok((
         runtime,
         Reactor::new(
@@ -140,7 +147,8 @@ pub fn build<D: DeadLetterSink>(config: &Config, dead_letters: D) -> Result<Buil
             factory,
             dead_letters,
             config.reactor.clone(),
-        ),
+        )
+        .with_state(state),
         log,
     ))
 }

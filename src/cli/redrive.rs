@@ -50,6 +50,16 @@ pub fn run(config: &Config) -> Exit {
         }
     };
     let (letters, spool) = letters;
+    // A dead letter's event was marked decided when it was dead-lettered: redriving it must
+    // act on it again, not skip it as a duplicate, so the redrive keeps no claims.
+    let config = &Config {
+        reactor: crate::config::ReactorConfig {
+            seen_capacity: 0,
+            state: crate::config::StateLocation::Process,
+            ..config.reactor.clone()
+        },
+        ..config.clone()
+    };
     let (runtime, reactor, log) = match super::react::build(config, KeepOriginal) {
         Ok(built) => built,
         Err(exit) => return exit,

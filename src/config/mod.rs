@@ -81,8 +81,10 @@ pub struct ReactorConfig {
     pub flap_max: usize,
     pub flap_window: Duration,
     /// The duplicate window: how many recent event ids are remembered to spot duplicates
-    /// (0 remembers none).
+    /// (0 remembers none), when the state is kept in this process.
     pub seen_capacity: usize,
+    /// Where the decided event ids and the flap counts are kept.
+    pub state: StateLocation,
     /// Hand retryable failures back to the caller instead of dead-lettering them: the Lambda
     /// returns an error so that Lambda's own retries, then its on-failure destination, keep
     /// the event.
@@ -110,8 +112,40 @@ impl Default for ReactorConfig {
             flap_max: Self::DEFAULT_FLAP_MAX,
             flap_window: Self::DEFAULT_FLAP_WINDOW,
             seen_capacity: Self::DEFAULT_DUPLICATE_WINDOW,
+            state: StateLocation::Process,
             hand_back_retryable: false,
             exempt_principals: Vec::new(),
+        }
+    }
+}
+
+/// Where the reactor keeps its state (`--state`, `SNAPBACK_STATE`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum StateLocation {
+    /// `memory`: in this process only.
+    #[default]
+    Process,
+    /// `dynamodb://TABLE`: in a DynamoDB table every process shares.
+    DynamoDb(String),
+}
+
+impl std::str::FromStr for StateLocation {
+    type Err = &'static str;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        const EXPECTED: &str = "`memory` or `dynamodb://TABLE` (a table name of 3 to 255 letters, digits, `_`, `-` or `.`)";
+        if text == "memory" {
+            return Ok(StateLocation::Process);
+        }
+        let table = text.strip_prefix("dynamodb://").ok_or(EXPECTED)?;
+        let valid = (3..=255).contains(&table.len())
+            && table
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+        if valid {
+            Ok(StateLocation::DynamoDb(table.to_owned()))
+        } else {
+            Err(EXPECTED)
         }
     }
 }

@@ -11,7 +11,7 @@ use super::error::{ConfigError, Problem};
 use super::setting::{Origin, Setting};
 use super::{
     Config, DEFAULT_DEAD_LETTER_SPOOL, DEFAULT_METRICS_NAMESPACE, DEFAULT_POLICIES_DIR, LogKey,
-    ModeOverride, Policies, ReactorConfig, Surface,
+    ModeOverride, Policies, ReactorConfig, StateLocation, Surface,
 };
 
 /// Settings as given, not yet checked. Later values replace earlier ones: read the
@@ -92,6 +92,9 @@ impl Raw {
                     whole(v).ok_or("a whole number of event ids (0 remembers none)")
                 })?
                 .unwrap_or(ReactorConfig::DEFAULT_DUPLICATE_WINDOW),
+            state: self
+                .parsed(Setting::State, |v| v.parse::<StateLocation>())?
+                .unwrap_or_default(),
             hand_back_retryable: surface == Surface::Lambda,
             ..ReactorConfig::default()
         };

@@ -41,6 +41,7 @@ settings![
     FlapMax,
     FlapWindow,
     DuplicateWindow,
+    State,
 ];
 
 impl Setting {
@@ -67,6 +68,7 @@ impl Setting {
             Setting::FlapMax => "SNAPBACK_FLAP_MAX",
             Setting::FlapWindow => "SNAPBACK_FLAP_WINDOW",
             Setting::DuplicateWindow => "SNAPBACK_DUPLICATE_WINDOW",
+            Setting::State => "SNAPBACK_STATE",
         }
     }
 
@@ -88,6 +90,7 @@ impl Setting {
             Setting::FlapMax => Some("--flap-max"),
             Setting::FlapWindow => Some("--flap-window"),
             Setting::DuplicateWindow => Some("--duplicate-window"),
+            Setting::State => Some("--state"),
             Setting::HomeAccount
             | Setting::Region
             | Setting::DeadLetterQueueUrl

@@ -28,7 +28,7 @@ use crate::decision_log::{DecisionRecord, Recorder, Redactor};
 use crate::engine::{Engine, Outcome};
 use crate::event::StreamParser;
 use crate::policy::PolicyPack;
-use crate::reactor::{DeadLetter, DeadLetterError, DeadLetterSink, Reactor};
+use crate::reactor::{DeadLetter, DeadLetterError, DeadLetterSink, Reactor, StateStore};
 
 /// The invocation's identity, from the Runtime API's headers.
 #[derive(Debug, Clone, Default)]
@@ -199,7 +199,9 @@ impl Function<Factory> {
             .decision_bus
             .as_deref()
             .map(|name| factory.decision_bus(name));
-        let reactor = Reactor::new(engine, recorder, factory, queue, settings.reactor());
+        let config = settings.reactor();
+        let state = StateStore::for_config(&config, factory.sdk_config());
+        let reactor = Reactor::new(engine, recorder, factory, queue, config).with_state(state);
         Self::new(reactor, bus, settings.config.metrics_namespace.clone())
     }
 }

@@ -1,5 +1,6 @@
-//! The pipeline's first half, which needs no AWS and no async: the cheap checks (a duplicate
-//! delivery, a change snapback itself made), then the decision, then the record. What is left
+//! The pipeline's first half, which needs no AWS and no async: the cheap check (a change
+//! snapback itself made), then the decision, then the record. (Duplicate deliveries are the
+//! reactor's to spot: that takes the state store.) What is left
 //! to do (a revert to plan, a dead letter to write) travels with the record in a [`Decided`],
 //! so that an event is decided once even when the acting happens on another thread (`scan`).
 
@@ -8,14 +9,13 @@ use std::time::{Instant, SystemTime};
 use crate::decision_log::{DecisionRecord, Recorder};
 use crate::engine::{Decision, Engine, Outcome};
 use crate::event::{Event, EventError, lookup};
-use crate::resilience::Seen;
 
 use super::{Config, ModeOverride};
 
 /// What the pipeline does after deciding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
-    /// Decide and record: no checks for duplicates or snapback's own changes, no plans, no
+    /// Decide and record: no check for duplicates or snapback's own changes, no plans, no
     /// AWS, no dead letters (`check`, `test`, `scan` without `--remediate`).
     Check,
     /// Decide, then act on violations: plan only (audit), per policy `@mode`, or enforce
@@ -30,7 +30,6 @@ pub struct Decider {
     pub recorder: Recorder,
     mode: Mode,
     self_roles: Vec<String>,
-    seen: Option<Seen>,
 }
 
 /// A decided event: its record, and what acting on it needs.
@@ -68,19 +67,16 @@ impl Decider {
             recorder,
             mode: Mode::Check,
             self_roles: Vec::new(),
-            seen: None,
         }
     }
 
-    /// A decider that acts as `config` says. A `seen_capacity` of zero turns duplicate
-    /// detection off.
+    /// A decider that acts as `config` says.
     pub fn new(engine: Engine, recorder: Recorder, config: &Config) -> Self {
         Self {
             engine,
             recorder,
             mode: Mode::React(config.mode),
             self_roles: config.self_roles.clone(),
-            seen: (config.seen_capacity > 0).then(|| Seen::new(config.seen_capacity)),
         }
     }
 
@@ -127,13 +123,8 @@ impl Decider {
         Decided { record, next }
     }
 
-    /// Why an event is not to be decided: a repeat delivery, or a change snapback made.
+    /// Why an event is not to be decided: a change snapback made.
     fn skip_reason(&self, event: &Event) -> Option<String> {
-        if let (Some(seen), Some(id)) = (&self.seen, event.event_id())
-            && !seen.first(id)
-        {
-            return Some(format!("duplicate delivery of event `{id}`"));
-        }
         principal_in(event, &self.self_roles)
             .map(|arn| format!("caused by snapback's own role `{arn}`"))
     }
@@ -152,13 +143,6 @@ impl Decider {
             elapsed: started.elapsed(),
         };
         self.recorder.record(event, &decision, received)
-    }
-
-    /// Forget that an event was seen, so that its redelivery is handled.
-    pub(super) fn forget(&self, event_id: &str) {
-        if let Some(seen) = &self.seen {
-            seen.forget(event_id);
-        }
     }
 }
 

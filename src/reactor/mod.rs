@@ -9,20 +9,22 @@
 mod dead_letter;
 mod decide;
 mod remediate;
+mod state;
 
 use std::sync::atomic::Ordering;
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 pub use dead_letter::{DeadLetter, DeadLetterError, DeadLetterSink, letters};
 pub use decide::{Decided, Decider, Mode, principal_in};
+pub use state::{DECIDED_RETENTION, Reserved, StateStore};
 
-use crate::aws::ClientSource;
+use crate::aws::{ApiError, Claim, ClientSource};
 use crate::decision_log::recorder::timestamp;
 use crate::decision_log::{DecisionRecord, DecisionSink, Entry, RemediationStatus, SinkError};
 use crate::engine::{Engine, Outcome};
 use crate::event::{Event, EventError};
 use crate::remediation::Plan;
-use crate::resilience::{Breakers, FlapLimiter};
+use crate::resilience::{Breakers, Jitter, retry};
 use decide::Next;
 
 // The reactor's settings are part of the one configuration (`crate::config`).
@@ -35,7 +37,25 @@ pub struct Reactor<C: ClientSource, D: DeadLetterSink> {
     pub dead_letters: D,
     pub config: Config,
     pub breakers: Breakers,
-    flaps: FlapLimiter,
+    /// Which events were decided, and the flap counts: in this process, or shared.
+    pub state: StateStore,
+}
+
+/// How long a claim on an event outlives the event's deadline: a process that dies mid-way
+/// leaves its event to a redelivery after this much more.
+const LEASE_MARGIN: Duration = Duration::from_secs(5);
+
+/// The longest the state store's calls for one step may take, retries included.
+const STATE_DEADLINE: Duration = Duration::from_secs(5);
+
+/// What a claim on an event came to, once waited on.
+enum Claimed {
+    /// This process acts on the event.
+    Mine,
+    /// Some process already decided it.
+    Duplicate,
+    /// Another process still holds it: why.
+    Busy(String),
 }
 
 /// What one event came to: its record, and whether it went to the dead letters.
@@ -88,11 +108,18 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
         Self {
             decider: Decider::new(engine, recorder, &config),
             breakers: Breakers::new(config.breaker),
-            flaps: FlapLimiter::new(config.flap_max, config.flap_window),
+            state: StateStore::local(&config),
             clients,
             dead_letters,
             config,
         }
+    }
+
+    /// The same reactor keeping its state in `state` (the shared table) instead.
+    #[must_use]
+    pub fn with_state(mut self, state: StateStore) -> Self {
+        self.state = state;
+        self
     }
 
     pub fn engine(&self) -> &Engine {
@@ -122,11 +149,46 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
             .await
     }
 
-    /// Do what is left for a decided event: plan and revert a violation, or dead-letter what
-    /// could not be decided.
+    /// Do what is left for a decided event: claim it (a duplicate is recorded as one), plan and
+    /// revert a violation, or dead-letter what could not be decided; then mark it decided, or
+    /// give the claim back when the event must be delivered again.
     pub async fn act(&self, decided: Decided) -> Handled {
         let before = self.breakers.opened.load(Ordering::Relaxed);
         let Decided { mut record, next } = decided;
+        let mut claimed = None;
+        if self.decider.mode() != Mode::Check
+            && let Some(id) = record.event_id.clone()
+        {
+            match self.claim(&id).await {
+                Ok(Claimed::Mine) => claimed = Some(id),
+                Ok(Claimed::Duplicate) => return Handled::done(duplicate(record, &id)),
+                Ok(Claimed::Busy(why)) if self.config.hand_back_retryable => {
+                    let mut handled = Handled::done(duplicate(record, &id));
+                    handled.record.reason = why.clone();
+                    handled.retry = Some(why);
+                    return handled;
+                }
+                Ok(Claimed::Busy(why)) => {
+                    let event = match &next {
+                        Next::Remediate(pending) => pending.0.original(),
+                        Next::DeadLetter { event, .. } => event.clone(),
+                        Next::Done => serde_json::Value::Null,
+                    };
+                    record.reason = format!("{}; not acted on: {why}", record.reason);
+                    let lost = self.dead_letter(&record, why, 0, Vec::new(), event).await;
+                    return Handled::dead_letter(record, lost);
+                }
+                Err(err) => {
+                    // Fail open for the event: decide and revert it all the same (a revert is
+                    // idempotent), and say so.
+                    tracing::warn!(event_id = %id, error = %err, "state store unavailable");
+                    record.reason = format!(
+                        "{}; not checked for duplicates: the state store failed: {err}",
+                        record.reason
+                    );
+                }
+            }
+        }
         let mut handled = match next {
             Next::Done => Handled::done(record),
             Next::DeadLetter { reason, event } => {
@@ -141,20 +203,65 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
                     record.reason = format!("{}; not reverted: `{arn}` is exempt", record.reason);
                     Handled::done(record)
                 } else {
-                    let handled = self.remediate(event, decision, record).await;
-                    if handled.retry.is_some()
-                        && let Some(id) = event.event_id()
-                    {
-                        // The redelivery must be handled, not skipped as a duplicate.
-                        self.decider.forget(id);
-                    }
-                    handled
+                    self.remediate(event, decision, record).await
                 }
             }
         };
+        if let Some(id) = claimed {
+            // The redelivery of an event handed back must be handled, not skipped.
+            let again = handled.retry.is_some() || handled.lost.is_some();
+            let deadline = Instant::now() + STATE_DEADLINE.min(self.config.deadline);
+            let (done, _) = retry(&self.config.retry, deadline, &mut Jitter::from_clock(), || {
+                let id = &id;
+                async move {
+                    if again {
+                        self.state.release(id).await
+                    } else {
+                        self.state.decided(id).await
+                    }
+                }
+            })
+            .await;
+            if let Err(err) = done {
+                tracing::warn!(event_id = %id, error = %err, "claim not settled in the state store");
+            }
+        }
         let after = self.breakers.opened.load(Ordering::Relaxed);
         handled.breakers_opened = after.saturating_sub(before);
         handled
+    }
+
+    /// Claim an event, waiting while another process holds it (unless failures are handed
+    /// back, as in the Lambda: then a redelivery comes back later instead). The wait is
+    /// bounded by the claim's lease: a process that died leaves its event to the next claim.
+    async fn claim(&self, id: &str) -> Result<Claimed, ApiError> {
+        let lease = self.config.deadline + LEASE_MARGIN;
+        let give_up = Instant::now() + lease + Duration::from_secs(1);
+        let mut pause = Duration::from_millis(20);
+        loop {
+            let deadline = Instant::now() + STATE_DEADLINE.min(self.config.deadline);
+            let (claim, _) = retry(&self.config.retry, deadline, &mut Jitter::from_clock(), || {
+                self.state.claim(id, lease)
+            })
+            .await;
+            match claim? {
+                Claim::Won => return Ok(Claimed::Mine),
+                Claim::Decided => return Ok(Claimed::Duplicate),
+                Claim::Held { until_ms } => {
+                    let why = format!(
+                        "event `{id}` is being handled by another process (its claim runs until {})",
+                        crate::decision_log::recorder::timestamp(
+                            std::time::UNIX_EPOCH + Duration::from_millis(until_ms)
+                        )
+                    );
+                    if self.config.hand_back_retryable || Instant::now() >= give_up {
+                        return Ok(Claimed::Busy(why));
+                    }
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_millis(500));
+                }
+            }
+        }
     }
 
     /// Write a dead letter; `Some(why)` when even that failed.
@@ -184,6 +291,17 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
             }
         }
     }
+}
+
+/// The record of a duplicate delivery: skipped, with nothing matched or done.
+fn duplicate(mut record: DecisionRecord, id: &str) -> DecisionRecord {
+    record.decision = Outcome::Skipped;
+    record.reason = format!("duplicate delivery of event `{id}`: already decided");
+    record.severity = None;
+    record.policies.clear();
+    record.errors.clear();
+    record.remediation = None;
+    record
 }
 
 impl Handled {

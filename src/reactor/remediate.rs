@@ -166,22 +166,36 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
             remediation.name(),
             plan.resource
         );
-        if !self.flaps.allow(&flap_key, Instant::now()) {
-            let why = format!(
-                "`{}` was reverted {} times within {:?}: no longer reverting it automatically",
-                plan.resource, self.config.flap_max, self.config.flap_window
-            );
-            return (
-                outcome(RemediationStatus::FlapLimited, 0, Vec::new(), Some(why)),
-                None,
-            );
-        }
+        let reserved = match self
+            .state
+            .reserve_revert(&flap_key, self.config.flap_max, self.config.flap_window)
+            .await
+        {
+            Ok(Some(reserved)) => Some(reserved),
+            Ok(None) => {
+                let why = format!(
+                    "`{}` was reverted {} times within {:?}: no longer reverting it automatically",
+                    plan.resource, self.config.flap_max, self.config.flap_window
+                );
+                return (
+                    outcome(RemediationStatus::FlapLimited, 0, Vec::new(), Some(why)),
+                    None,
+                );
+            }
+            // The count cannot be read: revert all the same (a missed flap limit costs one
+            // more idempotent revert; a missed revert leaves the violation in place).
+            Err(err) => {
+                tracing::warn!(key = %flap_key, error = %err, "flap count unavailable");
+                None
+            }
+        };
         let key = BreakerKey {
             account: plan.account.clone(),
             region: plan.region.clone(),
             service: remediation.service().to_owned(),
         };
         if !self.breakers.allow(&key, Instant::now()) {
+            self.give_back(&flap_key, reserved).await;
             let why = format!("circuit breaker for {key} is open");
             return (
                 outcome(RemediationStatus::BreakerOpen, 0, Vec::new(), Some(why)),
@@ -209,14 +223,14 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
         let calls = calls.into_inner().unwrap_or_default();
         let success = result.is_ok() || result.as_ref().is_err_and(|e| !counts_against_service(e));
         self.breakers.record(&key, success, Instant::now());
+        if !matches!(result, Ok(Status::Applied)) {
+            self.give_back(&flap_key, reserved).await;
+        }
         match result {
-            Ok(Status::Applied) => {
-                self.flaps.record(&flap_key, Instant::now());
-                (
-                    outcome(RemediationStatus::Applied, attempts, calls, None),
-                    None,
-                )
-            }
+            Ok(Status::Applied) => (
+                outcome(RemediationStatus::Applied, attempts, calls, None),
+                None,
+            ),
             Ok(Status::Noop) => (
                 outcome(RemediationStatus::Noop, attempts, calls, None),
                 None,
@@ -239,6 +253,22 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
                 ),
                 Some(plan),
             ),
+        }
+    }
+}
+
+impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
+    /// Give back a revert taken from the flap limit that did not happen.
+    async fn give_back(&self, key: &str, reserved: Option<crate::reactor::Reserved>) {
+        let Some(reserved) = reserved else {
+            return;
+        };
+        if let Err(err) = self
+            .state
+            .unreserve_revert(key, reserved, self.config.flap_window)
+            .await
+        {
+            tracing::warn!(key, error = %err, "flap count not given back");
         }
     }
 }

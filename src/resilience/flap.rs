@@ -1,7 +1,7 @@
 //! The flap limit: a resource reverted more than `max` times within `window` is no longer
 //! auto-reverted but reported as flapping, so that snapback and another automation (or a
-//! persistent human) can never fight forever. State is per process: in the Lambda, per warm
-//! container.
+//! persistent human) can never fight forever. This count is per process; across processes
+//! (Lambda containers) the shared state table keeps it (`crate::aws::StateTable`).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -23,8 +23,9 @@ impl FlapLimiter {
         }
     }
 
-    /// Whether `key` may be reverted again at `now`.
-    pub fn allow(&self, key: &str, now: Instant) -> bool {
+    /// Take a revert of `key` at `now`, if fewer than `max` were taken within the window: the
+    /// check and the count at once, so that two threads cannot both take the last one.
+    pub fn reserve(&self, key: &str, now: Instant) -> bool {
         let Ok(mut history) = self.history.lock() else {
             return true;
         };
@@ -35,13 +36,20 @@ impl FlapLimiter {
         {
             reverts.pop_front();
         }
-        reverts.len() < self.max
+        if reverts.len() >= self.max {
+            return false;
+        }
+        reverts.push_back(now);
+        true
     }
 
-    /// Count a revert of `key`.
-    pub fn record(&self, key: &str, now: Instant) {
-        if let Ok(mut history) = self.history.lock() {
-            history.entry(key.to_owned()).or_default().push_back(now);
+    /// Give back a revert taken at `at` that did not happen.
+    pub fn unreserve(&self, key: &str, at: Instant) {
+        if let Ok(mut history) = self.history.lock()
+            && let Some(reverts) = history.get_mut(key)
+            && let Some(i) = reverts.iter().rposition(|t| *t == at)
+        {
+            reverts.remove(i);
         }
     }
 }
@@ -54,11 +62,20 @@ mod tests {
     fn limits_within_the_window_only() {
         let f = FlapLimiter::new(2, Duration::from_secs(60));
         let t = Instant::now();
-        assert!(f.allow("sg-1", t));
-        f.record("sg-1", t);
-        f.record("sg-1", t + Duration::from_secs(1));
-        assert!(!f.allow("sg-1", t + Duration::from_secs(2)));
-        assert!(f.allow("sg-2", t + Duration::from_secs(2)));
-        assert!(f.allow("sg-1", t + Duration::from_secs(62)));
+        assert!(f.reserve("sg-1", t));
+        assert!(f.reserve("sg-1", t + Duration::from_secs(1)));
+        assert!(!f.reserve("sg-1", t + Duration::from_secs(2)));
+        assert!(f.reserve("sg-2", t + Duration::from_secs(2)));
+        assert!(f.reserve("sg-1", t + Duration::from_secs(62)));
+    }
+
+    #[test]
+    fn a_reserved_revert_given_back_does_not_count() {
+        let f = FlapLimiter::new(1, Duration::from_secs(60));
+        let t = Instant::now();
+        assert!(f.reserve("sg-1", t));
+        assert!(!f.reserve("sg-1", t));
+        f.unreserve("sg-1", t);
+        assert!(f.reserve("sg-1", t));
     }
 }

@@ -38,6 +38,11 @@ impl Seen {
         true
     }
 
+    /// Whether an id is remembered.
+    pub fn contains(&self, id: &str) -> bool {
+        self.ids.lock().is_ok_and(|guard| guard.0.contains(id))
+    }
+
     /// Forget an id, so that its next delivery is handled (after a failure handed back).
     pub fn forget(&self, id: &str) {
         if let Ok(mut guard) = self.ids.lock() {

@@ -143,6 +143,7 @@ pub fn run(args: &Args, config: &Config) -> Exit {
         let config = Config {
             reactor: crate::config::ReactorConfig {
                 seen_capacity: 0,
+                state: crate::config::StateLocation::Process,
                 ..config.reactor.clone()
             },
             ..config.clone()
