@@ -34,3 +34,4 @@ mod remediation_registry;
 mod scan;
 mod schema_model;
 mod slo;
+mod state;
