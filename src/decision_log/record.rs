@@ -164,6 +164,13 @@ pub struct DecisionRecord {
     pub redacted: Vec<String>,
     /// Where the event was read: `file:line:column`, with the record index inside a log file.
     pub source: String,
+    /// How the event reached snapback when not through EventBridge: `log-file` for an event the
+    /// backstop found in CloudTrail's log file. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<String>,
+    /// With `delivery`: milliseconds from the event's time to its reading.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_delay_ms: Option<u64>,
     /// Which policies decided: the policy pack's SHA-256.
     pub policy_set: String,
     pub engine_version: String,

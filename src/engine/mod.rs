@@ -82,6 +82,13 @@ impl Engine {
         &self.pack
     }
 
+    /// Whether the event is one the pack looks at: a change (not a read, a failed call or an
+    /// Insights event) whose action some active policy can match.
+    pub fn watches(&self, event: &Event) -> bool {
+        let head = event.head();
+        skip_reason(&head).is_none() && self.pack.index().watches(&model::action_id(&head))
+    }
+
     /// Decide one event: only the policies whose scope can match its action and principal
     /// are evaluated, against a request holding only the parameters they can read.
     pub fn decide(&self, event: &Event) -> Decision {

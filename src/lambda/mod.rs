@@ -11,6 +11,7 @@
 //! service rejects) is recorded and sent to the dead-letter queue with the reason. If even that
 //! send fails, the invocation fails too: no event is dropped silently.
 
+mod backstop;
 pub mod emf;
 mod settings;
 mod sink;
@@ -20,10 +21,11 @@ use std::time::SystemTime;
 
 use serde_json::{Value, json};
 
+pub use backstop::{LogFile, Message, Tally as BackstopTally, log_files, sqs_messages};
 pub use settings::{Settings, SettingsError};
 pub use sink::LogLines;
 
-use crate::aws::{ClientSource, DeadLetterQueue, DecisionBus, Factory};
+use crate::aws::{ClientSource, DeadLetterQueue, DecisionBus, Factory, LogFiles};
 use crate::decision_log::{DecisionRecord, Recorder, Redactor};
 use crate::engine::{Engine, Outcome};
 use crate::event::StreamParser;
@@ -56,6 +58,8 @@ pub struct Report {
     pub records: Vec<DecisionRecord>,
     pub metrics: Vec<Value>,
     pub result: Result<Value, Redeliver>,
+    /// For a batch of log-file notifications: what the backstop found in the files.
+    pub backstop: Option<backstop::Tally>,
 }
 
 /// A failure at the Lambda boundary, classified. Only retryable ones fail the invocation (so
@@ -70,6 +74,10 @@ pub enum Failure {
     /// lost.
     #[error("the dead letter was not kept: {0}")]
     DeadLetterLost(String),
+    /// A log-file notification that cannot be read: delivered again, then kept by its queue's
+    /// dead-letter queue.
+    #[error("{0}")]
+    Unreadable(String),
 }
 
 /// Why Lambda must deliver an invocation's event again: every failure in it, each retryable.
@@ -82,6 +90,8 @@ pub struct Function<C: ClientSource> {
     pub reactor: Reactor<C, DeadLetterQueue>,
     pub bus: Option<DecisionBus>,
     pub namespace: String,
+    /// Where the log-file backstop reads CloudTrail's log files.
+    pub log_files: Option<LogFiles>,
 }
 
 impl<C: ClientSource> Function<C> {
@@ -94,6 +104,7 @@ impl<C: ClientSource> Function<C> {
             reactor,
             bus,
             namespace,
+            log_files: None,
         }
     }
 
@@ -108,14 +119,18 @@ impl<C: ClientSource> Function<C> {
     }
 
     /// Handle one invocation's payload: an EventBridge event (or anything `snapback react`
-    /// reads: a bare record, a CloudTrail log file's `Records`). Each record is logged as it
-    /// is made, its EMF documents written to `emf`.
+    /// reads: a bare record, a CloudTrail log file's `Records`), or an SQS batch of log-file
+    /// notifications for the backstop. Each record is logged as it is made, its EMF documents
+    /// written to `emf`.
     pub async fn handle_to(
         &self,
         payload: &Value,
         invocation: &Invocation,
         emf: impl Write,
     ) -> Report {
+        if let Some(messages) = sqs_messages(payload) {
+            return self.handle_batch(&messages, invocation, emf).await;
+        }
         let received = SystemTime::now();
         let text = serde_json::to_vec(payload).unwrap_or_default();
         let mut items = Vec::new();
@@ -167,6 +182,47 @@ impl<C: ClientSource> Function<C> {
             records,
             metrics,
             result,
+            backstop: None,
+        }
+    }
+
+    /// An SQS batch of log-file notifications: the backstop, answered with the messages to
+    /// deliver again (`batchItemFailures`).
+    async fn handle_batch(
+        &self,
+        messages: &[Message],
+        invocation: &Invocation,
+        emf: impl Write,
+    ) -> Report {
+        let mut sink = LogLines::new(invocation, &self.namespace, emf);
+        let mut tally = backstop::Tally::default();
+        let failed = match &self.log_files {
+            Some(files) => self.backstop(messages, files, &mut sink, &mut tally).await,
+            None => messages
+                .iter()
+                .map(|m| {
+                    let why = "this function has no log-file reader".to_owned();
+                    (m.id.clone(), Failure::Transient(why))
+                })
+                .collect(),
+        };
+        tracing::info!(
+            files = tally.files,
+            events = tally.events,
+            unwatched = tally.unwatched,
+            already_decided = tally.already_decided,
+            decided = tally.decided,
+            failed = failed.len(),
+            "log-file backstop"
+        );
+        let LogLines {
+            records, metrics, ..
+        } = sink;
+        Report {
+            records,
+            metrics,
+            result: Ok(backstop::batch_response(&failed)),
+            backstop: Some(tally),
         }
     }
 }
@@ -201,7 +257,10 @@ impl Function<Factory> {
             .map(|name| factory.decision_bus(name));
         let config = settings.reactor();
         let state = StateStore::for_config(&config, factory.sdk_config());
+        let log_files = factory.log_files();
         let reactor = Reactor::new(engine, recorder, factory, queue, config).with_state(state);
-        Self::new(reactor, bus, settings.config.metrics_namespace.clone())
+        let mut function = Self::new(reactor, bus, settings.config.metrics_namespace.clone());
+        function.log_files = Some(log_files);
+        function
     }
 }

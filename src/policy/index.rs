@@ -217,6 +217,18 @@ impl PolicyIndex {
             .is_empty()
     }
 
+    /// Whether some active policy can match this action (`svc:Name`), for any principal: the
+    /// events the EventBridge rule delivers, and the ones the log-file backstop looks at.
+    pub fn watches(&self, action: &str) -> bool {
+        let group = action.split_once(':').map(|(g, _)| g);
+        let bucket = self
+            .by_action
+            .get(action)
+            .or_else(|| group.and_then(|g| self.by_action.get(g)))
+            .unwrap_or(&self.any);
+        !bucket.other.is_empty() || !bucket.by_principal.is_empty()
+    }
+
     /// Every active policy's scope, in no particular order.
     pub fn scopes(&self) -> &[Scope] {
         &self.scopes

@@ -16,6 +16,7 @@
 mod common;
 
 mod audit_query;
+mod backstop;
 mod cli;
 mod corpus;
 mod coverage;
