@@ -148,3 +148,75 @@ where
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+
+    use aws_config::retry::RetryConfig;
+    use aws_sdk_s3::operation::get_object::GetObjectOutput;
+    use aws_smithy_mocks::{MockResponseInterceptor, Rule, RuleMode, mock};
+    use aws_smithy_types::byte_stream::ByteStream;
+
+    use super::*;
+
+    /// A client answering from `rule`, with the SDK's retries off as in [`Factory`].
+    fn mocked(rule: &Rule) -> Objects {
+        let config = aws_sdk_s3::Config::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("us-east-1"))
+            .credentials_provider(aws_credential_types::Credentials::new(
+                "testing", "testing", None, None, "test",
+            ))
+            .retry_config(RetryConfig::disabled())
+            .http_client(aws_smithy_mocks::create_mock_http_client())
+            .interceptor(
+                MockResponseInterceptor::new()
+                    .rule_mode(RuleMode::Sequential)
+                    .with_rule(rule),
+            )
+            .build();
+        Objects {
+            client: aws_sdk_s3::Client::from_conf(config),
+        }
+    }
+
+    fn body() -> GetObjectOutput {
+        GetObjectOutput::builder()
+            .body(ByteStream::from_static(b"{\"Records\":[]}"))
+            .build()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_get_that_fails_for_a_while_is_retried() {
+        let rule = mock!(aws_sdk_s3::Client::get_object)
+            .sequence()
+            .http_status(503, None)
+            .times(ATTEMPTS as usize - 1)
+            .output(body)
+            .build();
+        let got = mocked(&rule).get("b", "k").await.unwrap();
+        assert_eq!(got, b"{\"Records\":[]}");
+        assert_eq!(rule.num_calls(), ATTEMPTS as usize);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_get_that_keeps_failing_or_finds_nothing_is_an_error() {
+        let rule = mock!(aws_sdk_s3::Client::get_object)
+            .sequence()
+            .http_status(503, None)
+            .times(ATTEMPTS as usize + 1)
+            .build();
+        let err = mocked(&rule).get("b", "k").await.unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Transient, "{err}");
+        assert_eq!(rule.num_calls(), ATTEMPTS as usize);
+
+        let gone = mock!(aws_sdk_s3::Client::get_object)
+            .sequence()
+            .http_status(404, None)
+            .build();
+        let err = mocked(&gone).get("b", "k").await.unwrap_err();
+        assert_eq!(err.kind, ErrorKind::NotFound, "{err}");
+        assert_eq!(gone.num_calls(), 1);
+    }
+}
