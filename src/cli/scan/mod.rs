@@ -1,7 +1,7 @@
 //! `snapback scan`: find non-compliant changes that already happened, in a CloudTrail archive
-//! on disk or in S3, or through the CloudTrail API, on every core, with a progress bar on a terminal and
-//! a summary at the end. `--remediate` hands what it finds to the reactor, which reverts only
-//! what is still non-compliant.
+//! on disk or in S3, or through the CloudTrail API, on every core, with a progress bar on a
+//! terminal and a summary at the end. `--remediate` hands what it finds to the reactor, which
+//! reverts only what is still non-compliant.
 
 mod api;
 mod s3;
