@@ -6,9 +6,13 @@
 //! record order, whatever the number of threads: the output of a scan is the same on one core
 //! as on sixteen. A worker may run at most [`Options::window`] files ahead of the file being
 //! handed out, which bounds the memory held for out-of-order files.
+//!
+//! The files come from a [`Source`]: paths on disk, or objects fetched from S3 ([`s3`]).
+
+pub mod s3;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Condvar, Mutex};
@@ -17,7 +21,7 @@ use std::time::SystemTime;
 use crate::archive::Filter;
 use crate::decision_log::DecisionRecord;
 use crate::engine::Outcome;
-use crate::event::Event;
+use crate::event::{Event, EventError};
 use crate::policy::Severity;
 use crate::reactor::{Decided, Decider};
 
@@ -116,6 +120,48 @@ impl Summary {
     }
 }
 
+/// Where a scan's files come from, in the order their records are handed back. Workers call
+/// [`Source::read`] from several threads, each index once.
+pub trait Source: Sync {
+    /// How many files there are.
+    fn count(&self) -> usize;
+
+    /// Read file `index`, passing each event (or error: an unreadable file is an error
+    /// record, never a gap) to `sink`, with `max_value` the size limit of one JSON value.
+    /// Returns the file's size as stored.
+    fn read(
+        &self,
+        index: usize,
+        max_value: usize,
+        sink: &mut dyn FnMut(Result<Event, EventError>),
+    ) -> u64;
+}
+
+/// Files on disk.
+impl Source for &[PathBuf] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn read(
+        &self,
+        index: usize,
+        max_value: usize,
+        sink: &mut dyn FnMut(Result<Event, EventError>),
+    ) -> u64 {
+        let Some(path) = self.get(index) else {
+            return 0;
+        };
+        crate::input::read_path_limited(path, max_value, sink);
+        file_size(path)
+    }
+}
+
+/// A file's size on disk, 0 when it cannot be read.
+pub fn file_size(path: &Path) -> u64 {
+    std::fs::metadata(path).map_or(0, |m| m.len())
+}
+
 /// A batch of one file's records; `done` marks the file's last batch.
 struct Batch {
     file: usize,
@@ -142,7 +188,19 @@ pub fn scan_files(
     consume: &mut dyn FnMut(Found),
     file_done: &mut dyn FnMut(&Summary),
 ) -> Summary {
-    let threads = options.threads.clamp(1, files.len().max(1));
+    scan_source(decider, filter, &files, options, consume, file_done)
+}
+
+/// [`scan_files`] over the files of any [`Source`].
+pub fn scan_source(
+    decider: &Decider,
+    filter: &Filter,
+    files: &dyn Source,
+    options: &Options,
+    consume: &mut dyn FnMut(Found),
+    file_done: &mut dyn FnMut(&Summary),
+) -> Summary {
+    let threads = options.threads.clamp(1, files.count().max(1));
     let window = options.window.max(threads);
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
@@ -163,7 +221,7 @@ pub fn scan_files(
             });
         }
         drop(tx);
-        total = collect(files.len(), &rx, &progress, consume, file_done);
+        total = collect(files.count(), &rx, &progress, consume, file_done);
         // The consumer is done (or all files are): let idle workers go.
         stop.store(true, Ordering::Relaxed);
         progress.moved.notify_all();
@@ -175,7 +233,7 @@ pub fn scan_files(
 fn worker(
     decider: &Decider,
     filter: &Filter,
-    files: &[PathBuf],
+    files: &dyn Source,
     options: &Options,
     window: usize,
     next: &AtomicUsize,
@@ -185,9 +243,9 @@ fn worker(
 ) {
     loop {
         let index = next.fetch_add(1, Ordering::Relaxed);
-        let Some(path) = files.get(index) else {
+        if index >= files.count() {
             return;
-        };
+        }
         {
             let Ok(mut handed) = progress.handed_out.lock() else {
                 return;
@@ -209,7 +267,7 @@ fn worker(
             done: false,
         };
         let mut gone = false;
-        crate::input::read_path_limited(path, options.max_event_bytes, &mut |item| {
+        let bytes = files.read(index, options.max_event_bytes, &mut |item| {
             if gone {
                 return;
             }
@@ -234,7 +292,7 @@ fn worker(
             }
         });
         batch.summary.files = 1;
-        batch.summary.bytes = std::fs::metadata(path).map_or(0, |m| m.len());
+        batch.summary.bytes = bytes;
         batch.done = true;
         if gone || tx.send(batch).is_err() {
             return;

@@ -528,3 +528,6 @@ async fn remediate_reverts_only_what_is_still_non_compliant() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+/// `scan s3://...` against moto, compared with a local scan of the same files.
+mod s3;

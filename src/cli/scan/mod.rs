@@ -1,9 +1,10 @@
 //! `snapback scan`: find non-compliant changes that already happened, in a CloudTrail archive
-//! on disk or through the CloudTrail API, on every core, with a progress bar on a terminal and
-//! a summary at the end. `--remediate` hands what it finds to the reactor, which reverts only
-//! what is still non-compliant.
+//! on disk or in S3, or through the CloudTrail API, on every core, with a progress bar on a
+//! terminal and a summary at the end. `--remediate` hands what it finds to the reactor, which
+//! reverts only what is still non-compliant.
 
 mod api;
+mod s3;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -14,12 +15,13 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::Exit;
 use super::check::{Format, Records};
 use super::react::{ReactorArgs, SpoolArgs};
-use crate::archive::{self, Filter};
+use crate::archive::{self, Filter, Shard};
 use crate::aws::Factory;
 use crate::config::Config;
 use crate::decision_log::DecisionSink;
 use crate::reactor::Decider;
-use crate::scan::{Found, Options, Summary};
+use crate::scan::s3::Root;
+use crate::scan::{Found, Options, Source, Summary};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -63,7 +65,15 @@ pub struct Args {
     /// every log file listed and the chain of digests); stop with exit 1 if any fails
     #[arg(long)]
     pub verify_digests: bool,
-    /// Archive roots: an `AWSLogs` tree (or any directory under it) or log files
+    /// Scan only shard I of N (0 <= I < N): the log files whose name hashes (FNV-1a 64) to I
+    /// modulo N, so that N machines can share one archive
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// With s3:// roots: log files fetched at a time
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub fetch_concurrency: usize,
+    /// Archive roots: an `AWSLogs` tree (or any directory under it) or log files, or
+    /// s3://BUCKET/PREFIX (the same layout in S3)
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 }
@@ -101,6 +111,53 @@ impl Args {
     }
 }
 
+/// The archive roots: all on disk, or all in S3 (`s3://`).
+enum Roots {
+    Local,
+    S3(Vec<Root>),
+}
+
+impl Args {
+    fn roots(&self) -> Result<Roots, String> {
+        let mut s3 = Vec::new();
+        for path in &self.paths {
+            if let Some(root) = path.to_str().and_then(Root::parse) {
+                s3.push(root.map_err(|e| e.to_string())?);
+            }
+        }
+        if s3.is_empty() {
+            return Ok(Roots::Local);
+        }
+        if s3.len() != self.paths.len() {
+            return Err(
+                "give archive roots all on disk or all in S3 (s3://...), not both\n  \
+                        help: run one scan per kind of root"
+                    .to_owned(),
+            );
+        }
+        if self.verify_digests {
+            return Err("--verify-digests reads archives on disk only\n  \
+                        help: copy the digests down (aws s3 sync) and verify them there"
+                .to_owned());
+        }
+        if self.fetch_concurrency == 0 {
+            return Err("--fetch-concurrency must be at least 1".to_owned());
+        }
+        Ok(Roots::S3(s3))
+    }
+
+    fn shard(&self) -> Result<Option<Shard>, String> {
+        if self.api && self.shard.is_some() {
+            return Err("--shard splits archive files; it cannot split --api lookups".to_owned());
+        }
+        self.shard
+            .as_deref()
+            .map(Shard::parse)
+            .transpose()
+            .map_err(|e| e.to_string())
+    }
+}
+
 /// Where records go (the decision log, stdout), the progress bar, and the tallies of reverts.
 struct Sink<'a> {
     records: Records<std::io::BufWriter<std::io::StdoutLock<'a>>>,
@@ -115,9 +172,9 @@ struct Remediator {
 }
 
 pub fn run(args: &Args, config: &Config) -> Exit {
-    let filter = match args.filter() {
-        Ok(filter) => filter,
-        Err(message) => {
+    let (filter, shard, roots) = match (args.filter(), args.shard(), args.roots()) {
+        (Ok(filter), Ok(shard), Ok(roots)) => (filter, shard, roots),
+        (Err(message), _, _) | (_, Err(message), _) | (_, _, Err(message)) => {
             eprintln!("error: {message}");
             return Exit::Error;
         }
@@ -129,7 +186,10 @@ pub fn run(args: &Args, config: &Config) -> Exit {
         );
         return Exit::Error;
     }
-    if args.verify_digests && !crate::archive_digest::verify(&args.paths).print() {
+    if matches!(roots, Roots::Local)
+        && args.verify_digests
+        && !crate::archive_digest::verify(&args.paths).print()
+    {
         return Exit::Error;
     }
     // With --remediate, the reactor owns the decider; without, a decider that only decides.
@@ -196,22 +256,46 @@ pub fn run(args: &Args, config: &Config) -> Exit {
             Err(exit) => return exit,
         }
     } else {
-        let files = super::warned(archive::files(&args.paths, &filter));
-        if files.is_empty() {
-            eprintln!(
-                "error: no CloudTrail log files (*.json.gz, *.json) under {} match the filters",
-                args.paths
-                    .iter()
-                    .map(|p| format!("`{}`", p.display()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            return Exit::Error;
-        }
-        let total: u64 = files
-            .iter()
-            .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
-            .sum();
+        // The files on disk, or the objects in S3 being fetched.
+        let (local, prepared);
+        let (files, total): (&dyn Source, u64) = match &roots {
+            Roots::Local => {
+                let mut found = super::warned(archive::files(&args.paths, &filter));
+                if found.is_empty() {
+                    eprintln!(
+                        "error: no CloudTrail log files (*.json.gz, *.json) under {} match the filters",
+                        args.paths
+                            .iter()
+                            .map(|p| format!("`{}`", p.display()))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
+                    return Exit::Error;
+                }
+                if let Some(shard) = shard {
+                    found.retain(|f| shard.holds(f));
+                }
+                let total = found.iter().map(|f| crate::scan::file_size(f)).sum();
+                local = found;
+                (&local.as_slice(), total)
+            }
+            Roots::S3(roots) => {
+                // Every fetch in flight holds a place in the window.
+                let window = options.window.max(args.fetch_concurrency);
+                prepared = match s3::prepare(
+                    roots,
+                    config,
+                    &filter,
+                    shard,
+                    args.fetch_concurrency,
+                    window,
+                ) {
+                    Ok(prepared) => prepared,
+                    Err(exit) => return exit,
+                };
+                (&prepared.files, prepared.bytes)
+            }
+        };
         if show_bar {
             sink.show(bar(
                 Some(total),
@@ -220,10 +304,10 @@ pub fn run(args: &Args, config: &Config) -> Exit {
         }
         let mut seen = Summary::default();
         let bar = sink.bar.clone();
-        crate::scan::scan_files(
+        crate::scan::scan_source(
             decider,
             &filter,
-            &files,
+            files,
             &options,
             &mut |found| handle(found, remediator.as_ref(), &mut sink),
             &mut |file| {
