@@ -18,7 +18,6 @@ mod iam;
 mod inspector2;
 mod kms;
 mod lambda;
-mod log_files;
 mod lookup;
 mod macie2;
 mod objects;
@@ -61,10 +60,9 @@ pub use iam::{IamOps, IamPrincipal, PasswordPolicy};
 pub use inspector2::Inspector2Ops;
 pub use kms::{KmsKey, KmsKeyState, KmsOps};
 pub use lambda::LambdaOps;
-pub use log_files::{LogFiles, MAX_LOG_FILE_BYTES};
 pub use lookup::{Lookup, LookupStats, Pacing, Page, Pager};
 pub use macie2::Macie2Ops;
-pub use objects::{Listing, ObjectInfo, Objects};
+pub use objects::{Listing, MAX_OBJECT_BYTES, ObjectInfo, Objects};
 pub use opensearch::OpenSearchOps;
 pub use rds::{DbInstance, RdsOps};
 pub use redshift::RedshiftOps;
@@ -170,11 +168,6 @@ impl Factory {
     /// The configuration every client is built from.
     pub fn sdk_config(&self) -> &SdkConfig {
         &self.base
-    }
-
-    /// Whether the endpoint is a local one (moto), not AWS.
-    pub fn is_local(&self) -> bool {
-        self.settings.endpoint_url.is_some()
     }
 
     async fn home_account(&self) -> Result<String, ApiError> {

@@ -32,7 +32,10 @@ pub struct Listing {
     pub requests: usize,
 }
 
-/// The S3 calls an archive scan makes.
+/// The largest object read whole: CloudTrail's log files are a few MB at most.
+pub const MAX_OBJECT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The S3 calls an archive scan and the log-file backstop make.
 #[derive(Debug, Clone)]
 pub struct Objects {
     client: aws_sdk_s3::Client,
@@ -109,7 +112,7 @@ impl Objects {
         }
     }
 
-    /// The whole body of one object.
+    /// The whole body of one object, up to [`MAX_OBJECT_BYTES`].
     pub async fn get(&self, bucket: &str, key: &str) -> Result<Vec<u8>, ApiError> {
         retried(|| async move {
             let output = self
@@ -120,6 +123,16 @@ impl Objects {
                 .send()
                 .await
                 .map_err(|e| classify("s3:GetObject", &e))?;
+            if output
+                .content_length()
+                .is_some_and(|n| u64::try_from(n).map_or(true, |n| n > MAX_OBJECT_BYTES))
+            {
+                return Err(ApiError::new(
+                    "s3:GetObject",
+                    ErrorKind::Rejected,
+                    format!("s3://{bucket}/{key} is larger than {MAX_OBJECT_BYTES} bytes: not a CloudTrail log file"),
+                ));
+            }
             let body =
                 output.body.collect().await.map_err(|e| {
                     ApiError::new("s3:GetObject", ErrorKind::Transient, e.to_string())

@@ -17,7 +17,7 @@ use std::time::SystemTime;
 
 use serde_json::{Value, json};
 
-use crate::aws::{ClientSource, LogFiles};
+use crate::aws::{ClientSource, Objects};
 use crate::decision_log::{DecisionRecord, DecisionSink};
 use crate::event::{Event, EventError, EventTime};
 use crate::reactor::Decided;
@@ -168,7 +168,7 @@ impl<C: ClientSource> Function<C> {
     pub(super) async fn backstop(
         &self,
         messages: &[Message],
-        files: &LogFiles,
+        files: &Objects,
         sink: &mut impl DecisionSink,
         tally: &mut Tally,
     ) -> Vec<(String, Failure)> {
@@ -199,7 +199,7 @@ impl<C: ClientSource> Function<C> {
     async fn log_file(
         &self,
         file: &LogFile,
-        files: &LogFiles,
+        files: &Objects,
         sink: &mut impl DecisionSink,
         tally: &mut Tally,
     ) -> Result<(), Failure> {

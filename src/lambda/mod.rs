@@ -25,7 +25,7 @@ pub use backstop::{LogFile, Message, Tally as BackstopTally, log_files, sqs_mess
 pub use settings::{Settings, SettingsError};
 pub use sink::LogLines;
 
-use crate::aws::{ClientSource, DeadLetterQueue, DecisionBus, Factory, LogFiles};
+use crate::aws::{ClientSource, DeadLetterQueue, DecisionBus, Factory, Objects};
 use crate::decision_log::{DecisionRecord, Recorder, Redactor};
 use crate::engine::{Engine, Outcome};
 use crate::event::StreamParser;
@@ -91,7 +91,7 @@ pub struct Function<C: ClientSource> {
     pub bus: Option<DecisionBus>,
     pub namespace: String,
     /// Where the log-file backstop reads CloudTrail's log files.
-    pub log_files: Option<LogFiles>,
+    pub log_files: Option<Objects>,
 }
 
 impl<C: ClientSource> Function<C> {
@@ -257,7 +257,7 @@ impl Function<Factory> {
             .map(|name| factory.decision_bus(name));
         let config = settings.reactor();
         let state = StateStore::for_config(&config, factory.sdk_config());
-        let log_files = factory.log_files();
+        let log_files = factory.objects();
         let reactor = Reactor::new(engine, recorder, factory, queue, config).with_state(state);
         let mut function = Self::new(reactor, bus, settings.config.metrics_namespace.clone());
         function.log_files = Some(log_files);
