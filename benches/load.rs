@@ -530,6 +530,19 @@ async fn run(args: &Args, background: &[Map<String, Value>], containers: usize, 
         }
     }
     let twice = tally.acted_by_event.values().filter(|n| **n > 1).count();
+    // The calls each event cost, by operation: what docs/deploy.md prices.
+    let per_event: std::collections::BTreeMap<String, f64> = after["forwarded"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(op, n)| {
+            let was = before["forwarded"][op.as_str()].as_u64().unwrap_or(0);
+            let calls = n.as_u64().unwrap().saturating_sub(was);
+            (op.clone(), calls as f64 / args.events as f64)
+        })
+        .filter(|(_, n)| *n > 0.0)
+        .collect();
+    eprintln!("calls per event, {containers} containers: {per_event:?}");
     let diff = |prefix: &str| count(&after, prefix).saturating_sub(count(&before, prefix));
     let dynamodb = diff("dynamodb") as f64 / args.events as f64;
     let s3_gets = diff("GET /") as f64 / args.events as f64;
