@@ -57,6 +57,8 @@ pub struct Tally {
     pub already_decided: usize,
     /// Events decided here: the ones EventBridge did not deliver (or not yet).
     pub decided: usize,
+    /// Log files of another region, left to that region's function (and its state table).
+    pub other_region: usize,
 }
 
 /// The messages of an SQS event (`Records` of `aws:sqs`), or `None` for any other payload.
@@ -178,6 +180,10 @@ impl<C: ClientSource> Function<C> {
                 Ok(list) => {
                     let mut result = Ok(());
                     for file in list {
+                        if !self.in_region(&file) {
+                            tally.other_region += 1;
+                            continue;
+                        }
                         if let Err(why) = self.log_file(&file, files, sink, tally).await {
                             result = Err(why);
                             break;
@@ -193,6 +199,17 @@ impl<C: ClientSource> Function<C> {
             }
         }
         failed
+    }
+
+    /// Whether a log file's events are this function's: each region's function (with its own
+    /// state table) takes the files of its own region, whatever region the notification
+    /// reached it in. A key outside the standard layout is taken.
+    fn in_region(&self, file: &LogFile) -> bool {
+        let place = crate::archive::Place::of(std::path::Path::new(&file.key));
+        match (&self.region, place) {
+            (Some(home), Some(place)) => place.region == *home,
+            _ => true,
+        }
     }
 
     /// One log file: read, filter, skip what was decided, decide the rest.

@@ -92,6 +92,8 @@ pub struct Function<C: ClientSource> {
     pub namespace: String,
     /// Where the log-file backstop reads CloudTrail's log files.
     pub log_files: Option<Objects>,
+    /// The function's region (`AWS_REGION`): the backstop takes that region's log files.
+    pub region: Option<String>,
 }
 
 impl<C: ClientSource> Function<C> {
@@ -105,6 +107,7 @@ impl<C: ClientSource> Function<C> {
             bus,
             namespace,
             log_files: None,
+            region: None,
         }
     }
 
@@ -212,6 +215,7 @@ impl<C: ClientSource> Function<C> {
             unwatched = tally.unwatched,
             already_decided = tally.already_decided,
             decided = tally.decided,
+            other_region = tally.other_region,
             failed = failed.len(),
             "log-file backstop"
         );
@@ -261,6 +265,7 @@ impl Function<Factory> {
         let reactor = Reactor::new(engine, recorder, factory, queue, config).with_state(state);
         let mut function = Self::new(reactor, bus, settings.config.metrics_namespace.clone());
         function.log_files = Some(log_files);
+        function.region = settings.config.region.clone();
         function
     }
 }

@@ -142,6 +142,7 @@ async fn an_event_eventbridge_never_delivered_is_reverted_from_its_log_file() {
         ("SNAPBACK_HOME_ACCOUNT", ACCOUNT),
         ("SNAPBACK_STATE", state.as_str()),
         ("AWS_ENDPOINT_URL", endpoint.as_str()),
+        ("AWS_REGION", "us-east-1"),
     ];
     let settings = Settings::from_env(|k| {
         vars.iter()
@@ -248,4 +249,16 @@ async fn an_event_eventbridge_never_delivered_is_reverted_from_its_log_file() {
         report.result.unwrap(),
         json!({"batchItemFailures": [{"itemIdentifier": "m-missing"}, {"itemIdentifier": "m-garbled"}]})
     );
+
+    // Another region's log file is left to that region's function and its state table.
+    let west = json!({"Records": [{"eventName": "ObjectCreated:Put", "s3": {
+        "bucket": {"name": bucket},
+        "object": {"key": key.replace("/us-east-1/", "/us-west-2/")}}}]});
+    let batch = json!({"Records": [
+        {"messageId": "m-west", "body": west.to_string(), "eventSource": "aws:sqs"}
+    ]});
+    let report = function.handle(&batch, &invocation()).await;
+    assert_eq!(report.result.unwrap(), json!({"batchItemFailures": []}));
+    let tally = report.backstop.unwrap();
+    assert_eq!((tally.other_region, tally.files), (1, 0));
 }
