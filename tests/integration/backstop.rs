@@ -10,7 +10,7 @@ use aws_sdk_s3::types::{Event as S3Event, NotificationConfiguration, QueueConfig
 use serde_json::{Value, json};
 use snapback::lambda::{Function, Invocation, Settings};
 
-use common::{ACCOUNT, endpoint, event, eventbridge, sdk_config, stopped_trail, unique};
+use common::{ACCOUNT, endpoint, event, eventbridge, logging, sdk_config, stopped_trail, unique};
 
 fn s3(config: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
     aws_sdk_s3::Client::from_conf(
@@ -79,16 +79,6 @@ fn gzip(text: &str) -> Vec<u8> {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     gz.write_all(text.as_bytes()).unwrap();
     gz.finish().unwrap()
-}
-
-async fn logging(ct: &aws_sdk_cloudtrail::Client, name: &str) -> bool {
-    ct.get_trail_status()
-        .name(name)
-        .send()
-        .await
-        .unwrap()
-        .is_logging
-        .unwrap_or(false)
 }
 
 fn invocation() -> Invocation {

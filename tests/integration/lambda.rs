@@ -11,7 +11,8 @@ use snapback::aws::Factory;
 use snapback::lambda::{Function, Invocation, Settings};
 
 use common::{
-    ACCOUNT, broken_policies, endpoint, event, eventbridge, sdk_config, stopped_trail, unique,
+    ACCOUNT, broken_policies, endpoint, event, eventbridge, logging, sdk_config, stopped_trail,
+    unique,
 };
 
 /// An EventBridge event around a CloudTrail record of `source`/`name` by the Developer role.
@@ -64,16 +65,6 @@ fn settings(queue_url: &str, extra: &[(&str, &str)]) -> Settings {
 
 async fn function(settings: &Settings) -> Function<Factory> {
     Function::init(settings).await.unwrap()
-}
-
-async fn logging(ct: &aws_sdk_cloudtrail::Client, name: &str) -> bool {
-    ct.get_trail_status()
-        .name(name)
-        .send()
-        .await
-        .unwrap()
-        .is_logging
-        .unwrap_or(false)
 }
 
 fn invocation() -> Invocation {

@@ -3,7 +3,7 @@
 use serde_json::json;
 use snapback::reactor::ModeOverride;
 
-use super::common::{event, react, reactor, sdk_config, status, unique};
+use super::common::{event, logging, react, reactor, sdk_config, status, unique};
 
 async fn trail(name: &str) -> aws_sdk_cloudtrail::Client {
     let config = sdk_config().await;
@@ -25,16 +25,6 @@ async fn trail(name: &str) -> aws_sdk_cloudtrail::Client {
         .unwrap();
     ct.start_logging().name(name).send().await.unwrap();
     ct
-}
-
-async fn logging(ct: &aws_sdk_cloudtrail::Client, name: &str) -> bool {
-    ct.get_trail_status()
-        .name(name)
-        .send()
-        .await
-        .unwrap()
-        .is_logging()
-        .unwrap_or(false)
 }
 
 #[tokio::test]

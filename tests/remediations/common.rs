@@ -180,6 +180,17 @@ pub async fn stopped_trail(config: &aws_config::SdkConfig) -> (String, aws_sdk_c
     (name, ct)
 }
 
+/// Whether a trail is logging.
+pub async fn logging(ct: &aws_sdk_cloudtrail::Client, name: &str) -> bool {
+    ct.get_trail_status()
+        .name(name)
+        .send()
+        .await
+        .unwrap()
+        .is_logging
+        .unwrap_or(false)
+}
+
 /// A copy of the shipped policy directory with one policy that does not validate.
 pub fn broken_policies() -> PathBuf {
     let dir = std::env::temp_dir().join(unique("bad-policies"));
