@@ -211,16 +211,21 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
             // The redelivery of an event handed back must be handled, not skipped.
             let again = handled.retry.is_some() || handled.lost.is_some();
             let deadline = Instant::now() + STATE_DEADLINE.min(self.config.deadline);
-            let (done, _) = retry(&self.config.retry, deadline, &mut Jitter::from_clock(), || {
-                let id = &id;
-                async move {
-                    if again {
-                        self.state.release(id).await
-                    } else {
-                        self.state.decided(id).await
+            let (done, _) = retry(
+                &self.config.retry,
+                deadline,
+                &mut Jitter::from_clock(),
+                || {
+                    let id = &id;
+                    async move {
+                        if again {
+                            self.state.release(id).await
+                        } else {
+                            self.state.decided(id).await
+                        }
                     }
-                }
-            })
+                },
+            )
             .await;
             if let Err(err) = done {
                 tracing::warn!(event_id = %id, error = %err, "claim not settled in the state store");
@@ -240,9 +245,12 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
         let mut pause = Duration::from_millis(20);
         loop {
             let deadline = Instant::now() + STATE_DEADLINE.min(self.config.deadline);
-            let (claim, _) = retry(&self.config.retry, deadline, &mut Jitter::from_clock(), || {
-                self.state.claim(id, lease)
-            })
+            let (claim, _) = retry(
+                &self.config.retry,
+                deadline,
+                &mut Jitter::from_clock(),
+                || self.state.claim(id, lease),
+            )
             .await;
             match claim? {
                 Claim::Won => return Ok(Claimed::Mine),
@@ -296,7 +304,7 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
 /// The record of a duplicate delivery: skipped, with nothing matched or done.
 fn duplicate(mut record: DecisionRecord, id: &str) -> DecisionRecord {
     record.decision = Outcome::Skipped;
-    record.reason = format!("duplicate delivery of event `{id}`: already decided");
+    record.reason = format!("duplicate delivery of event `{id}`");
     record.severity = None;
     record.policies.clear();
     record.errors.clear();
