@@ -131,7 +131,13 @@ impl StateTable {
                 Ok(match item {
                     // Gone since (its TTL): the next claim will win.
                     None => Claim::Held { until_ms: now_ms },
-                    Some(item) if item.get("state").and_then(|v| v.as_s().ok()).map(String::as_str) == Some("decided") => {
+                    Some(item)
+                        if item
+                            .get("state")
+                            .and_then(|v| v.as_s().ok())
+                            .map(String::as_str)
+                            == Some("decided") =>
+                    {
                         Claim::Decided
                     }
                     Some(item) => Claim::Held {
@@ -169,7 +175,10 @@ impl StateTable {
         match update {
             Ok(_) => Ok(()),
             Err(err) if is_condition_failure(&err) => {
-                tracing::warn!(event_id, "the claim was taken over before the event was done");
+                tracing::warn!(
+                    event_id,
+                    "the claim was taken over before the event was done"
+                );
                 Ok(())
             }
             Err(err) => Err(classify("dynamodb:UpdateItem", &err)),
@@ -215,7 +224,9 @@ impl StateTable {
                 .projection_expression("pk, #state")
                 .expression_attribute_names("#state", "state")
                 .build()
-                .map_err(|e| ApiError::new("dynamodb:BatchGetItem", ErrorKind::Rejected, e.to_string()))?;
+                .map_err(|e| {
+                    ApiError::new("dynamodb:BatchGetItem", ErrorKind::Rejected, e.to_string())
+                })?;
             // Unprocessed keys (throttling) are asked for again, a bounded number of times.
             for _ in 0..VERSION_RACES {
                 let out = self
@@ -225,7 +236,12 @@ impl StateTable {
                     .send()
                     .await
                     .map_err(|e| classify("dynamodb:BatchGetItem", &e))?;
-                for item in out.responses().and_then(|r| r.get(&self.table)).into_iter().flatten() {
+                for item in out
+                    .responses()
+                    .and_then(|r| r.get(&self.table))
+                    .into_iter()
+                    .flatten()
+                {
                     let state = item.get("state").and_then(|v| v.as_s().ok());
                     let pk = item.get("pk").and_then(|v| v.as_s().ok());
                     if let (Some("decided"), Some(pk)) = (state.map(String::as_str), pk)
@@ -262,7 +278,10 @@ impl StateTable {
                 return Ok(None);
             }
             stamps.push(now_ms);
-            if self.put_stamps(&pk, &stamps, version, now_ms, window_ms).await? {
+            if self
+                .put_stamps(&pk, &stamps, version, now_ms, window_ms)
+                .await?
+            {
                 return Ok(Some(now_ms));
             }
         }
@@ -288,7 +307,10 @@ impl StateTable {
                 return Ok(());
             };
             stamps.remove(at);
-            if self.put_stamps(&pk, &stamps, version, stamp, window_ms).await? {
+            if self
+                .put_stamps(&pk, &stamps, version, stamp, window_ms)
+                .await?
+            {
                 return Ok(());
             }
         }
