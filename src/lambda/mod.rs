@@ -132,7 +132,9 @@ impl<C: ClientSource> Function<C> {
         emf: impl Write,
     ) -> Report {
         if let Some(messages) = sqs_messages(payload) {
-            return self.handle_batch(&messages, invocation, emf).await;
+            // Boxed: the two paths in one future nest too deep for the compiler's layout
+            // query in the runtime's service.
+            return Box::pin(self.handle_batch(&messages, invocation, emf)).await;
         }
         let received = SystemTime::now();
         let text = serde_json::to_vec(payload).unwrap_or_default();
