@@ -88,10 +88,18 @@ fn text(value: &Value, key: &str) -> String {
 }
 
 /// The log files an S3 event notification names: its `ObjectCreated` records for keys that
-/// are CloudTrail log files (not digests). S3's test event names none.
+/// are CloudTrail log files (not digests). S3's test event names none. The notification may
+/// come wrapped in an SNS envelope (a topic fanning out to several regions' queues without raw
+/// message delivery).
 pub fn log_files(body: &str) -> Result<Vec<LogFile>, String> {
-    let value: Value =
+    let mut value: Value =
         serde_json::from_str(body).map_err(|e| format!("not an S3 notification: {e}"))?;
+    if value.get("Type").and_then(Value::as_str) == Some("Notification")
+        && let Some(inner) = value.get("Message").and_then(Value::as_str)
+    {
+        value = serde_json::from_str(inner)
+            .map_err(|e| format!("not an S3 notification inside an SNS message: {e}"))?;
+    }
     if value.get("Event").and_then(Value::as_str) == Some("s3:TestEvent") {
         return Ok(Vec::new());
     }
@@ -321,6 +329,12 @@ mod tests {
         assert!(log_files("{").is_err());
         assert!(log_files(r#"{"Records": [{"s3": {}}]}"#).is_err());
         assert!(url_decode("%zz").is_err());
+
+        // The same notification through an SNS topic without raw message delivery.
+        let wrapped = json!({"Type": "Notification", "TopicArn": "arn:aws:sns:us-east-1:1:t",
+            "Message": body})
+        .to_string();
+        assert_eq!(log_files(&wrapped).unwrap(), files);
     }
 
     #[test]
