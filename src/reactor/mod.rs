@@ -162,6 +162,12 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
             match self.claim(&id).await {
                 Ok(Claimed::Mine) => claimed = Some(id),
                 Ok(Claimed::Duplicate) => return Handled::done(duplicate(record, &id)),
+                // Nothing to act on, and the holder records the event: this copy is one.
+                Ok(Claimed::Busy(why)) if matches!(next, Next::Done) => {
+                    let mut record = duplicate(record, &id);
+                    record.reason = why;
+                    return Handled::done(record);
+                }
                 Ok(Claimed::Busy(why)) if self.config.hand_back_retryable => {
                     let mut handled = Handled::done(duplicate(record, &id));
                     handled.record.reason = why.clone();
@@ -174,6 +180,8 @@ impl<C: ClientSource, D: DeadLetterSink> Reactor<C, D> {
                         Next::DeadLetter { event, .. } => event.clone(),
                         Next::Done => serde_json::Value::Null,
                     };
+                    // Waited past the holder's lease and still held (clocks apart): keep the
+                    // event for `redrive` rather than act twice or drop it.
                     record.reason = format!("{}; not acted on: {why}", record.reason);
                     let lost = self.dead_letter(&record, why, 0, Vec::new(), event).await;
                     return Handled::dead_letter(record, lost);

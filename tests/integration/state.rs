@@ -295,6 +295,22 @@ async fn a_claim_left_by_a_dead_process_is_taken_over_after_its_lease() {
     );
     assert!(logging(&ct, &name).await);
 
+    // A compliant event another process holds needs nothing done: recorded as that process's
+    // duplicate, not handed back.
+    let start = common::event(
+        "cloudtrail.amazonaws.com",
+        "StartLogging",
+        json!({"name": name}),
+    );
+    let start_id = start.event_id().unwrap().to_owned();
+    dead.claim(&start_id, Duration::from_secs(60), SystemTime::now())
+        .await
+        .unwrap();
+    let held = lambda.handle(&start, SystemTime::now()).await;
+    assert!(held.retry.is_none(), "{:?}", held.record);
+    assert_eq!(held.record.decision, snapback::Outcome::Skipped);
+    assert!(held.record.reason.contains("another process"));
+
     // Now decided: the Lambda's redelivery is a duplicate, and the dead process's late
     // attempt to mark it decided leaves the record alone.
     let again = lambda.handle(&event, SystemTime::now()).await;
