@@ -264,7 +264,7 @@ impl<C: ClientSource> Function<C> {
                 ))
             })?;
 
-        let mut retry = None;
+        let mut failed = None;
         for mut item in watched {
             if item
                 .record
@@ -277,15 +277,12 @@ impl<C: ClientSource> Function<C> {
             }
             mark(&mut item.record, received);
             tally.decided += 1;
-            let done = self.reactor.act(item).await.write(sink);
-            if let Some(why) = done.retry {
-                retry.get_or_insert(Failure::Transient(why));
-            }
-            if let Some(why) = done.lost {
-                retry.get_or_insert(Failure::DeadLetterLost(why));
+            let failures = self.act(item, sink).await;
+            if failed.is_none() {
+                failed = failures.into_iter().next();
             }
         }
-        retry.map_or(Ok(()), Err)
+        failed.map_or(Ok(()), Err)
     }
 }
 

@@ -26,11 +26,11 @@ pub use settings::{Settings, SettingsError};
 pub use sink::LogLines;
 
 use crate::aws::{ClientSource, DeadLetterQueue, DecisionBus, Factory, Objects};
-use crate::decision_log::{DecisionRecord, Recorder, Redactor};
+use crate::decision_log::{DecisionRecord, DecisionSink, Recorder, Redactor};
 use crate::engine::{Engine, Outcome};
 use crate::event::StreamParser;
 use crate::policy::PolicyPack;
-use crate::reactor::{DeadLetter, DeadLetterError, DeadLetterSink, Reactor, StateStore};
+use crate::reactor::{DeadLetter, DeadLetterError, DeadLetterSink, Decided, Reactor, StateStore};
 
 /// The invocation's identity, from the Runtime API's headers.
 #[derive(Debug, Clone, Default)]
@@ -146,29 +146,10 @@ impl<C: ClientSource> Function<C> {
         let mut sink = LogLines::new(invocation, &self.namespace, emf);
         let mut retry: Vec<Failure> = Vec::new();
         for item in items {
-            let handled = self.reactor.act(self.reactor.decide(item, received)).await;
-            let mut line = None;
-            if handled.record.decision == Outcome::NonCompliant
-                && let Some(bus) = &self.bus
-            {
-                let json = serde_json::to_vec(&handled.record).unwrap_or_default();
-                let detail = String::from_utf8_lossy(&json).into_owned();
-                if let Err(err) = bus.publish(detail).await {
-                    // A notification, not the event itself: the record still reaches the log.
-                    tracing::warn!(decision_id = %handled.record.decision_id, error = %err, "decision not published");
-                }
-                line = Some(json);
-            }
-            let done = handled.write_with(line, &mut sink);
-            if let Some(why) = done.retry {
-                retry.push(Failure::Transient(why));
-            }
-            if let Some(why) = done.lost {
-                retry.push(Failure::DeadLetterLost(why));
-            }
-            if let Err(err) = done.written {
-                tracing::warn!(error = %err, "metrics not written");
-            }
+            let decided = self.reactor.decide(item, received);
+            // Boxed, like the batch path: nested in the runtime's service, the handler's
+            // future is otherwise too deep for the compiler's layout query.
+            retry.extend(Box::pin(self.act(decided, &mut sink)).await);
         }
         let LogLines {
             records, metrics, ..
@@ -189,6 +170,32 @@ impl<C: ClientSource> Function<C> {
             result,
             backstop: None,
         }
+    }
+
+    /// The rest of the pipeline for a decided event, whichever way it came: act on it, publish
+    /// a violation to the decision bus, write its record; the failures that need the event
+    /// delivered again.
+    async fn act(&self, decided: Decided, sink: &mut impl DecisionSink) -> Vec<Failure> {
+        let handled = self.reactor.act(decided).await;
+        let mut line = None;
+        if handled.record.decision == Outcome::NonCompliant
+            && let Some(bus) = &self.bus
+        {
+            let json = serde_json::to_vec(&handled.record).unwrap_or_default();
+            let detail = String::from_utf8_lossy(&json).into_owned();
+            if let Err(err) = bus.publish(detail).await {
+                // A notification, not the event itself: the record still reaches the log.
+                tracing::warn!(decision_id = %handled.record.decision_id, error = %err, "decision not published");
+            }
+            line = Some(json);
+        }
+        let done = handled.write_with(line, sink);
+        if let Err(err) = &done.written {
+            tracing::warn!(error = %err, "metrics not written");
+        }
+        let retry = done.retry.map(Failure::Transient);
+        let lost = done.lost.map(Failure::DeadLetterLost);
+        retry.into_iter().chain(lost).collect()
     }
 
     /// An SQS batch of log-file notifications: the backstop, answered with the messages to

@@ -61,11 +61,6 @@ impl StateStore {
         }
     }
 
-    /// Whether the store spans processes.
-    pub fn is_shared(&self) -> bool {
-        matches!(self, StateStore::Shared(_))
-    }
-
     /// Claim an event for this process, for `lease`.
     pub async fn claim(&self, event_id: &str, lease: Duration) -> Result<Claim, ApiError> {
         match self {
