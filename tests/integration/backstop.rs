@@ -10,7 +10,9 @@ use aws_sdk_s3::types::{Event as S3Event, NotificationConfiguration, QueueConfig
 use serde_json::{Value, json};
 use snapback::lambda::{Function, Invocation, Settings};
 
-use common::{ACCOUNT, endpoint, event, eventbridge, logging, sdk_config, stopped_trail, unique};
+use common::{
+    ACCOUNT, endpoint, event, eventbridge, logging, queue_arn, sdk_config, stopped_trail, unique,
+};
 
 fn s3(config: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
     aws_sdk_s3::Client::from_conf(
@@ -29,16 +31,7 @@ async fn queue(sqs: &aws_sdk_sqs::Client, name: &str) -> (String, String) {
         .unwrap()
         .queue_url
         .unwrap();
-    let arn = sqs
-        .get_queue_attributes()
-        .queue_url(&url)
-        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
-        .send()
-        .await
-        .unwrap()
-        .attributes
-        .unwrap()[&aws_sdk_sqs::types::QueueAttributeName::QueueArn]
-        .clone();
+    let arn = queue_arn(sqs, &url).await;
     (url, arn)
 }
 

@@ -11,8 +11,8 @@ use snapback::aws::Factory;
 use snapback::lambda::{Function, Invocation, Settings};
 
 use common::{
-    ACCOUNT, broken_policies, endpoint, event, eventbridge, logging, sdk_config, stopped_trail,
-    unique,
+    ACCOUNT, broken_policies, endpoint, event, eventbridge, logging, queue_arn, sdk_config,
+    stopped_trail, unique,
 };
 
 /// An EventBridge event around a CloudTrail record of `source`/`name` by the Developer role.
@@ -236,16 +236,7 @@ async fn violations_are_published_to_the_decision_bus() {
     let config = sdk_config().await;
     let (sqs, url) = queue().await;
     let (_, seen_url) = queue().await;
-    let seen_arn = sqs
-        .get_queue_attributes()
-        .queue_url(&seen_url)
-        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
-        .send()
-        .await
-        .unwrap()
-        .attributes
-        .unwrap()[&aws_sdk_sqs::types::QueueAttributeName::QueueArn]
-        .clone();
+    let seen_arn = queue_arn(&sqs, &seen_url).await;
     let events = aws_sdk_eventbridge::Client::new(&config);
     let bus = unique("decisions");
     events.create_event_bus().name(&bus).send().await.unwrap();

@@ -180,6 +180,19 @@ pub async fn stopped_trail(config: &aws_config::SdkConfig) -> (String, aws_sdk_c
     (name, ct)
 }
 
+/// A queue's ARN.
+pub async fn queue_arn(sqs: &aws_sdk_sqs::Client, url: &str) -> String {
+    sqs.get_queue_attributes()
+        .queue_url(url)
+        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .unwrap()
+        .attributes
+        .unwrap()[&aws_sdk_sqs::types::QueueAttributeName::QueueArn]
+        .clone()
+}
+
 /// Whether a trail is logging.
 pub async fn logging(ct: &aws_sdk_cloudtrail::Client, name: &str) -> bool {
     ct.get_trail_status()
